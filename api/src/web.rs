@@ -1,0 +1,216 @@
+//! Serving the built SPA (`dist/`) from the same origin as the API, and the
+//! security headers every response carries.
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::handler::HandlerWithoutStateExt;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+
+use crate::error::{Error, Result};
+
+/// CSP for API responses and for a server without a built SPA.
+const STRICT_CSP: &str =
+    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// File extensions that are assets, never SPA routes: a missing one is a 404,
+/// not `index.html` (which a browser would then try to run as a script).
+const ASSET_EXTENSIONS: &[&str] = &[
+    "js",
+    "mjs",
+    "wasm",
+    "css",
+    "map",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "svg",
+    "ico",
+    "webp",
+    "json",
+    "txt",
+    "webmanifest",
+    "woff",
+    "woff2",
+    "xml",
+    "gz",
+    "br",
+];
+
+/// The built SPA: where it lives and the shell page served for every route.
+#[derive(Clone, Debug)]
+pub struct Spa {
+    dist: PathBuf,
+    index_html: Arc<str>,
+    csp: HeaderValue,
+}
+
+impl Spa {
+    /// Reads `dist/index.html` and derives the page's Content Security Policy
+    /// from it (Trunk's inline start-up script is allowed by its hash).
+    pub fn load(dist: &Path) -> Result<Spa> {
+        let index_path = dist.join("index.html");
+        let index_html = std::fs::read_to_string(&index_path).map_err(Error::io(&index_path))?;
+        let csp = page_csp(&index_html);
+        Ok(Spa {
+            dist: dist.to_owned(),
+            csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
+            index_html: index_html.into(),
+        })
+    }
+
+    /// The service for every path the API does not own.
+    pub fn service(&self) -> Router {
+        let shell = self.clone();
+        let fallback = move |req: Request| {
+            let shell = shell.clone();
+            async move { shell.shell_or_404(req.uri().path()) }
+        };
+        let files = ServeDir::new(&self.dist)
+            .precompressed_gzip()
+            .fallback(fallback.into_service());
+        let csp = self.csp.clone();
+        Router::new()
+            .fallback_service(files)
+            .layer(middleware::from_fn(cache_headers))
+            .layer(middleware::map_response(move |mut res: Response| {
+                let csp = csp.clone();
+                async move {
+                    res.headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    res
+                }
+            }))
+    }
+
+    fn shell_or_404(&self, path: &str) -> Response {
+        let ext = path
+            .rsplit('/')
+            .next()
+            .and_then(|name| name.rsplit_once('.'))
+            .map(|(_, e)| e);
+        if ext.is_some_and(|e| ASSET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
+            return (StatusCode::NOT_FOUND, "not found\n").into_response();
+        }
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            Body::from(self.index_html.to_string()),
+        )
+            .into_response()
+    }
+}
+
+/// Fingerprinted assets (Trunk puts a content hash in their names) never
+/// change, so browsers may keep them for a year; everything else, the shell
+/// page above all, is revalidated so a deploy shows up at once.
+async fn cache_headers(req: Request, next: Next) -> Response {
+    let fingerprinted = is_fingerprinted(req.uri().path());
+    let mut res = next.run(req).await;
+    let value = if fingerprinted && res.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    // Assets may be sent pre-compressed, so caches must key on the encoding.
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    res
+}
+
+fn is_fingerprinted(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    name.split(['-', '_', '.'])
+        .any(|part| part.len() >= 12 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A CSP that allows the page's own scripts, styles and WebAssembly, plus
+/// each inline `<script>` by its SHA-256.
+fn page_csp(index_html: &str) -> String {
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for body in inline_scripts(index_html) {
+        let digest = Sha256::digest(body.as_bytes());
+        let b64 = base64::engine::general_purpose::STANDARD.encode(digest);
+        script_src.push_str(&format!(" 'sha256-{b64}'"));
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// Bodies of `<script>` elements without a `src` attribute.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let tag = &after[..tag_end];
+        let body_and_more = &after[tag_end + 1..];
+        let Some(close) = body_and_more.find("</script>") else {
+            break;
+        };
+        if !tag.contains(" src=") {
+            out.push(&body_and_more[..close]);
+        }
+        rest = &body_and_more[close..];
+    }
+    out
+}
+
+/// Adds the headers every response carries; API responses get a CSP that
+/// allows nothing (the SPA's service sets its own).
+pub fn with_security_headers(app: Router) -> Router {
+    app.layer(middleware::map_response(|mut res: Response| async move {
+        let h = res.headers_mut();
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(HeaderValue::from_static(STRICT_CSP));
+        res
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_only_inline_scripts() {
+        let html =
+            r#"<head><script src="/a.js"></script><script type="module">init()</script></head>"#;
+        assert_eq!(inline_scripts(html), ["init()"]);
+        let csp = page_csp(html);
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"));
+        assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
+        assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn recognises_trunk_fingerprints() {
+        assert!(is_fingerprinted(
+            "/privacy-center-web-3f2a9c1b7d6e5f40_bg.wasm"
+        ));
+        assert!(is_fingerprinted("/main-9a8b7c6d5e4f3a2b.css"));
+        assert!(!is_fingerprinted("/index.html"));
+        assert!(!is_fingerprinted("/vchat"));
+    }
+}

@@ -1,0 +1,290 @@
+//! The HTTP surface, driven through `router()` with a real SQLite file.
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use privacy_center_api::catalog::Catalog;
+use privacy_center_api::store::{Store, DB_FILE};
+use privacy_center_api::web::Spa;
+use privacy_center_api::{router, AppState};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+fn repo_policies() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")
+}
+
+struct TestApp {
+    router: Router,
+    store: Store,
+    _data: tempfile::TempDir,
+}
+
+async fn app_with(policies: &Path, spa: Option<Spa>) -> TestApp {
+    let data = tempfile::tempdir().unwrap();
+    let catalog = Catalog::load(policies).unwrap();
+    let store = Store::open(data.path()).await.unwrap();
+    store.archive_policy_texts(&catalog).await.unwrap();
+    let state = AppState {
+        catalog: Arc::new(catalog),
+        store: store.clone(),
+        dev: false,
+    };
+    TestApp {
+        router: router(state, spa),
+        store,
+        _data: data,
+    }
+}
+
+async fn call(
+    app: &Router,
+    method: Method,
+    uri: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, body)
+}
+
+async fn get_json(app: &Router, uri: &str) -> (StatusCode, Value) {
+    let (status, headers, body) = call(app, Method::GET, uri).await;
+    assert_eq!(headers["content-type"], "application/json", "{uri}");
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+/// Copies the repository's policy tree so a test can add files to it.
+fn copy_policies() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for app in std::fs::read_dir(repo_policies()).unwrap() {
+        let app = app.unwrap().path();
+        let target = dir.path().join(app.file_name().unwrap());
+        std::fs::create_dir_all(&target).unwrap();
+        for f in std::fs::read_dir(&app).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, target.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+#[tokio::test]
+async fn health_reports_database_and_policies() {
+    let t = app_with(&repo_policies(), None).await;
+    let (status, body) = get_json(&t.router, "/api/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["database"], true);
+    assert!(body["apps"].as_u64().unwrap() >= 1);
+    assert!(body["versions"].as_u64().unwrap() >= 1);
+}
+
+#[tokio::test]
+async fn apps_list_their_current_version_with_the_hash_of_the_file() {
+    let t = app_with(&repo_policies(), None).await;
+    let (status, body) = get_json(&t.router, "/api/apps").await;
+    assert_eq!(status, StatusCode::OK);
+    let vchat = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "vchat")
+        .expect("vchat listed");
+    assert_eq!(vchat["name"], "V聊");
+    assert_eq!(vchat["company"], "湖北微果网络科技有限公司");
+    let current = &vchat["current"];
+    let version = current["version"].as_str().unwrap();
+    let file =
+        std::fs::read_to_string(repo_policies().join(format!("vchat/{version}.md"))).unwrap();
+    assert_eq!(
+        current["sha256"],
+        privacy_center_core::policy::content_hash(&file)
+    );
+}
+
+#[tokio::test]
+async fn a_version_comes_with_its_markdown_by_name_or_as_current() {
+    let t = app_with(&repo_policies(), None).await;
+    let (status, current) = get_json(&t.router, "/api/apps/vchat/policies/current").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(current["is_current"], true);
+    assert!(current["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("## 一、我们收集的信息"));
+    assert!(
+        !current["markdown"].as_str().unwrap().contains("+++"),
+        "front matter is not part of the body"
+    );
+    let version = current["meta"]["version"].as_str().unwrap();
+    let (status, named) = get_json(&t.router, &format!("/api/apps/vchat/policies/{version}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(named, current);
+
+    let (status, list) = get_json(&t.router, "/api/apps/vchat/policies").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(list["app"]["id"], "vchat");
+    assert!(list["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|v| v["version"] == version));
+}
+
+#[tokio::test]
+async fn unknown_things_answer_404_in_the_error_shape() {
+    let t = app_with(&repo_policies(), None).await;
+    for uri in [
+        "/api/nope",
+        "/api/apps/nope/policies",
+        "/api/apps/vchat/policies/1999-01-01",
+        "/api/apps/nope/policies/current",
+    ] {
+        let (status, body) = get_json(&t.router, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(body["code"], "not_found", "{uri}");
+        assert!(!body["message"].as_str().unwrap().is_empty(), "{uri}");
+        assert_eq!(body["fields"], serde_json::json!({}), "{uri}");
+    }
+    let (status, _, body) = call(&t.router, Method::DELETE, "/api/apps").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["code"], "method_not_allowed");
+}
+
+#[tokio::test]
+async fn drafts_are_not_public() {
+    let dir = copy_policies();
+    std::fs::write(
+        dir.path().join("vchat/2099-01-01.md"),
+        "+++\nversion = \"2099-01-01\"\ntitle = \"草案\"\nstatus = \"draft\"\n+++\n## 草案\n",
+    )
+    .unwrap();
+    let t = app_with(dir.path(), None).await;
+    let (status, _) = get_json(&t.router, "/api/apps/vchat/policies/2099-01-01").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, current) = get_json(&t.router, "/api/apps/vchat/policies/current").await;
+    assert_ne!(current["meta"]["version"], "2099-01-01");
+    let (_, list) = get_json(&t.router, "/api/apps/vchat/policies").await;
+    assert!(list["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|v| v["status"] == "published"));
+}
+
+#[tokio::test]
+async fn every_served_text_is_archived_and_the_archive_is_append_only() {
+    let t = app_with(&repo_policies(), None).await;
+    let (_, current) = get_json(&t.router, "/api/apps/vchat/policies/current").await;
+    let sha = current["meta"]["sha256"].as_str().unwrap();
+    let text = t.store.policy_text(sha).await.unwrap().expect("archived");
+    assert_eq!(privacy_center_core::policy::content_hash(&text), sha);
+
+    let pool = t.store.pool();
+    let update = sqlx::query("UPDATE policy_texts SET content = 'x'")
+        .execute(pool)
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM policy_texts").execute(pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}
+
+#[tokio::test]
+async fn the_database_is_durable_and_migrations_rerun_cleanly() {
+    let data = tempfile::tempdir().unwrap();
+    let catalog = Catalog::load(&repo_policies()).unwrap();
+    let store = Store::open(data.path()).await.unwrap();
+    let first = store.archive_policy_texts(&catalog).await.unwrap();
+    assert_eq!(first as usize, catalog.version_count());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
+    drop(store);
+    assert!(data.path().join(DB_FILE).is_file());
+    let again = Store::open(data.path()).await.unwrap();
+    assert_eq!(
+        again.archive_policy_texts(&catalog).await.unwrap(),
+        0,
+        "known texts are not added twice"
+    );
+}
+
+#[test]
+fn a_broken_policy_tree_is_refused_with_file_and_line() {
+    let dir = copy_policies();
+    let path = dir.path().join("vchat/2021-01-01.md");
+    std::fs::write(
+        &path,
+        "+++\nversion = \"2021-01-01\"\ntitle = \"x\"\nstatus = \"live\"\n+++\nbody\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("vchat/2022-01-01.md"), "no front matter\n").unwrap();
+    let err = Catalog::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("2 problem(s)"), "{err}");
+    assert!(
+        err.contains(&format!("{}: line 4: front matter", path.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains("2022-01-01.md: line 1: front matter must start"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn the_spa_shell_answers_every_route_but_not_missing_assets() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><html><head><script type=\"module\">start()</script></head><body></body></html>",
+    )
+    .unwrap();
+    std::fs::write(dist.path().join("app-0123456789abcdef.js"), "export {}").unwrap();
+    let spa = Spa::load(dist.path()).unwrap();
+    let t = app_with(&repo_policies(), Some(spa)).await;
+
+    for route in ["/", "/vchat", "/vchat/v/2020-10-01", "/no/such/page"] {
+        let (status, headers, body) = call(&t.router, Method::GET, route).await;
+        assert_eq!(status, StatusCode::OK, "{route}");
+        assert!(
+            String::from_utf8(body).unwrap().contains("start()"),
+            "{route}"
+        );
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("'sha256-"), "{route}: {csp}");
+        assert_eq!(headers["cache-control"], "no-cache", "{route}");
+    }
+    let (status, headers, _) = call(&t.router, Method::GET, "/app-0123456789abcdef.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    let (status, _, body) = call(&t.router, Method::GET, "/missing-0123.js").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!String::from_utf8(body).unwrap().contains("<html"));
+    // The API keeps its own 404 even with the SPA mounted.
+    let (status, body) = get_json(&t.router, "/api/nope").await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (StatusCode::NOT_FOUND, Some("not_found"))
+    );
+}

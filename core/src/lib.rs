@@ -1,0 +1,15 @@
+//! The privacy center's shared core: wire types, the policy model (front
+//! matter, `app.toml`), content hashing and the Markdown renderer.
+//!
+//! Everything here is pure (no I/O) and builds for both `wasm32` and native,
+//! so the text a user consents to is parsed, rendered and hashed by the same
+//! code in the browser and on the server.
+
+pub mod app;
+pub mod date;
+pub mod error;
+pub mod policy;
+pub mod render;
+pub mod wire;
+
+pub use error::Error;

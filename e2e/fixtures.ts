@@ -1,0 +1,33 @@
+import { test as base, expect } from '@playwright/test';
+import { HomePage } from './pages/home-page';
+import { PolicyPage } from './pages/policy-page';
+import { NotFoundPage } from './pages/not-found-page';
+
+type Pages = {
+  home: HomePage;
+  policy: PolicyPage;
+  notFound: NotFoundPage;
+  /** Fails the test on any uncaught error, console error or CSP violation in the page. */
+  pageErrors: void;
+};
+
+export const test = base.extend<Pages>({
+  pageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+      page.on('console', (m) => {
+        // A 404 the test asked for is logged by Chromium as a failed resource; that is expected.
+        if (m.type() === 'error' && !/status of 404/.test(m.text())) errors.push(`console: ${m.text()}`);
+      });
+      await use();
+      expect(errors, 'errors in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
+  home: async ({ page }, use) => use(new HomePage(page)),
+  policy: async ({ page }, use) => use(new PolicyPage(page)),
+  notFound: async ({ page }, use) => use(new NotFoundPage(page)),
+});
+
+export { expect };

@@ -1,0 +1,22 @@
+import { test, expect } from '../fixtures';
+
+// Keeps a full-page PNG of every page per project (desktop, phone) in
+// test-results/, so a person can look at what the suite saw.
+const pages = [
+  { name: 'home', url: '/', ready: '.app-list' },
+  { name: 'policy', url: '/vchat', ready: '.policy-body h2' },
+  { name: 'not-found', url: '/no/such/page', ready: '.not-found' },
+];
+
+for (const p of pages) {
+  test(`screenshot: ${p.name}`, async ({ page }, info) => {
+    await page.goto(p.url);
+    await expect(page.locator(p.ready).first()).toBeVisible();
+    // No horizontal scrolling at any width.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
+    const file = info.outputPath(`${p.name}-${info.project.name}.png`);
+    await page.screenshot({ path: file, fullPage: p.name !== 'policy' });
+    await info.attach(`${p.name}-${info.project.name}`, { path: file, contentType: 'image/png' });
+  });
+}

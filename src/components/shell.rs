@@ -1,0 +1,51 @@
+//! The page frame: skip link, header with the language menu, main landmark, footer.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::i18n::{use_i18n, Locale};
+
+/// Wraps every page in the site's header and footer.
+#[component]
+pub fn Shell(
+    /// The routed page.
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    Effect::new(move |_| document().set_title(i18n.t().product_name));
+    view! {
+        <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+        <header class="site-header">
+            <A href="/" attr:class="brand">
+                <span class="brand-mark" aria-hidden="true">"◈"</span>
+                <span>{move || i18n.t().product_name}</span>
+            </A>
+            <LanguageMenu />
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">{move || i18n.t().footer}</footer>
+    }
+}
+
+/// A labelled `<select>` that switches the UI language.
+#[component]
+fn LanguageMenu() -> impl IntoView {
+    let i18n = use_i18n();
+    let on_change = move |ev| {
+        let tag = event_target_value(&ev);
+        if let Some(l) = Locale::ALL.into_iter().find(|l| l.tag() == tag) {
+            i18n.set_locale(l);
+        }
+    };
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{move || i18n.t().language}</span>
+            <select on:change=on_change prop:value=move || i18n.locale().tag()>
+                {Locale::ALL
+                    .into_iter()
+                    .map(|l| view! { <option value=l.tag() lang=l.tag()>{l.native_name()}</option> })
+                    .collect_view()}
+            </select>
+        </label>
+    }
+}
