@@ -1,7 +1,8 @@
-//! The policy tree (`policies/<app>/app.toml` + `<version>.md`), loaded into
-//! memory at start-up and validated as a whole.
+//! The policy tree (`policies/<app>/app.toml` + `<version>.md`), read from
+//! disk at start-up and validated as a whole by [`privacy_center_core::check`].
 
 use privacy_center_core::app::AppConfig;
+use privacy_center_core::check::{check_app, Source};
 use privacy_center_core::policy::PolicyFile;
 use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
 use std::collections::BTreeMap;
@@ -77,22 +78,22 @@ impl App {
 
 impl Catalog {
     /// Loads and validates the whole tree; every problem is reported, each
-    /// naming its file (and line where there is one).
+    /// as `app/file:line: message`.
     pub fn load(dir: &Path) -> Result<Catalog> {
-        let entries = std::fs::read_dir(dir).map_err(Error::io(dir))?;
-        let mut problems = Vec::new();
-        let mut apps = BTreeMap::new();
-        let mut app_dirs: Vec<PathBuf> = entries
+        let mut app_dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .map_err(Error::io(dir))?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.is_dir())
             .collect();
         app_dirs.sort();
+        let mut problems = Vec::new();
+        let mut apps = BTreeMap::new();
         for app_dir in app_dirs {
-            match load_app(&app_dir, &mut problems) {
-                Some(app) => {
+            match load_app(&app_dir) {
+                Ok(app) => {
                     apps.insert(app.config.id.clone(), app);
                 }
-                None => continue,
+                Err(mut p) => problems.append(&mut p),
             }
         }
         if apps.is_empty() && problems.is_empty() {
@@ -124,86 +125,59 @@ impl Catalog {
     }
 }
 
-fn load_app(app_dir: &Path, problems: &mut Vec<String>) -> Option<App> {
-    let toml_path = app_dir.join("app.toml");
-    let text = match std::fs::read_to_string(&toml_path) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.push(format!("{}: {e}", toml_path.display()));
-            return None;
-        }
-    };
-    let config = match AppConfig::parse(&text) {
-        Ok(c) => c,
-        Err(e) => {
-            problems.push(format!("{}: {e}", toml_path.display()));
-            return None;
-        }
-    };
-    let dir_name = app_dir
+/// Reads one app directory and checks it; problems come back as lines.
+fn load_app(app_dir: &Path) -> std::result::Result<App, Vec<String>> {
+    let name = app_dir
         .file_name()
         .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    if config.id != dir_name {
-        problems.push(format!(
-            "{}: id {:?} must equal the directory name {dir_name:?}",
-            toml_path.display(),
-            config.id
-        ));
-    }
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(app_dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "md"))
-            .collect(),
-        Err(e) => {
-            problems.push(format!("{}: {e}", app_dir.display()));
-            return None;
-        }
+        .unwrap_or_default()
+        .to_owned();
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|e| vec![format!("{}: {e}", path.display())])
     };
-    files.sort();
-    let mut versions = Vec::new();
-    for path in files {
-        let raw = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(format!("{}: {e}", path.display()));
-                continue;
-            }
-        };
-        match PolicyFile::parse(&raw) {
-            Ok(file) => {
-                let stem = path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .unwrap_or_default();
-                if file.meta.version != stem {
-                    problems.push(format!(
-                        "{}: version {:?} must equal the file name {stem:?}.md",
-                        path.display(),
-                        file.meta.version
-                    ));
-                }
-                if file.meta.status == PolicyStatus::Published && file.meta.published.is_none() {
-                    problems.push(format!(
-                        "{}: a published version needs a `published` date",
-                        path.display()
-                    ));
-                }
-                versions.push(Version { file, raw, path });
-            }
-            Err(e) => problems.push(format!("{}: {e}", path.display())),
+    let toml_path = app_dir.join("app.toml");
+    let app_toml = if toml_path.exists() {
+        Some(read(&toml_path)?)
+    } else {
+        None
+    };
+    let mut files: Vec<(String, PathBuf, String)> = Vec::new();
+    let entries =
+        std::fs::read_dir(app_dir).map_err(|e| vec![format!("{}: {e}", app_dir.display())])?;
+    for entry in entries.filter_map(|e| e.ok()) {
+        let path = entry.path();
+        if path.extension().is_some_and(|x| x == "md") {
+            let file_name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
+            let text = read(&path)?;
+            files.push((file_name, path, text));
         }
     }
-    versions.sort_by(|a, b| {
-        let key = |v: &Version| {
-            (
-                v.file.meta.published.is_none(),
-                v.file.meta.published,
-                v.file.meta.version.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    Some(App { config, versions })
+    let sources: Vec<Source<'_>> = files
+        .iter()
+        .map(|(n, _, t)| Source { name: n, text: t })
+        .collect();
+    let (checked, diags) = check_app(&name, app_toml.as_deref(), &sources);
+    let Some(checked) = checked else {
+        return Err(diags.iter().map(ToString::to_string).collect());
+    };
+    let mut by_name: BTreeMap<String, (PathBuf, String)> =
+        files.into_iter().map(|(n, p, t)| (n, (p, t))).collect();
+    let versions = checked
+        .versions
+        .into_iter()
+        .map(|(n, file)| {
+            let (path, raw) = by_name
+                .remove(&n)
+                .expect("checked files come from this directory");
+            Version { file, raw, path }
+        })
+        .collect();
+    Ok(App {
+        config: checked.config,
+        versions,
+    })
 }

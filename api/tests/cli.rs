@@ -42,7 +42,7 @@ fn policy_check_fails_naming_the_file() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("demo/app.toml: line 2: app.toml:"), "{err}");
+    assert!(err.contains("demo/app.toml:2: app.toml: "), "{err}");
 }
 
 #[test]

@@ -68,6 +68,9 @@ fn copy_policies() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for app in std::fs::read_dir(repo_policies()).unwrap() {
         let app = app.unwrap().path();
+        if !app.is_dir() {
+            continue;
+        }
         let target = dir.path().join(app.file_name().unwrap());
         std::fs::create_dir_all(&target).unwrap();
         for f in std::fs::read_dir(&app).unwrap() {
@@ -240,11 +243,13 @@ fn a_broken_policy_tree_is_refused_with_file_and_line() {
     let err = Catalog::load(dir.path()).unwrap_err().to_string();
     assert!(err.contains("2 problem(s)"), "{err}");
     assert!(
-        err.contains(&format!("{}: line 4: front matter", path.display())),
+        err.contains("vchat/2021-01-01.md:4: front matter: "),
         "{err}"
     );
     assert!(
-        err.contains("2022-01-01.md: line 1: front matter must start"),
+        err.contains(
+            "vchat/2022-01-01.md:1: front matter: must start and end with a line of `+++`"
+        ),
         "{err}"
     );
 }

@@ -106,6 +106,19 @@ pub enum WebApi {
     None,
 }
 
+impl WebApi {
+    /// The name used in `app.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            WebApi::Camera => "camera",
+            WebApi::Microphone => "microphone",
+            WebApi::Geolocation => "geolocation",
+            WebApi::Notifications => "notifications",
+            WebApi::None => "none",
+        }
+    }
+}
+
 /// A device permission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

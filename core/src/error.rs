@@ -51,6 +51,18 @@ pub enum Error {
         /// Its maximum length.
         max: usize,
     },
+    /// Text to import is empty or only whitespace.
+    #[error("input is empty or contains only whitespace")]
+    Empty,
+    /// Input to import is binary data (NUL bytes or mostly control characters), not text.
+    #[error("input is binary data (NUL bytes or mostly control characters), not text")]
+    NotText,
+    /// Input to import is not valid UTF-8.
+    #[error("input is not valid UTF-8: invalid byte sequence at byte offset {offset}")]
+    NotUtf8 {
+        /// Byte offset of the first invalid sequence.
+        offset: usize,
+    },
     /// Input larger than the renderer or parser accepts.
     #[error("input is {size} bytes; the limit is {limit} bytes")]
     TooLarge {

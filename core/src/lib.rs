@@ -6,8 +6,11 @@
 //! code in the browser and on the server.
 
 pub mod app;
+pub mod check;
 pub mod date;
+pub mod diff;
 pub mod error;
+pub mod import;
 pub mod policy;
 pub mod render;
 pub mod wire;

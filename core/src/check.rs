@@ -1,0 +1,398 @@
+//! The policy checker: validates one app's `app.toml` and policy files as a
+//! whole. Pure, so the server (at start-up and in `policy check`) and the
+//! browser (the live editor) report the same problems in the same words.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::app::{AppConfig, Platform, WebApi};
+use crate::error::Line;
+use crate::policy::PolicyFile;
+use crate::wire::PolicyStatus;
+use crate::Error;
+
+/// One problem, located in a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// File, relative to the policy tree (e.g. `vchat/2020-10-01.md`).
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// What is wrong, in words.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        }
+    }
+}
+
+/// A file handed to the checker.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// File name within the app directory (`app.toml`, `2020-10-01.md`).
+    pub name: &'a str,
+    /// Its text.
+    pub text: &'a str,
+}
+
+/// An app that passed the checks, versions ordered oldest first.
+#[derive(Debug, Clone)]
+pub struct CheckedApp {
+    /// Parsed `app.toml`.
+    pub config: AppConfig,
+    /// File name and parsed file of each version, by publication date (drafts last).
+    pub versions: Vec<(String, PolicyFile)>,
+}
+
+fn split_error(e: &Error) -> (usize, String) {
+    match e {
+        Error::FrontMatter {
+            line: Line(l),
+            message,
+        }
+        | Error::AppConfig {
+            line: Line(l),
+            message,
+        } => (*l, message.clone()),
+        Error::MissingFrontMatter(Line(l)) => {
+            (*l, "must start and end with a line of `+++`".to_owned())
+        }
+        other => (0, other.to_string()),
+    }
+}
+
+/// The line of the first front-matter line that starts with `key`.
+fn key_line(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| l.trim_start().starts_with(key))
+        .map_or(0, |i| i + 1)
+}
+
+/// Checks one app directory named `dir` with its `app.toml` (if present) and
+/// its policy files. Returns the app when there are no problems.
+pub fn check_app(
+    dir: &str,
+    app_toml: Option<&str>,
+    policies: &[Source<'_>],
+) -> (Option<CheckedApp>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut diag = |file: &str, line: usize, message: String| {
+        let file = if file.is_empty() {
+            dir.to_owned()
+        } else {
+            format!("{dir}/{file}")
+        };
+        diags.push(Diagnostic {
+            file,
+            line,
+            message,
+        })
+    };
+
+    let config = match app_toml.map(AppConfig::parse) {
+        None => {
+            diag(
+                "app.toml",
+                0,
+                "missing: every app directory needs an app.toml".into(),
+            );
+            None
+        }
+        Some(Err(e)) => {
+            let (line, message) = split_error(&e);
+            diag("app.toml", line, format!("app.toml: {message}"));
+            None
+        }
+        Some(Ok(c)) => Some(c),
+    };
+    if let (Some(c), Some(text)) = (&config, app_toml) {
+        if c.id != dir {
+            diag(
+                "app.toml",
+                key_line(text, "id"),
+                format!("id {:?} must equal the directory name {dir:?}", c.id),
+            );
+        }
+        for p in &c.permissions {
+            if let Some(message) = web_api_mismatch(p.platform, &p.os_name, p.web_api) {
+                let line = text
+                    .lines()
+                    .position(|l| l.contains(&p.os_name))
+                    .map_or(0, |i| i + 1);
+                diag("app.toml", line, message);
+            }
+        }
+    }
+
+    let mut versions: Vec<(String, PolicyFile)> = Vec::new();
+    let mut by_version: BTreeMap<String, String> = BTreeMap::new();
+    for src in policies {
+        let file = match PolicyFile::parse(src.text) {
+            Ok(f) => f,
+            Err(e) => {
+                let (line, message) = split_error(&e);
+                diag(src.name, line, format!("front matter: {message}"));
+                continue;
+            }
+        };
+        let m = &file.meta;
+        let stem = src.name.strip_suffix(".md").unwrap_or(src.name);
+        if m.version != stem {
+            diag(
+                src.name,
+                key_line(src.text, "version"),
+                format!("version {:?} must equal the file name {stem:?}", m.version),
+            );
+        }
+        if let Some(other) = by_version.insert(m.version.clone(), src.name.to_owned()) {
+            diag(
+                src.name,
+                key_line(src.text, "version"),
+                format!("version {:?} is also declared by {other}", m.version),
+            );
+        }
+        if m.status == PolicyStatus::Published {
+            if m.published.is_none() {
+                diag(
+                    src.name,
+                    0,
+                    "a published version needs a `published` date".into(),
+                );
+            }
+            if m.effective.is_none() {
+                diag(
+                    src.name,
+                    0,
+                    "a published version needs an `effective` date".into(),
+                );
+            }
+        }
+        if let (Some(p), Some(e)) = (m.published, m.effective) {
+            if e < p {
+                diag(
+                    src.name,
+                    key_line(src.text, "effective"),
+                    format!("effective {e} is before published {p}"),
+                );
+            }
+        }
+        if m.material && m.summary.is_none() {
+            diag(src.name, key_line(src.text, "material"), "a material version needs a `summary` of what changed: users are shown it when asked to consent again".into());
+        }
+        if file.markdown.trim().is_empty() {
+            diag(src.name, file.body_line, "the policy text is empty".into());
+        }
+        versions.push((src.name.to_owned(), file));
+    }
+    versions.sort_by(|(_, a), (_, b)| {
+        let key = |f: &PolicyFile| {
+            (
+                f.meta.published.is_none(),
+                f.meta.published,
+                f.meta.version.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+
+    let published: Vec<&(String, PolicyFile)> = versions
+        .iter()
+        .filter(|(_, f)| f.meta.status == PolicyStatus::Published)
+        .collect();
+    match published.as_slice() {
+        [] => diag(
+            "",
+            0,
+            "no published version: users would have nothing to read".into(),
+        ),
+        [.., (a_name, a), (b_name, b)] if a.meta.published == b.meta.published => diag(
+            b_name,
+            policies
+                .iter()
+                .find(|p| p.name == b_name)
+                .map_or(0, |p| key_line(p.text, "published")),
+            format!("published on the same day as {a_name}: which one is current is ambiguous"),
+        ),
+        _ => {}
+    }
+
+    let ok = diags.is_empty();
+    (
+        config
+            .filter(|_| ok)
+            .map(|config| CheckedApp { config, versions }),
+        diags,
+    )
+}
+
+/// Which Web API an OS permission corresponds to, when it has one.
+fn known_web_api(platform: Platform, os_name: &str) -> Option<WebApi> {
+    let name = os_name.rsplit('.').next().unwrap_or(os_name);
+    match platform {
+        Platform::Android => match name {
+            "CAMERA" => Some(WebApi::Camera),
+            "RECORD_AUDIO" => Some(WebApi::Microphone),
+            "ACCESS_FINE_LOCATION" | "ACCESS_COARSE_LOCATION" | "ACCESS_BACKGROUND_LOCATION" => {
+                Some(WebApi::Geolocation)
+            }
+            "POST_NOTIFICATIONS" => Some(WebApi::Notifications),
+            _ => None,
+        },
+        Platform::Ios => match os_name {
+            "NSCameraUsageDescription" => Some(WebApi::Camera),
+            "NSMicrophoneUsageDescription" => Some(WebApi::Microphone),
+            n if n.starts_with("NSLocation") && n.ends_with("UsageDescription") => {
+                Some(WebApi::Geolocation)
+            }
+            "UNUserNotificationCenter" => Some(WebApi::Notifications),
+            _ => None,
+        },
+        Platform::Web => match os_name {
+            "camera" => Some(WebApi::Camera),
+            "microphone" => Some(WebApi::Microphone),
+            "geolocation" => Some(WebApi::Geolocation),
+            "notifications" => Some(WebApi::Notifications),
+            _ => None,
+        },
+    }
+}
+
+/// Explains a permission whose declared Web API contradicts its OS name.
+fn web_api_mismatch(platform: Platform, os_name: &str, declared: WebApi) -> Option<String> {
+    match known_web_api(platform, os_name) {
+        Some(k) if k == declared => None,
+        None if declared == WebApi::None => None,
+        Some(k) => Some(format!(
+            "permission {os_name} grants web_api \"{}\", not \"{}\"",
+            k.name(),
+            declared.name()
+        )),
+        None => Some(format!(
+            "web_api \"{}\" needs an OS permission that grants it; {os_name} does not (use web_api \"none\")",
+            declared.name()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP: &str = "id = \"demo\"\nname = \"演示\"\ncompany = \"演示公司\"\nlocale = \"zh-CN\"\n\n[cancellation]\ncooling_off_days = 15\n\n[[permissions]]\nid = \"camera\"\nplatform = \"android\"\nos_name = \"android.permission.CAMERA\"\nlabel = \"相机\"\npurpose = \"拍照\"\nweb_api = \"camera\"\n\n[teen_mode]\ndaily_minutes = 40\ncurfew_start = \"22:00\"\ncurfew_end = \"06:00\"\n";
+
+    fn policy(version: &str, published: &str, extra: &str) -> String {
+        format!("+++\nversion = \"{version}\"\ntitle = \"演示隐私政策\"\nstatus = \"published\"\npublished = {published}\neffective = {published}\n{extra}+++\n## 一、总则\n\n正文。\n")
+    }
+
+    fn messages(app: &str, files: &[(&str, &str)]) -> Vec<String> {
+        let sources: Vec<Source<'_>> = files
+            .iter()
+            .map(|&(name, text)| Source { name, text })
+            .collect();
+        check_app("demo", Some(app), &sources)
+            .1
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_good_app_passes_with_versions_in_date_order() {
+        let a = policy("2020-01-01", "2020-01-01", "");
+        let b = policy(
+            "2021-06-01",
+            "2021-06-01",
+            "material = true\nsummary = \"新增位置信息。\"\n",
+        );
+        let sources = [
+            Source {
+                name: "2021-06-01.md",
+                text: &b,
+            },
+            Source {
+                name: "2020-01-01.md",
+                text: &a,
+            },
+        ];
+        let (app, diags) = check_app("demo", Some(APP), &sources);
+        assert_eq!(diags, []);
+        let order: Vec<_> = app.unwrap().versions.into_iter().map(|(n, _)| n).collect();
+        assert_eq!(order, ["2020-01-01.md", "2021-06-01.md"]);
+    }
+
+    #[test]
+    fn each_rule_names_file_and_line() {
+        let material = policy("2021-06-01", "2021-06-01", "material = true\n");
+        assert_eq!(messages(APP, &[("2021-06-01.md", &material)]), ["demo/2021-06-01.md:7: a material version needs a `summary` of what changed: users are shown it when asked to consent again"]);
+
+        let renamed = policy("2021-06-01", "2021-06-01", "");
+        assert_eq!(messages(APP, &[("2021-07-01.md", &renamed)]), ["demo/2021-07-01.md:2: version \"2021-06-01\" must equal the file name \"2021-07-01\""]);
+
+        let backwards = policy("2021-06-01", "2021-06-01", "")
+            .replace("effective = 2021-06-01", "effective = 2021-05-01");
+        assert_eq!(
+            messages(APP, &[("2021-06-01.md", &backwards)]),
+            ["demo/2021-06-01.md:6: effective 2021-05-01 is before published 2021-06-01"]
+        );
+
+        let broken = "+++\nversion = 3\n+++\n";
+        let m = messages(APP, &[("x.md", broken), ("2021-06-01.md", &renamed)]);
+        assert!(m[0].starts_with("demo/x.md:2: front matter: "), "{m:?}");
+
+        let draft_only = policy("2021-06-01", "2021-06-01", "").replace("published\"", "draft\"");
+        assert_eq!(
+            messages(APP, &[("2021-06-01.md", &draft_only)]),
+            ["demo: no published version: users would have nothing to read"]
+        );
+    }
+
+    #[test]
+    fn two_versions_published_the_same_day_are_ambiguous() {
+        let a = policy("2021-06-01", "2021-06-01", "");
+        let b = policy("2021-06-01b", "2021-06-01", "");
+        let m = messages(APP, &[("2021-06-01.md", &a), ("2021-06-01b.md", &b)]);
+        assert_eq!(m, ["demo/2021-06-01b.md:5: published on the same day as 2021-06-01.md: which one is current is ambiguous"]);
+    }
+
+    #[test]
+    fn permissions_must_map_to_the_right_web_api() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let wrong = APP.replace("web_api = \"camera\"", "web_api = \"microphone\"");
+        assert_eq!(messages(&wrong, &[("2021-06-01.md", &p)]), ["demo/app.toml:12: permission android.permission.CAMERA grants web_api \"camera\", not \"microphone\""]);
+        let storage = APP.replace(
+            "android.permission.CAMERA",
+            "android.permission.READ_EXTERNAL_STORAGE",
+        );
+        assert_eq!(messages(&storage, &[("2021-06-01.md", &p)]), ["demo/app.toml:12: web_api \"camera\" needs an OS permission that grants it; android.permission.READ_EXTERNAL_STORAGE does not (use web_api \"none\")"]);
+        let id = APP.replace("id = \"demo\"", "id = \"other\"");
+        assert_eq!(
+            messages(&id, &[("2021-06-01.md", &p)]),
+            ["demo/app.toml:1: id \"other\" must equal the directory name \"demo\""]
+        );
+    }
+
+    #[test]
+    fn a_missing_app_toml_is_reported() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let (app, diags) = check_app(
+            "demo",
+            None,
+            &[Source {
+                name: "2021-06-01.md",
+                text: &p,
+            }],
+        );
+        assert!(app.is_none());
+        assert_eq!(
+            diags[0].to_string(),
+            "demo/app.toml: missing: every app directory needs an app.toml"
+        );
+    }
+}
