@@ -6,6 +6,7 @@
 //! code in the browser and on the server.
 
 pub mod app;
+pub mod consent;
 pub mod date;
 pub mod error;
 pub mod policy;
