@@ -531,3 +531,41 @@ async fn verify_reports_reordered_rows() {
     assert!(out.contains("reordered"), "{out}");
     assert!(out.lines().all(|l| !l.contains("altered")), "{out}");
 }
+
+/// Not a correctness test: `cargo test -p privacy-center-api --release --test
+/// consent -- --ignored --nocapture` prints consents per second with group
+/// commit and with one commit per request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "benchmark"]
+async fn group_commit_throughput() {
+    for batch in [1, privacy_center_api::ledger::DEFAULT_BATCH] {
+        let t = TestApp::with(&repo_policies(), |s| s.ledger_batch = batch).await;
+        let users = 1000;
+        let mut cookies = Vec::new();
+        for i in 0..users {
+            cookies.push(t.sign_in("vchat", &format!("bench-{i}")).await);
+        }
+        let (version, sha256) = t.vchat_current().await;
+        let body = json!({"version": version, "sha256": sha256}).to_string();
+        let started = std::time::Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for cookie in cookies {
+            let router = t.router.clone();
+            let req = common::post("/api/me/consents", &body, Some(&cookie));
+            tasks.spawn(async move {
+                use tower::ServiceExt;
+                router.oneshot(req).await.unwrap().status()
+            });
+        }
+        while let Some(status) = tasks.join_next().await {
+            assert_eq!(status.unwrap(), StatusCode::CREATED);
+        }
+        let secs = started.elapsed().as_secs_f64();
+        let stats = t.state.ledger.stats();
+        println!(
+            "--ledger-batch {batch}: {users} consents in {secs:.2} s = {:.0}/s, {} commits",
+            users as f64 / secs,
+            stats.commits()
+        );
+    }
+}
