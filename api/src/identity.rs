@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use subtle::ConstantTimeEq;
 
 use crate::clock::now_secs;
@@ -278,7 +278,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     builder.create(dir).map_err(Error::io(dir))
 }
 
-fn write_private(path: &PathBuf, content: &str) -> Result<()> {
+fn write_private(path: &Path, content: &str) -> Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

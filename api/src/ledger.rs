@@ -230,7 +230,10 @@ pub struct Report {
 
 /// Walks every chain in the database, page by page.
 pub async fn verify_store(pool: &SqlitePool) -> Result<Report> {
-    const PAGE: i64 = 5000;
+    verify_in_pages(pool, 5000).await
+}
+
+async fn verify_in_pages(pool: &SqlitePool, page_rows: i64) -> Result<Report> {
     let mut report = Report::default();
     let mut chain: Vec<Row> = Vec::new();
     let finish = |chain: &mut Vec<Row>, report: &mut Report| {
@@ -252,7 +255,7 @@ pub async fn verify_store(pool: &SqlitePool) -> Result<Report> {
                 sqlx::query_as(&format!(
                     "SELECT {COLUMNS} FROM consents ORDER BY app, user_id, seq LIMIT ?"
                 ))
-                .bind(PAGE)
+                .bind(page_rows)
                 .fetch_all(pool)
                 .await?
             }
@@ -264,7 +267,7 @@ pub async fn verify_store(pool: &SqlitePool) -> Result<Report> {
                 .bind(app)
                 .bind(user)
                 .bind(seq)
-                .bind(PAGE)
+                .bind(page_rows)
                 .fetch_all(pool)
                 .await?
             }
@@ -545,6 +548,49 @@ mod tests {
             rows.push(row);
         }
         rows
+    }
+
+    #[tokio::test]
+    async fn paging_does_not_split_or_merge_chains() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(dir.path()).await.unwrap();
+        let ledger = Ledger::start(store.pool().clone(), 4);
+        for (user, n) in [("a", 3), ("b", 1), ("c", 4)] {
+            for i in 0..n {
+                let event = if i % 2 == 0 {
+                    Event::Accept {
+                        version: "v".into(),
+                        sha256: "e".repeat(64),
+                    }
+                } else {
+                    Event::Withdraw {
+                        version: None,
+                        sha256: None,
+                    }
+                };
+                ledger
+                    .append(Append {
+                        app: "app".into(),
+                        user_id: user.into(),
+                        channel: Channel::Webview,
+                        event,
+                    })
+                    .await
+                    .unwrap();
+            }
+        }
+        for page in [1, 2, 3, 5000] {
+            let report = verify_in_pages(store.pool(), page).await.unwrap();
+            assert_eq!(
+                report,
+                Report {
+                    chains: 3,
+                    records: 8,
+                    problems: vec![]
+                },
+                "page of {page}"
+            );
+        }
     }
 
     #[test]
