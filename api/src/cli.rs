@@ -1,17 +1,18 @@
-//! The `privacy-center` command line: `serve` now; operations subcommands
-//! (`policy`, `token`, `ledger`, …) join it as features land.
+//! The `privacy-center` command line: `serve`, and the operations
+//! subcommands `policy check`, `token` and `ledger verify`.
 
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::clock::now_secs;
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::identity::{Keys, DEFAULT_TTL_SECS, MAX_TTL_SECS};
+use crate::store::{Store, DB_FILE};
 use crate::web::Spa;
-use crate::{router, AppState};
+use crate::{ledger, router, AppState, Settings};
 
 /// Privacy center: policies, consent and privacy settings for chat and live-streaming apps.
 #[derive(Debug, Parser)]
@@ -28,6 +29,50 @@ enum Command {
     /// Work with the policy tree.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Print a handoff token for a user (as a host app would mint it), or with
+    /// --service the app's service token. Keys are the ones a server on the
+    /// same data directory uses, generated here if absent.
+    Token(TokenArgs),
+    /// Work with the consent ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum LedgerCommand {
+    /// Recompute every user's hash chain in order; print one line per problem
+    /// (altered row, missing row, reordered rows) and a summary. Exits 0 only
+    /// when every chain verifies.
+    Verify {
+        /// Directory holding the database.
+        #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+}
+
+/// Options of `privacy-center token`.
+#[derive(Debug, Args)]
+struct TokenArgs {
+    /// App id (a directory of the policy tree).
+    #[arg(long)]
+    app: String,
+    /// User id within the app: 1-128 printable ASCII characters, no spaces.
+    #[arg(long, required_unless_present = "service", conflicts_with = "service")]
+    user: Option<String>,
+    /// Print the app's service token (for GET /api/internal/...) instead.
+    #[arg(long)]
+    service: bool,
+    /// Seconds the handoff token stays valid.
+    #[arg(long, default_value_t = DEFAULT_TTL_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=MAX_TTL_SECS),
+          conflicts_with = "service")]
+    ttl_secs: u64,
+    /// Directory for the database and keys (keys/<app>.key, keys/<app>.service).
+    #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Policy tree, to know which apps exist.
+    #[arg(long, env = "PRIVACY_CENTER_POLICIES", default_value = "./policies")]
+    policies: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,9 +101,20 @@ pub struct ServeArgs {
     /// The SPA built by Trunk (index.html and assets).
     #[arg(long, env = "PRIVACY_CENTER_DIST", default_value = "./dist")]
     pub dist: PathBuf,
-    /// Development conveniences for local use and tests. Never in production.
+    /// Development conveniences for local use and tests (POST /api/dev/session
+    /// signs in as anyone). Never in production.
     #[arg(long)]
     pub dev: bool,
+    /// The URL users reach the server at (default http://<addr>). An https URL
+    /// makes session cookies Secure with the __Host- prefix, and is the origin
+    /// state-changing requests must come from.
+    #[arg(long, env = "PRIVACY_CENTER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Most consent requests written per ledger transaction (group commit);
+    /// 1 makes every request its own commit, for comparison.
+    #[arg(long, env = "PRIVACY_CENTER_LEDGER_BATCH", default_value_t = ledger::DEFAULT_BATCH,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
+    pub ledger_batch: usize,
 }
 
 /// Entry point of the binary: parses arguments, runs, maps errors to an exit status.
@@ -81,6 +137,14 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Policy(PolicyCommand::Check { dir }) => check_policies(&dir),
+        Command::Token(args) => token(&args),
+        Command::Ledger(LedgerCommand::Verify { data_dir }) => {
+            match runtime.block_on(verify_ledger(&data_dir)) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -100,6 +164,49 @@ fn check_policies(dir: &std::path::Path) -> Result<()> {
         catalog.version_count()
     );
     Ok(())
+}
+
+fn token(args: &TokenArgs) -> Result<()> {
+    let catalog = Catalog::load(&args.policies)?;
+    if catalog.app(&args.app).is_none() {
+        return Err(Error::NotFound(format!(
+            "no app named {:?} in {}",
+            args.app,
+            args.policies.display()
+        )));
+    }
+    let keys = Keys::load(&args.data_dir, catalog.apps().map(|a| a.config.id.as_str()))?;
+    if args.service {
+        println!("{}", keys.service_token(&args.app).unwrap_or_default());
+        return Ok(());
+    }
+    let user = args.user.as_deref().unwrap_or_default();
+    println!("{}", keys.mint(&args.app, user, args.ttl_secs, now_secs())?);
+    Ok(())
+}
+
+/// Prints problems and a summary; `Ok(true)` when every chain verifies.
+async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
+    let db = data_dir.join(DB_FILE);
+    if !db.is_file() {
+        return Err(Error::NotFound(format!("no database at {}", db.display())));
+    }
+    let store = Store::open(data_dir).await?;
+    let report = ledger::verify_store(store.pool()).await?;
+    for p in &report.problems {
+        println!("{p}");
+    }
+    println!(
+        "{} records in {} chains: {}",
+        report.records,
+        report.chains,
+        if report.problems.is_empty() {
+            "every chain verifies".to_owned()
+        } else {
+            format!("{} problem(s)", report.problems.len())
+        }
+    );
+    Ok(report.problems.is_empty())
 }
 
 /// Loads policies, opens the store, and serves until SIGINT or SIGTERM.
@@ -127,16 +234,21 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             "--dev is on: development conveniences are enabled; never use this in production"
         );
     }
-    let state = AppState {
-        catalog: Arc::new(catalog),
-        store,
-        dev: args.dev,
-    };
-    let app = router(state, spa);
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(Error::io(format!("listen on {}", args.addr)))?;
     let addr = listener.local_addr().map_err(Error::io("listener"))?;
+    let settings = Settings {
+        public_url: args
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}")),
+        dev: args.dev,
+        ledger_batch: args.ledger_batch,
+        ..Settings::new(&args.data_dir)
+    };
+    let state = AppState::new(catalog, store, settings)?;
+    let app = router(state, spa);
     println!("Privacy Center is running at http://{addr}/");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -4,6 +4,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use privacy_center_core::wire::ErrorBody;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// Everything that can fail in the API, the store or the CLI.
@@ -15,6 +16,46 @@ pub enum Error {
     /// 405: the path exists but not with this method.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 400 `bad_json`: the request body is not well-formed JSON.
+    #[error("the request body is not valid JSON: {0}")]
+    BadJson(String),
+    /// 422 `invalid`: well-formed JSON that does not fit the request type;
+    /// `fields` names each offending field.
+    #[error("{message}")]
+    Invalid {
+        /// A sentence for people.
+        message: String,
+        /// Problem per field name.
+        fields: BTreeMap<String, String>,
+    },
+    /// 415 `unsupported_media_type`: a request body that is not `application/json`.
+    #[error("request bodies must be sent as Content-Type: application/json")]
+    UnsupportedMediaType,
+    /// 413 `too_large`: the request body exceeds the limit.
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(usize),
+    /// 401 `unauthenticated`: no valid session (or service token) came with the request.
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// 401 `invalid_token`: a handoff token was refused; nothing was recorded.
+    #[error("the sign-in token was refused: {0}")]
+    InvalidToken(&'static str),
+    /// 403 `cross_site`: a state-changing request that did not come from this origin.
+    #[error("cross-site requests may not change anything here")]
+    CrossSite,
+    /// 409 `stale_version`: the consent names a version that is not the current one.
+    #[error("{0}")]
+    StaleVersion(String),
+    /// 409 `nothing_to_withdraw`: the user has no standing acceptance to withdraw.
+    #[error("{0}")]
+    NothingToWithdraw(String),
+    /// 500: an internal invariant failed (e.g. the ledger writer stopped).
+    /// Details are logged, never returned.
+    #[error("internal: {0}")]
+    Internal(String),
+    /// Start-up only: configuration (keys, tokens, URLs) is unusable.
+    #[error("{0}")]
+    Config(String),
     /// 500: the database failed. Details are logged, never returned.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
@@ -35,6 +76,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// A 422 about one field.
+    pub fn invalid_field(field: &str, problem: impl Into<String>) -> Error {
+        let problem = problem.into();
+        Error::Invalid {
+            message: format!("`{field}`: {problem}"),
+            fields: BTreeMap::from([(field.to_owned(), problem)]),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
@@ -45,9 +95,23 @@ impl Error {
         match self {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Error::Database(_) | Error::Migrate(_) | Error::Io { .. } | Error::Policies(_) => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            Error::BadJson(_) => (StatusCode::BAD_REQUEST, "bad_json"),
+            Error::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            Error::UnsupportedMediaType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
+            Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Error::InvalidToken(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            Error::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
+            Error::StaleVersion(_) => (StatusCode::CONFLICT, "stale_version"),
+            Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, "nothing_to_withdraw"),
+            Error::Database(_)
+            | Error::Migrate(_)
+            | Error::Io { .. }
+            | Error::Policies(_)
+            | Error::Internal(_)
+            | Error::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
@@ -61,10 +125,14 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
+        let fields = match self {
+            Error::Invalid { fields, .. } => fields,
+            _ => BTreeMap::new(),
+        };
         let body = ErrorBody {
             code: code.to_owned(),
             message,
-            fields: Default::default(),
+            fields,
         };
         (status, Json(body)).into_response()
     }

@@ -1,20 +1,68 @@
 //! The privacy center's API: axum routes, the SQLite store, the policy
-//! catalog and the operations CLI behind the `privacy-center` binary.
+//! catalog, identity (tokens and sessions), the consent ledger and the
+//! operations CLI behind the `privacy-center` binary.
 //!
 //! [`router`] builds the whole HTTP surface from an [`AppState`], so tests
 //! drive it directly without a socket.
 
 pub mod catalog;
 pub mod cli;
+pub mod clock;
+pub mod csrf;
 pub mod error;
+pub mod identity;
+pub mod json;
+pub mod ledger;
 pub mod routes;
 pub mod store;
 pub mod web;
 
 use axum::Router;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::{Error, Result};
+
+/// How a server runs, beyond the policy tree and the database.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Data directory (database, `keys/`).
+    pub data_dir: PathBuf,
+    /// The URL users reach the server at; `https://` turns on secure cookies.
+    pub public_url: String,
+    /// Whether `--dev` conveniences are on.
+    pub dev: bool,
+    /// Most consent requests per ledger transaction (1 = one commit each).
+    pub ledger_batch: usize,
+}
+
+impl Settings {
+    /// Defaults for a server on `http://localhost`, without `--dev`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Settings {
+        Settings {
+            data_dir: data_dir.into(),
+            public_url: "http://localhost".to_owned(),
+            dev: false,
+            ledger_batch: ledger::DEFAULT_BATCH,
+        }
+    }
+
+    /// Whether the server is reached over https.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    }
+
+    /// `https` or `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.is_https() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+}
 
 /// Shared, cheaply cloneable state of a running server.
 #[derive(Clone, Debug)]
@@ -23,8 +71,43 @@ pub struct AppState {
     pub catalog: Arc<catalog::Catalog>,
     /// The database.
     pub store: store::Store,
-    /// Whether `--dev` conveniences are on.
-    pub dev: bool,
+    /// Signing keys and service tokens of every app.
+    pub keys: Arc<identity::Keys>,
+    /// The consent ledger's writer.
+    pub ledger: ledger::Ledger,
+    /// The session cookie's name and attributes.
+    pub cookie: identity::SessionCookie,
+    /// How the server runs.
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Loads (or generates) every app's keys and starts the ledger writer;
+    /// call inside a Tokio runtime.
+    pub fn new(catalog: catalog::Catalog, store: store::Store, settings: Settings) -> Result<Self> {
+        let public = &settings.public_url;
+        let lower = public.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "--public-url {public:?} must start with http:// or https://"
+            )));
+        }
+        let keys = identity::Keys::load(
+            &settings.data_dir,
+            catalog.apps().map(|a| a.config.id.as_str()),
+        )?;
+        let ledger = ledger::Ledger::start(store.pool().clone(), settings.ledger_batch);
+        Ok(AppState {
+            catalog: Arc::new(catalog),
+            cookie: identity::SessionCookie {
+                secure: settings.is_https(),
+            },
+            store,
+            keys: Arc::new(keys),
+            ledger,
+            settings: Arc::new(settings),
+        })
+    }
 }
 
 /// The whole HTTP surface: `/api/...` plus, when given, the built SPA.

@@ -95,3 +95,176 @@ fn serve_refuses_to_start_on_a_broken_policy_tree() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing"));
 }
+
+fn run_token(args: &[&str], data: &Path) -> String {
+    let out = Command::new(BIN)
+        .arg("token")
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--policies")
+        .arg(policies())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "the token alone: {stdout}");
+    stdout.trim().to_owned()
+}
+
+fn http(addr: &str, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[test]
+fn cli_tokens_are_accepted_by_a_server_on_the_same_data_dir() {
+    let data = tempfile::tempdir().unwrap();
+    // The CLI runs first and generates the keys the server then uses.
+    let token = run_token(&["--app", "vchat", "--user", "cli-user"], data.path());
+    assert_eq!(token.matches('.').count(), 1, "{token}");
+    let service = run_token(&["--service", "--app", "vchat"], data.path());
+    assert_eq!(service.len(), 64, "{service}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for f in ["vchat.key", "vchat.service"] {
+            let mode = std::fs::metadata(data.path().join("keys").join(f))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{f}");
+        }
+    }
+
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("--policies")
+        .arg(policies())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+
+    let body = format!("{{\"token\":\"{token}\",\"channel\":\"webview\"}}");
+    let response = http(
+        &addr,
+        &format!(
+            "POST /api/session HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+    assert!(response.contains("set-cookie: pc_session="), "{response}");
+    assert!(response.contains("\"user\":\"cli-user\""), "{response}");
+    // A second token minted while the server runs works too.
+    let again = run_token(
+        &["--app", "vchat", "--user", "cli-user", "--ttl-secs", "120"],
+        data.path(),
+    );
+    let body = format!("{{\"token\":\"{again}\"}}");
+    let response = http(
+        &addr,
+        &format!(
+            "POST /api/session HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert!(response.starts_with("HTTP/1.1 201"), "{response}");
+
+    let status = http(
+        &addr,
+        &format!(
+            "GET /api/internal/apps/vchat/users/cli-user/status HTTP/1.1\r\nHost: {addr}\r\n\
+             Authorization: Bearer {service}\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    assert!(status.contains("\"consent\":\"never\""), "{status}");
+}
+
+#[test]
+fn token_refuses_bad_arguments_and_documents_itself() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(BIN)
+            .arg("token")
+            .args(args)
+            .arg("--data-dir")
+            .arg(data.path())
+            .arg("--policies")
+            .arg(policies())
+            .output()
+            .unwrap()
+    };
+    for args in [
+        &["--app", "vchat", "--user", "u", "--ttl-secs", "121"][..],
+        &["--app", "nope", "--user", "u"],
+        &["--app", "vchat", "--user", "has space"],
+        &["--app", "vchat"],
+    ] {
+        let out = run(args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    let help = Command::new(BIN)
+        .args(["token", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    for word in ["--app", "--user", "--service", "--ttl-secs", "--data-dir"] {
+        assert!(help.contains(word), "{help}");
+    }
+    let help = Command::new(BIN)
+        .args(["ledger", "verify", "--help"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--data-dir"));
+    let help = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(
+        help.contains("--public-url") && help.contains("--ledger-batch"),
+        "{help}"
+    );
+}
+
+#[test]
+fn ledger_verify_needs_an_existing_database() {
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(BIN)
+        .args(["ledger", "verify", "--data-dir"])
+        .arg(data.path().join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no database"));
+    assert!(!data.path().join("missing").exists());
+}

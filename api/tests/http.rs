@@ -7,10 +7,9 @@ use http_body_util::BodyExt;
 use privacy_center_api::catalog::Catalog;
 use privacy_center_api::store::{Store, DB_FILE};
 use privacy_center_api::web::Spa;
-use privacy_center_api::{router, AppState};
+use privacy_center_api::{router, AppState, Settings};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use tower::ServiceExt;
 
 fn repo_policies() -> PathBuf {
@@ -28,11 +27,7 @@ async fn app_with(policies: &Path, spa: Option<Spa>) -> TestApp {
     let catalog = Catalog::load(policies).unwrap();
     let store = Store::open(data.path()).await.unwrap();
     store.archive_policy_texts(&catalog).await.unwrap();
-    let state = AppState {
-        catalog: Arc::new(catalog),
-        store: store.clone(),
-        dev: false,
-    };
+    let state = AppState::new(catalog, store.clone(), Settings::new(data.path())).unwrap();
     TestApp {
         router: router(state, spa),
         store,

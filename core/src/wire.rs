@@ -99,3 +99,294 @@ pub struct ErrorBody {
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
 }
+
+/// How a session was started: in an ordinary browser, or inside a host app's
+/// webview that handed over the user's identity. Recorded on every consent as
+/// the ISO/IEC TS 27560 "method".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// A desktop or mobile browser.
+    #[default]
+    Browser,
+    /// The host app's webview (the token arrived in the URL fragment).
+    Webview,
+}
+
+impl Channel {
+    /// The lowercase name stored in the database and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Browser => "browser",
+            Channel::Webview => "webview",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Channel> {
+        match s {
+            "browser" => Some(Channel::Browser),
+            "webview" => Some(Channel::Webview),
+            _ => None,
+        }
+    }
+}
+
+/// `POST /api/session`: exchange a host app's handoff token for a session cookie.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRequest {
+    /// `base64url(payload) "." base64url(HMAC-SHA256)`, minted by the host app.
+    pub token: String,
+    /// `webview` when the SPA took the token from its URL fragment; default `browser`.
+    #[serde(default)]
+    pub channel: Option<Channel>,
+}
+
+/// `POST /api/dev/session` (only with `serve --dev`): sign in as anyone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevSessionRequest {
+    /// App id.
+    pub app: String,
+    /// User id within that app.
+    pub user: String,
+}
+
+/// Who a session belongs to: the answer to `POST /api/session` and `POST /api/dev/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// App id.
+    pub app: String,
+    /// User id within that app.
+    pub user: String,
+    /// Where the session was started.
+    pub channel: Channel,
+}
+
+/// `GET /api/dev`: whether the server runs with `--dev` (the SPA then shows a
+/// banner and a "sign in as" page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevInfo {
+    /// True under `serve --dev`.
+    pub dev: bool,
+}
+
+/// What a consent record says the user did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentAction {
+    /// The user agreed to the named version.
+    #[default]
+    Accept,
+    /// The user withdrew the consent they had given.
+    Withdraw,
+}
+
+impl ConsentAction {
+    /// The lowercase name stored in the database and sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentAction::Accept => "accept",
+            ConsentAction::Withdraw => "withdraw",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<ConsentAction> {
+        match s {
+            "accept" => Some(ConsentAction::Accept),
+            "withdraw" => Some(ConsentAction::Withdraw),
+            _ => None,
+        }
+    }
+
+    /// The consent state an event of this type leaves behind.
+    pub fn resulting_state(self) -> ConsentRecordState {
+        match self {
+            ConsentAction::Accept => ConsentRecordState::Given,
+            ConsentAction::Withdraw => ConsentRecordState::Withdrawn,
+        }
+    }
+}
+
+/// The state of consent after a record (ISO/IEC TS 27560 "state").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentRecordState {
+    /// Consent is given for the record's notice.
+    Given,
+    /// Consent has been withdrawn.
+    Withdrawn,
+}
+
+/// `POST /api/me/consents`.
+///
+/// `accept` needs `version` and `sha256`, which must name the app's current
+/// published version (409 `stale_version` otherwise). `withdraw` refers to the
+/// user's latest accepted version; `version`/`sha256` may be given to make
+/// sure it is the one the user saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsentRequest {
+    /// The policy version the user saw.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The content hash of that version, as served with it.
+    #[serde(default)]
+    pub sha256: Option<String>,
+    /// What the user did; default `accept`.
+    #[serde(default)]
+    pub action: ConsentAction,
+}
+
+/// One row of the append-only consent ledger.
+///
+/// It carries the fields ISO/IEC TS 27560 makes mandatory for a consent
+/// record: record identifier (`record_id`), PII principal identifier
+/// (`user`), the notice consented to (`app` + `version` + `sha256`),
+/// timestamp (`recorded_at`), event type (`action`) and resulting `state`,
+/// and the method by which it was obtained (`channel`). `prev_hash` and
+/// `hash` link it into the user's tamper-evident hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentRecord {
+    /// Random 128-bit id, lowercase hex.
+    pub record_id: String,
+    /// App id (the controller's service).
+    pub app: String,
+    /// User id within the app (the PII principal).
+    pub user: String,
+    /// The policy version the event refers to.
+    pub version: String,
+    /// SHA-256 of that version's text: exactly what was agreed to.
+    pub sha256: String,
+    /// Event type.
+    pub action: ConsentAction,
+    /// Consent state after this event.
+    pub state: ConsentRecordState,
+    /// How consent was obtained.
+    pub channel: Channel,
+    /// When it was recorded: RFC 3339, UTC, milliseconds.
+    pub recorded_at: String,
+    /// `hash` of the user's previous record; 64 zeros for the first.
+    pub prev_hash: String,
+    /// SHA-256 over this record's fields and `prev_hash` (see the API's `ledger` module).
+    pub hash: String,
+}
+
+/// Where a user stands with respect to the app's current policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ConsentState {
+    /// No record at all.
+    Never,
+    /// The latest record accepts the current version.
+    Current,
+    /// The latest record accepts an older version (or a text that changed since).
+    Outdated,
+    /// The latest record withdraws consent.
+    Withdrawn,
+}
+
+/// A published version the user has not yet agreed to and must, with what changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewerVersion {
+    /// Version name.
+    pub version: String,
+    /// What changed (front matter `summary`).
+    pub summary: Option<String>,
+}
+
+/// The app's current published version, as far as consent is concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentPolicy {
+    /// Version name.
+    pub version: String,
+    /// Content hash to send back with an acceptance.
+    pub sha256: String,
+    /// Title shown above the text.
+    pub title: String,
+    /// Whether this version required everyone to consent again.
+    pub material: bool,
+    /// What changed.
+    pub summary: Option<String>,
+}
+
+/// The consent verdict for one user, shared by `GET /api/me` and the internal status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentStatus {
+    /// Where the user stands.
+    pub consent: ConsentState,
+    /// The version the user's standing acceptance refers to (none when never
+    /// consented or withdrawn).
+    pub consented_version: Option<String>,
+    /// True when the user never consented, withdrew, or a material version
+    /// was published after the one they accepted: the app must ask again.
+    pub needs_reconsent: bool,
+    /// Material versions published after the accepted one, oldest first, with
+    /// their summaries for the re-consent prompt (empty unless `outdated`).
+    pub newer_material: Vec<NewerVersion>,
+    /// True while the user has not agreed to what is now required
+    /// (`needs_reconsent`): the host app offers only what does not rely on the
+    /// new terms.
+    pub limited_mode: bool,
+}
+
+/// `GET /api/me`: the signed-in user and their consent standing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    /// App id.
+    pub app: String,
+    /// User id within the app.
+    pub user: String,
+    /// How this session was started.
+    pub channel: Channel,
+    /// The app's current published version; absent only if the app has none.
+    pub current: Option<CurrentPolicy>,
+    /// The verdict, flattened into this object.
+    #[serde(flatten)]
+    pub status: ConsentStatus,
+}
+
+/// `GET /api/internal/apps/{app}/users/{user}/status`, for the host app's servers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InternalStatus {
+    /// The version the user's standing acceptance refers to.
+    pub consented_version: Option<String>,
+    /// Where the user stands.
+    pub consent: ConsentState,
+    /// Whether the app must ask for consent again.
+    pub needs_reconsent: bool,
+    /// Whether the app should run in limited mode.
+    pub limited_mode: bool,
+}
+
+/// A session as shown in the data export (never its secret or hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportSession {
+    /// Where it was started.
+    pub channel: Channel,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    /// RFC 3339 UTC.
+    pub last_seen_at: String,
+    /// RFC 3339 UTC: absolute expiry.
+    pub expires_at: String,
+    /// Whether it is the session that asked for the export.
+    pub current: bool,
+}
+
+/// `GET /api/me/export`: everything held about the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    /// App id.
+    pub app: String,
+    /// User id within the app.
+    pub user: String,
+    /// When the export was made, RFC 3339 UTC.
+    pub exported_at: String,
+    /// Live sessions.
+    pub sessions: Vec<ExportSession>,
+    /// Every consent record, oldest first.
+    pub consents: Vec<ConsentRecord>,
+}

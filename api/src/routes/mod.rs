@@ -1,22 +1,42 @@
 //! `/api` routes, one module per feature.
 
+mod consent;
 mod health;
+mod internal;
+mod me;
 mod policies;
+mod session;
 
-use axum::extract::OriginalUri;
+use axum::extract::{DefaultBodyLimit, OriginalUri};
+use axum::middleware;
 use axum::Router;
 
 use crate::error::Error;
+use crate::json::MAX_BODY_BYTES;
 use crate::AppState;
 
-/// Everything under `/api`. Unknown paths and methods answer in the one error shape.
+/// Everything under `/api`. Unknown paths and methods answer in the one error
+/// shape; state-changing requests pass the cross-site guard first.
 pub fn api(state: AppState) -> Router {
-    Router::new()
+    let mut router = Router::new()
         .merge(health::routes())
         .merge(policies::routes())
+        .merge(session::routes())
+        .merge(me::routes())
+        .merge(consent::routes())
+        .merge(internal::routes());
+    if state.settings.dev {
+        router = router.merge(session::dev_routes());
+    }
+    router
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             Error::NotFound(format!("no API endpoint at {}", uri.path()))
         })
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::csrf::guard,
+        ))
         .with_state(state)
 }

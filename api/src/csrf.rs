@@ -1,0 +1,54 @@
+//! Cross-site request refusal for everything under `/api` that may change state.
+//!
+//! The session cookie is `SameSite=Lax`, which still lets other sites send
+//! top-level navigations; so every method other than GET/HEAD/OPTIONS must
+//! come from this origin (by `Sec-Fetch-Site` and `Origin`) and carry a JSON
+//! body, which a plain HTML form cannot send.
+
+use axum::extract::{Request, State};
+use axum::http::{header, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+use crate::json::is_json;
+use crate::AppState;
+
+/// The middleware; see the module documentation.
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    match check(&state, &req) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+fn check(state: &AppState, req: &Request) -> Result<(), Error> {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        if site != "same-origin" && site != "none" {
+            return Err(Error::CrossSite);
+        }
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .ok_or(Error::CrossSite)?;
+        let own = format!("{}://{host}", state.settings.scheme());
+        let same = origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(&own));
+        if !same {
+            return Err(Error::CrossSite);
+        }
+    }
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|len| len != "0");
+    if has_body && !is_json(headers) {
+        return Err(Error::UnsupportedMediaType);
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! The one JSON body extractor: every way a body can be wrong becomes the
+//! API's error shape instead of axum's plain-text rejections.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+use std::collections::BTreeMap;
+
+use crate::error::Error;
+
+/// Largest request body accepted anywhere under `/api`.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A JSON request body of type `T` (whose fields are `deny_unknown_fields`).
+///
+/// Wrong content type → 415, body over [`MAX_BODY_BYTES`] → 413, malformed
+/// JSON → 400 `bad_json`, JSON of the wrong shape → 422 `invalid` with `fields`.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+/// Whether the headers declare a JSON body (`application/json`, any parameters).
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+}
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Error> {
+        if !is_json(req.headers()) {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::TooLarge(MAX_BODY_BYTES)
+            } else {
+                Error::BadJson(e.body_text())
+            }
+        })?;
+        parse(&bytes).map(ApiJson)
+    }
+}
+
+/// Deserialises a body, classifying the failure.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => {
+            let text = e.to_string();
+            let (field, problem) = describe(&text);
+            Error::Invalid {
+                message: format!("the request body does not fit: {text}"),
+                fields: BTreeMap::from([(field, problem)]),
+            }
+        }
+        _ => Error::BadJson(e.to_string()),
+    })
+}
+
+/// Pulls the field name out of serde's message (`unknown field `x`, …`).
+fn describe(text: &str) -> (String, String) {
+    let problem = text.split(" at line ").next().unwrap_or(text);
+    let field = problem
+        .split('`')
+        .nth(1)
+        .filter(|_| problem.starts_with("unknown field") || problem.starts_with("missing field"))
+        .unwrap_or("body");
+    let short = if problem.starts_with("unknown field") {
+        "unknown field".to_owned()
+    } else if problem.starts_with("missing field") {
+        "required".to_owned()
+    } else {
+        problem.to_owned()
+    };
+    (field.to_owned(), short)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Req {
+        a: String,
+    }
+
+    #[test]
+    fn classifies_bodies() {
+        assert!(matches!(parse::<Req>(b"{"), Err(Error::BadJson(_))));
+        match parse::<Req>(br#"{"a":"x","b":1}"#) {
+            Err(Error::Invalid { fields, .. }) => assert_eq!(fields["b"], "unknown field"),
+            other => panic!("{other:?}"),
+        }
+        match parse::<Req>(b"{}") {
+            Err(Error::Invalid { fields, .. }) => assert_eq!(fields["a"], "required"),
+            other => panic!("{other:?}"),
+        }
+        assert!(parse::<Req>(br#"{"a":"x"}"#).is_ok());
+    }
+}

@@ -1,0 +1,115 @@
+//! Signing in and out: `POST|DELETE /api/session`, and under `--dev` the
+//! "sign in as" shortcut `POST /api/dev/session`. `GET /api/dev` tells the
+//! SPA whether dev mode is on.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use privacy_center_core::wire::{Channel, DevInfo, DevSessionRequest, SessionInfo, SessionRequest};
+
+use crate::clock::now_secs;
+use crate::error::{Error, Result};
+use crate::identity::{end_session, start_session, valid_user_id, Claims};
+use crate::json::ApiJson;
+use crate::AppState;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(sign_in).delete(sign_out))
+        .route("/dev", get(dev_info))
+}
+
+/// Registered only under `serve --dev`.
+pub(super) fn dev_routes() -> Router<AppState> {
+    Router::new().route("/dev/session", post(dev_sign_in))
+}
+
+/// Exchanges a host app's handoff token for a session cookie.
+async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<SessionRequest>,
+) -> Result<Response> {
+    let claims = state.keys.verify(&req.token, now_secs())?;
+    if state.catalog.app(&claims.app).is_none() {
+        return Err(Error::InvalidToken("it names an unknown app"));
+    }
+    let channel = req.channel.unwrap_or(Channel::Browser);
+    session_response(
+        &state,
+        &headers,
+        &claims.app,
+        &claims.sub,
+        channel,
+        Some(&claims),
+    )
+    .await
+}
+
+async fn dev_sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<DevSessionRequest>,
+) -> Result<Response> {
+    if state.catalog.app(&req.app).is_none() {
+        return Err(Error::invalid_field("app", "no such app"));
+    }
+    if !valid_user_id(&req.user) {
+        return Err(Error::invalid_field(
+            "user",
+            "must be 1-128 printable ASCII characters without spaces",
+        ));
+    }
+    session_response(
+        &state,
+        &headers,
+        &req.app,
+        &req.user,
+        Channel::Browser,
+        None,
+    )
+    .await
+}
+
+async fn session_response(
+    state: &AppState,
+    headers: &HeaderMap,
+    app: &str,
+    user: &str,
+    channel: Channel,
+    token: Option<&Claims>,
+) -> Result<Response> {
+    let old = state.cookie.read(headers);
+    let value = start_session(&state.store, app, user, channel, token, old.as_deref()).await?;
+    let body = SessionInfo {
+        app: app.to_owned(),
+        user: user.to_owned(),
+        channel,
+    };
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, state.cookie.set(&value))],
+        Json(body),
+    )
+        .into_response())
+}
+
+/// Ends the session (if any) and tells the browser to forget the cookie.
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(value) = state.cookie.read(&headers) {
+        end_session(&state.store, &value).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, state.cookie.clear())],
+    )
+        .into_response())
+}
+
+async fn dev_info(State(state): State<AppState>) -> Json<DevInfo> {
+    Json(DevInfo {
+        dev: state.settings.dev,
+    })
+}

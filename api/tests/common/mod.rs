@@ -1,0 +1,222 @@
+//! Shared helpers for the API's integration tests: a real SQLite file in a
+//! temporary directory, requests driven through `router()`.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use privacy_center_api::catalog::Catalog;
+use privacy_center_api::clock::now_secs;
+use privacy_center_api::store::Store;
+use privacy_center_api::{router, AppState, Settings};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tower::ServiceExt;
+
+/// The host every test request names; the server's own origin is `http://localhost`.
+pub const HOST: &str = "localhost";
+
+pub fn repo_policies() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")
+}
+
+/// Copies the repository's policy tree so a test can add files to it.
+pub fn copy_policies() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for app in std::fs::read_dir(repo_policies()).unwrap() {
+        let app = app.unwrap().path();
+        let target = dir.path().join(app.file_name().unwrap());
+        std::fs::create_dir_all(&target).unwrap();
+        for f in std::fs::read_dir(&app).unwrap() {
+            let f = f.unwrap().path();
+            std::fs::copy(&f, target.join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Adds a second app, `other`, as a copy of `vchat`.
+pub fn add_other_app(policies: &Path) {
+    let target = policies.join("other");
+    std::fs::create_dir_all(&target).unwrap();
+    for f in std::fs::read_dir(policies.join("vchat")).unwrap() {
+        let f = f.unwrap().path();
+        let text = std::fs::read_to_string(&f).unwrap();
+        let text = if f.file_name().unwrap() == "app.toml" {
+            text.replace("id = \"vchat\"", "id = \"other\"")
+        } else {
+            text
+        };
+        std::fs::write(target.join(f.file_name().unwrap()), text).unwrap();
+    }
+}
+
+/// Writes a newer published version of vchat's policy.
+pub fn add_vchat_version(policies: &Path, version: &str, material: bool, summary: &str) {
+    std::fs::write(
+        policies.join(format!("vchat/{version}.md")),
+        format!(
+            "+++\nversion = \"{version}\"\ntitle = \"V聊隐私政策\"\nstatus = \"published\"\n\
+             published = {version}\neffective = {version}\nmaterial = {material}\n\
+             summary = \"{summary}\"\n+++\n\n## 一、我们收集的信息\n\n新的内容。\n"
+        ),
+    )
+    .unwrap();
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub data: PathBuf,
+    _data: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    pub async fn new(policies: &Path) -> TestApp {
+        TestApp::with(policies, |_| {}).await
+    }
+
+    pub async fn with(policies: &Path, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let data = tempfile::tempdir().unwrap();
+        let mut t = TestApp::on(policies, data.path(), tweak).await;
+        t._data = Some(data);
+        t
+    }
+
+    /// A server on an existing data directory (a restart).
+    pub async fn on(policies: &Path, data: &Path, tweak: impl FnOnce(&mut Settings)) -> TestApp {
+        let catalog = Catalog::load(policies).unwrap();
+        let store = Store::open(data).await.unwrap();
+        store.archive_policy_texts(&catalog).await.unwrap();
+        let mut settings = Settings::new(data);
+        tweak(&mut settings);
+        let state = AppState::new(catalog, store, settings).unwrap();
+        TestApp {
+            router: router(state.clone(), None),
+            state,
+            data: data.to_owned(),
+            _data: None,
+        }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Resp {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Resp {
+        self.send(get(uri, cookie)).await
+    }
+
+    pub async fn post(&self, uri: &str, body: &str, cookie: Option<&str>) -> Resp {
+        self.send(post(uri, body, cookie)).await
+    }
+
+    /// Rows in a table.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(self.state.store.pool())
+            .await
+            .unwrap()
+    }
+
+    pub fn token(&self, app: &str, user: &str) -> String {
+        self.state.keys.mint(app, user, 60, now_secs()).unwrap()
+    }
+
+    /// Signs in with a freshly minted token; returns the `Cookie` header value.
+    pub async fn sign_in(&self, app: &str, user: &str) -> String {
+        let body = serde_json::json!({ "token": self.token(app, user) }).to_string();
+        let res = self.post("/api/session", &body, None).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+        res.cookie()
+    }
+
+    /// The current policy's (version, sha256) of vchat.
+    pub async fn vchat_current(&self) -> (String, String) {
+        let res = self.get("/api/apps/vchat/policies/current", None).await;
+        (
+            res.json["meta"]["version"].as_str().unwrap().to_owned(),
+            res.json["meta"]["sha256"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    pub async fn accept_current(&self, cookie: &str) -> Resp {
+        let (version, sha256) = self.vchat_current().await;
+        let body = serde_json::json!({ "version": version, "sha256": sha256 }).to_string();
+        self.post("/api/me/consents", &body, Some(cookie)).await
+    }
+}
+
+pub fn get(uri: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder()
+        .method(Method::GET)
+        .uri(uri)
+        .header(header::HOST, HOST);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::empty()).unwrap()
+}
+
+/// A same-origin JSON POST as the SPA sends it.
+pub fn post(uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    json_request(Method::POST, uri, body, cookie)
+}
+
+pub fn json_request(method: Method, uri: &str, body: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::HOST, HOST)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, body.len())
+        .header("sec-fetch-site", "same-origin")
+        .header(header::ORIGIN, format!("http://{HOST}"));
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body.to_owned())).unwrap()
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub json: Value,
+}
+
+impl Resp {
+    /// `name=value` of the Set-Cookie header, ready to send back.
+    pub fn cookie(&self) -> String {
+        self.set_cookie().split(';').next().unwrap().to_owned()
+    }
+
+    pub fn set_cookie(&self) -> String {
+        self.headers[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Asserts the error shape and code.
+    #[track_caller]
+    pub fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(self.status, status, "{}", self.json);
+        assert_eq!(self.json["code"], code, "{}", self.json);
+        assert!(
+            !self.json["message"].as_str().unwrap_or_default().is_empty(),
+            "{}",
+            self.json
+        );
+        assert!(self.json["fields"].is_object(), "{}", self.json);
+    }
+}

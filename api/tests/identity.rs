@@ -1,0 +1,369 @@
+//! Identity handoff: tokens, sessions, cookies, the cross-site guard and the
+//! JSON body rules, through `router()` with a real SQLite file.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use common::*;
+use privacy_center_api::clock::now_secs;
+use privacy_center_api::identity::sha256_hex;
+use serde_json::json;
+
+fn session_body(token: &str) -> String {
+    json!({ "token": token }).to_string()
+}
+
+async fn nothing_written(t: &TestApp) {
+    assert_eq!(t.count("sessions").await, 0, "sessions");
+    assert_eq!(t.count("used_tokens").await, 0, "used_tokens");
+    assert_eq!(t.count("consents").await, 0, "consents");
+}
+
+#[tokio::test]
+async fn a_token_becomes_a_session_cookie_and_logout_ends_it() {
+    let t = TestApp::new(&repo_policies()).await;
+    let res = t
+        .post(
+            "/api/session",
+            &session_body(&t.token("vchat", "u-1")),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    assert_eq!(
+        res.json,
+        json!({"app": "vchat", "user": "u-1", "channel": "browser"})
+    );
+    let set = res.set_cookie();
+    assert!(set.starts_with("pc_session="), "{set}");
+    for attr in ["; HttpOnly", "; SameSite=Lax", "; Path=/"] {
+        assert!(set.contains(attr), "{set}");
+    }
+    assert!(!set.contains("Secure"), "{set}");
+    let cookie = res.cookie();
+    let value = cookie.strip_prefix("pc_session=").unwrap();
+    assert!(URL_SAFE_NO_PAD.decode(value).unwrap().len() >= 16);
+    let stored: Vec<(String, String)> = sqlx::query_as("SELECT id_hash, channel FROM sessions")
+        .fetch_all(t.state.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        [(sha256_hex(value.as_bytes()), "browser".to_owned())],
+        "only the hash is stored"
+    );
+
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.json);
+    assert_eq!(
+        (me.json["app"].as_str(), me.json["user"].as_str()),
+        (Some("vchat"), Some("u-1"))
+    );
+
+    let out = t
+        .send(json_request(
+            Method::DELETE,
+            "/api/session",
+            "",
+            Some(&cookie),
+        ))
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(
+        out.set_cookie().contains("Max-Age=0"),
+        "{}",
+        out.set_cookie()
+    );
+    assert_eq!(t.count("sessions").await, 0);
+    t.get("/api/me", Some(&cookie))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+    t.get("/api/me", None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn https_public_url_makes_host_prefixed_secure_cookies() {
+    let t = TestApp::with(&repo_policies(), |s| {
+        s.public_url = "https://privacy.example".into()
+    })
+    .await;
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/session")
+        .header(header::HOST, "privacy.example")
+        .header(header::ORIGIN, "https://privacy.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(session_body(&t.token("vchat", "u"))))
+        .unwrap();
+    let res = t.send(req).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let set = res.set_cookie();
+    assert!(set.starts_with("__Host-pc_session="), "{set}");
+    assert!(
+        set.contains("; Secure") && set.contains("; Path=/"),
+        "{set}"
+    );
+    assert!(!set.contains("Domain"), "{set}");
+    let me = t.get("/api/me", Some(&res.cookie())).await;
+    assert_eq!(me.status, StatusCode::OK);
+    // The plain name is not accepted over https.
+    let value = res.cookie().split_once('=').unwrap().1.to_owned();
+    t.get("/api/me", Some(&format!("pc_session={value}")))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn the_webview_channel_is_recorded() {
+    let t = TestApp::new(&repo_policies()).await;
+    let body = json!({"token": t.token("vchat", "u"), "channel": "webview"}).to_string();
+    let res = t.post("/api/session", &body, None).await;
+    assert_eq!(res.json["channel"], "webview");
+    let me = t.get("/api/me", Some(&res.cookie())).await;
+    assert_eq!(me.json["channel"], "webview");
+}
+
+#[tokio::test]
+async fn signing_in_again_replaces_the_old_session() {
+    let t = TestApp::new(&repo_policies()).await;
+    let old = t.sign_in("vchat", "u").await;
+    let body = session_body(&t.token("vchat", "u"));
+    let res = t.post("/api/session", &body, Some(&old)).await;
+    assert_eq!(res.status, StatusCode::CREATED);
+    assert_eq!(t.count("sessions").await, 1);
+    t.get("/api/me", Some(&old))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_eq!(
+        t.get("/api/me", Some(&res.cookie())).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn idle_and_absolute_expiry_end_sessions() {
+    let t = TestApp::new(&repo_policies()).await;
+    let idle = t.sign_in("vchat", "idle").await;
+    let old = t.sign_in("vchat", "old").await;
+    let pool = t.state.store.pool();
+    let now = now_secs();
+    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE user_id = 'idle'")
+        .bind(now - 31 * 60)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE sessions SET expires_at = ? WHERE user_id = 'old'")
+        .bind(now - 1)
+        .execute(pool)
+        .await
+        .unwrap();
+    for cookie in [idle, old] {
+        t.get("/api/me", Some(&cookie))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+    assert_eq!(t.count("sessions").await, 0, "ended sessions are deleted");
+
+    // Activity slides the idle window, at most once a minute.
+    let busy = t.sign_in("vchat", "busy").await;
+    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+        .bind(now - 29 * 60)
+        .execute(pool)
+        .await
+        .unwrap();
+    assert_eq!(t.get("/api/me", Some(&busy)).await.status, StatusCode::OK);
+    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert!(seen >= now, "last_seen_at moved forward");
+}
+
+#[tokio::test]
+async fn refused_tokens_write_nothing() {
+    let dir = copy_policies();
+    add_other_app(dir.path());
+    let t = TestApp::new(dir.path()).await;
+    let now = now_secs();
+
+    let expired = t.state.keys.mint("vchat", "u", 10, now - 60).unwrap();
+    let good = t.token("vchat", "u");
+    let (payload, sig) = good.split_once('.').unwrap();
+    let mut bad_sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
+    bad_sig[5] ^= 0x40;
+    let forged = format!("{payload}.{}", URL_SAFE_NO_PAD.encode(bad_sig));
+    // vchat's token with its payload rewritten to claim app `other`.
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    claims["app"] = json!("other");
+    let as_other = format!(
+        "{}.{sig}",
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap())
+    );
+    // A token minted with other's key but presented as vchat's.
+    let other = t.token("other", "u");
+    let (other_payload, other_sig) = other.split_once('.').unwrap();
+    let mut claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(other_payload).unwrap()).unwrap();
+    claims["app"] = json!("vchat");
+    let other_as_vchat = format!(
+        "{}.{other_sig}",
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap())
+    );
+
+    for (what, token) in [
+        ("expired", expired),
+        ("forged signature", forged),
+        ("app vchat's token claiming other", as_other),
+        ("app other's token claiming vchat", other_as_vchat),
+        ("garbage", "not-a-token".to_owned()),
+    ] {
+        let res = t.post("/api/session", &session_body(&token), None).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what}: {}", res.json);
+        res.assert_error(StatusCode::UNAUTHORIZED, "invalid_token");
+        assert!(!res.headers.contains_key(header::SET_COOKIE), "{what}");
+        nothing_written(&t).await;
+    }
+}
+
+#[tokio::test]
+async fn a_token_works_once() {
+    let t = TestApp::new(&repo_policies()).await;
+    let body = session_body(&t.token("vchat", "u"));
+    assert_eq!(
+        t.post("/api/session", &body, None).await.status,
+        StatusCode::CREATED
+    );
+    let replay = t.post("/api/session", &body, None).await;
+    replay.assert_error(StatusCode::UNAUTHORIZED, "invalid_token");
+    assert!(replay.json["message"]
+        .as_str()
+        .unwrap()
+        .contains("already been used"));
+    assert!(!replay.headers.contains_key(header::SET_COOKIE));
+    assert_eq!(t.count("sessions").await, 1);
+    assert_eq!(t.count("used_tokens").await, 1);
+}
+
+#[tokio::test]
+async fn bad_bodies_are_refused_in_the_error_shape() {
+    let t = TestApp::new(&repo_policies()).await;
+    let token = t.token("vchat", "u");
+
+    t.post("/api/session", "{\"token\": ", None)
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, "bad_json");
+    let unknown = t
+        .post(
+            "/api/session",
+            &json!({"token": token, "admin": true}).to_string(),
+            None,
+        )
+        .await;
+    unknown.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(unknown.json["fields"]["admin"], "unknown field");
+    let missing = t.post("/api/session", "{}", None).await;
+    missing.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(missing.json["fields"]["token"], "required");
+    let huge = json!({ "token": "x".repeat(70 * 1024) }).to_string();
+    t.post("/api/session", &huge, None)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+
+    let mut no_type = post("/api/session", &session_body(&token), None);
+    no_type.headers_mut().remove(header::CONTENT_TYPE);
+    t.send(no_type)
+        .await
+        .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    let mut form = post("/api/session", &session_body(&token), None);
+    form.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "application/x-www-form-urlencoded".parse().unwrap(),
+    );
+    t.send(form)
+        .await
+        .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    nothing_written(&t).await;
+    // The token was never consumed, so it still works.
+    assert_eq!(
+        t.post("/api/session", &session_body(&token), None)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused() {
+    let t = TestApp::new(&repo_policies()).await;
+    let body = session_body(&t.token("vchat", "u"));
+    let mut cross = post("/api/session", &body, None);
+    cross
+        .headers_mut()
+        .insert("sec-fetch-site", "cross-site".parse().unwrap());
+    t.send(cross)
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "cross_site");
+    let mut same_site = post("/api/session", &body, None);
+    same_site
+        .headers_mut()
+        .insert("sec-fetch-site", "same-site".parse().unwrap());
+    t.send(same_site)
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "cross_site");
+    for origin in ["http://evil.example", "https://localhost", "null"] {
+        let mut foreign = post("/api/session", &body, None);
+        foreign
+            .headers_mut()
+            .insert(header::ORIGIN, origin.parse().unwrap());
+        t.send(foreign)
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "cross_site");
+    }
+    // Logging out someone from another site is refused too.
+    let cookie = t.sign_in("vchat", "v").await;
+    let mut logout = json_request(Method::DELETE, "/api/session", "", Some(&cookie));
+    logout
+        .headers_mut()
+        .insert(header::ORIGIN, "http://evil.example".parse().unwrap());
+    t.send(logout)
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "cross_site");
+    assert_eq!(t.count("sessions").await, 1);
+    assert_eq!(t.count("used_tokens").await, 1);
+    // A request without Sec-Fetch-Site and Origin (curl, old browsers) passes.
+    let mut plain = post("/api/session", &body, None);
+    plain.headers_mut().remove("sec-fetch-site");
+    plain.headers_mut().remove(header::ORIGIN);
+    assert_eq!(t.send(plain).await.status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn dev_sign_in_exists_only_under_dev() {
+    let t = TestApp::new(&repo_policies()).await;
+    let body = json!({"app": "vchat", "user": "tester"}).to_string();
+    t.post("/api/dev/session", &body, None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(t.get("/api/dev", None).await.json, json!({"dev": false}));
+    nothing_written(&t).await;
+
+    let t = TestApp::with(&repo_policies(), |s| s.dev = true).await;
+    assert_eq!(t.get("/api/dev", None).await.json, json!({"dev": true}));
+    let res = t.post("/api/dev/session", &body, None).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    let me = t.get("/api/me", Some(&res.cookie())).await;
+    assert_eq!(me.json["user"], "tester");
+    t.post(
+        "/api/dev/session",
+        &json!({"app": "nope", "user": "x"}).to_string(),
+        None,
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+}
