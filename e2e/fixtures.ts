@@ -2,11 +2,13 @@ import { test as base, expect } from '@playwright/test';
 import { HomePage } from './pages/home-page';
 import { PolicyPage } from './pages/policy-page';
 import { NotFoundPage } from './pages/not-found-page';
+import { HistoryPage } from './pages/history-page';
 
 type Pages = {
   home: HomePage;
   policy: PolicyPage;
   notFound: NotFoundPage;
+  history: HistoryPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -28,6 +30,7 @@ export const test = base.extend<Pages>({
   home: async ({ page }, use) => use(new HomePage(page)),
   policy: async ({ page }, use) => use(new PolicyPage(page)),
   notFound: async ({ page }, use) => use(new NotFoundPage(page)),
+  history: async ({ page }, use) => use(new HistoryPage(page)),
 });
 
 export { expect };

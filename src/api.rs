@@ -1,7 +1,7 @@
 //! The SPA's only HTTP client: typed calls to the privacy center API.
 
 use gloo_net::http::Request;
-use privacy_center_core::wire::{AppSummary, ErrorBody, PolicyDocument};
+use privacy_center_core::wire::{AppSummary, ErrorBody, PolicyDocument, PolicyList};
 use serde::de::DeserializeOwned;
 
 /// Why a call failed, in terms a page can act on.
@@ -71,6 +71,11 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// `GET /api/apps`: every app with its current policy version.
 pub async fn apps() -> Result<Vec<AppSummary>, ApiError> {
     get_json("/api/apps").await
+}
+
+/// `GET /api/apps/{app}/policies`: the app's published versions, oldest first.
+pub async fn versions(app: &str) -> Result<PolicyList, ApiError> {
+    get_json(&format!("/api/apps/{}/policies", segment(app))).await
 }
 
 /// `GET /api/apps/{app}/policies/{version}`; `version` may be `current`.

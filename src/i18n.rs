@@ -105,6 +105,20 @@ pub struct Messages {
     pub retry: &'static str,
     /// Footer line.
     pub footer: &'static str,
+    /// Heading and link text of the version history.
+    pub history: &'static str,
+    /// Introduction of the version history page.
+    pub history_intro: &'static str,
+    /// Shown above a version that is not the current one.
+    pub old_version_notice: &'static str,
+    /// Link to the current version.
+    pub view_current: &'static str,
+    /// Badge on the current version.
+    pub current_badge: &'static str,
+    /// Badge on versions that require consent again.
+    pub material_badge: &'static str,
+    /// Link to read one version.
+    pub read_version: &'static str,
     /// Formats a calendar date.
     pub date: fn(Date) -> String,
 }
@@ -130,6 +144,14 @@ static ZH_CN: Messages = Messages {
     network_problem: "暂时无法连接到服务器，请检查网络后重试。",
     retry: "重试",
     footer: "隐私中心 · 你的个人信息，由你掌控",
+    history: "版本历史",
+    history_intro:
+        "这个应用发布过的每一版隐私政策，最新的在最上面。标记为“重大变更”的版本需要你重新同意。",
+    old_version_notice: "你正在阅读的是历史版本，它已被更新的版本取代。",
+    view_current: "查看当前版本",
+    current_badge: "当前版本",
+    material_badge: "重大变更",
+    read_version: "阅读此版本",
     date: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
 };
 
@@ -154,6 +176,13 @@ static EN: Messages = Messages {
     network_problem: "The server cannot be reached right now. Check your connection and try again.",
     retry: "Try again",
     footer: "Privacy Center · your personal information, under your control",
+    history: "Version history",
+    history_intro: "Every version of this app's privacy policy, newest first. Versions marked “material change” ask for your consent again.",
+    old_version_notice: "You are reading an earlier version; a newer one has replaced it.",
+    view_current: "Read the current version",
+    current_badge: "Current",
+    material_badge: "Material change",
+    read_version: "Read this version",
     date: |d| {
         const MONTHS: [&str; 12] = [
             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -13,7 +13,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::Shell;
-use pages::{home::HomePage, not_found::NotFoundPage, policy::PolicyPage};
+use pages::{history::HistoryPage, home::HomePage, not_found::NotFoundPage, policy::PolicyPage};
 
 /// The whole app: translation context, layout and routes.
 #[component]
@@ -25,6 +25,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/:app") view=PolicyPage />
+                    <Route path=path!("/:app/v/:version") view=PolicyPage />
+                    <Route path=path!("/:app/history") view=HistoryPage />
                 </Routes>
             </Shell>
         </Router>

@@ -16,7 +16,7 @@ use crate::{ledger, router, AppState, Settings};
 
 /// Privacy center: policies, consent and privacy settings for chat and live-streaming apps.
 #[derive(Debug, Parser)]
-#[command(name = "privacy-center", version, propagate_version = true)]
+#[command(name = "privacy-center", version)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -84,6 +84,25 @@ enum PolicyCommand {
         #[arg(default_value = "./policies")]
         dir: PathBuf,
     },
+    /// Turn raw legal text (UTF-8 plain text, as legal sends it) into a
+    /// policy file: numbering becomes headings and lists, preamble dates
+    /// become front matter. The result is a draft for the team to review.
+    Import {
+        /// The raw text file.
+        raw: PathBuf,
+        /// The app the policy belongs to (its id in the policy tree).
+        #[arg(long)]
+        app: String,
+        /// Version name; defaults to the update date found in the text.
+        #[arg(long)]
+        version: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The policy tree, to find the app's display name.
+        #[arg(long, default_value = "./policies")]
+        policies: PathBuf,
+    },
 }
 
 /// Options of `privacy-center serve`.
@@ -137,6 +156,13 @@ pub fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
         Command::Policy(PolicyCommand::Check { dir }) => check_policies(&dir),
+        Command::Policy(PolicyCommand::Import {
+            raw,
+            app,
+            version,
+            out,
+            policies,
+        }) => import_policy(&raw, &app, version.as_deref(), out.as_deref(), &policies),
         Command::Token(args) => token(&args),
         Command::Ledger(LedgerCommand::Verify { data_dir }) => {
             match runtime.block_on(verify_ledger(&data_dir)) {
@@ -163,6 +189,55 @@ fn check_policies(dir: &std::path::Path) -> Result<()> {
         catalog.apps().count(),
         catalog.version_count()
     );
+    Ok(())
+}
+
+fn import_policy(
+    raw: &std::path::Path,
+    app: &str,
+    version: Option<&str>,
+    out: Option<&std::path::Path>,
+    policies: &std::path::Path,
+) -> Result<()> {
+    use privacy_center_core::import::{import, ImportOptions};
+    privacy_center_core::policy::check_id("app id", app, 32)
+        .map_err(|e| Error::Config(e.to_string()))?;
+    // The display name comes from app.toml when the app already exists.
+    let app_name = std::fs::read_to_string(policies.join(app).join("app.toml"))
+        .ok()
+        .and_then(|t| privacy_center_core::app::AppConfig::parse(&t).ok())
+        .map(|c| c.name);
+    let bytes = std::fs::read(raw).map_err(Error::io(raw))?;
+    let imported = import(&bytes, &ImportOptions { app_name })
+        .map_err(|e| Error::Config(format!("{}: {e}", raw.display())))?;
+    let version = match version {
+        Some(v) => v.to_owned(),
+        None => imported
+            .updated
+            .or(imported.effective)
+            .or(imported.drafted)
+            .map(|d| d.to_string())
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "{}: no date in the text; pass --version",
+                    raw.display()
+                ))
+            })?,
+    };
+    privacy_center_core::policy::check_id("version", &version, 32)
+        .map_err(|e| Error::Config(e.to_string()))?;
+    let file = imported.to_policy_file(&version);
+    match out {
+        Some(path) => {
+            std::fs::write(path, &file).map_err(Error::io(path))?;
+            eprintln!(
+                "wrote {} ({} bytes, version {version}, status draft)",
+                path.display(),
+                file.len()
+            );
+        }
+        None => print!("{file}"),
+    }
     Ok(())
 }
 
@@ -272,4 +347,13 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { () = ctrl_c => {}, () = term => {} }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

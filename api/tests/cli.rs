@@ -268,3 +268,83 @@ fn ledger_verify_needs_an_existing_database() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no database"));
     assert!(!data.path().join("missing").exists());
 }
+
+#[test]
+fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let app_dir = dir.path().join("vchat");
+    std::fs::create_dir(&app_dir).unwrap();
+    std::fs::copy(policies().join("vchat/app.toml"), app_dir.join("app.toml")).unwrap();
+    let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/vchat-raw.txt");
+    let out = Command::new(BIN)
+        .args(["policy", "import", "--app", "vchat", "--out"])
+        .arg(app_dir.join("2020-10-01.md"))
+        .arg("--policies")
+        .arg(dir.path())
+        .arg(&raw)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::fs::read_to_string(app_dir.join("2020-10-01.md")).unwrap();
+    assert!(
+        file.contains("version = \"2020-10-01\""),
+        "the version comes from 更新日期"
+    );
+    assert!(file.contains("title = \"V聊隐私政策\""), "{}", &file[..300]);
+    assert!(file.contains("## 一、我们收集的信息"));
+    // An imported file is a draft: the tree still needs a published version.
+    let check = Command::new(BIN)
+        .args(["policy", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("vchat: no published version"));
+    std::fs::write(
+        app_dir.join("2020-10-01.md"),
+        file.replace(
+            "status = \"draft\"",
+            "status = \"published\"\neffective = 2020-10-01",
+        ),
+    )
+    .unwrap();
+    let check = Command::new(BIN)
+        .args(["policy", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn policy_import_refuses_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, expected) in [
+        ("empty.txt", &b"  \n"[..], "empty"),
+        ("image.png", &b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"[..], "binary"),
+        ("latin1.txt", &b"caf\xe9 policy"[..], "UTF-8"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = Command::new(BIN)
+            .args(["policy", "import", "--app", "vchat"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(name) && err.contains(expected),
+            "{name}: {err}"
+        );
+        assert!(out.stdout.is_empty(), "{name}: nothing is written on error");
+    }
+}

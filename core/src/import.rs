@@ -24,10 +24,6 @@ use crate::Error;
 pub struct ImportOptions {
     /// The app's display name (e.g. `V聊`), prefixed to a title that lacks it.
     pub app_name: Option<String>,
-    /// The version name the caller intends for the file. `import` does not
-    /// read it; it travels with the options for the caller's
-    /// [`Imported::to_policy_file`] call.
-    pub version: Option<String>,
 }
 
 /// The result of an import: front matter fields and the Markdown body.
@@ -1881,7 +1877,6 @@ mod tests {
 
         let opts = ImportOptions {
             app_name: Some("V聊".into()),
-            version: None,
         };
         let text = "隐私政策\n\n隐私政策\n公司名称：某公司\n最近更新日期：2022年04月24号\n版本生效日期：2021-10-30\n正文提到更新日期：2019年1月1日。";
         let imported = import(text.as_bytes(), &opts).unwrap();
@@ -2000,7 +1995,6 @@ mod tests {
         let text = "隐私政策\n更新日期：2020年10月01日\n生效日期：2020年10月02日\n一、我们收集的信息\n正文 \"引号\"。";
         let opts = ImportOptions {
             app_name: Some("V\"聊".into()),
-            version: Some("2020-10-01".into()),
         };
         let imported = import(text.as_bytes(), &opts).unwrap();
         let file = imported.to_policy_file("2020-10-01");

@@ -16,7 +16,6 @@ const SHANLIAO: &str = include_str!("fixtures/shanliao-raw.txt");
 fn opts(app: &str) -> ImportOptions {
     ImportOptions {
         app_name: Some(app.to_owned()),
-        version: None,
     }
 }
 

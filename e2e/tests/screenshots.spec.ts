@@ -6,6 +6,9 @@ const pages = [
   { name: 'home', url: '/', ready: '.app-list' },
   { name: 'policy', url: '/vchat', ready: '.policy-body h2' },
   { name: 'not-found', url: '/no/such/page', ready: '.not-found' },
+  { name: 'history', url: '/vchat/history', ready: '.timeline' },
+  { name: 'old-version', url: '/vchat/v/2019-06-01', ready: '.policy-body h2' },
+  { name: 'policy-huajian', url: '/huajian', ready: '.policy-body h2' },
 ];
 
 for (const p of pages) {
@@ -16,7 +19,7 @@ for (const p of pages) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, 'horizontal overflow in px').toBeLessThanOrEqual(0);
     const file = info.outputPath(`${p.name}-${info.project.name}.png`);
-    await page.screenshot({ path: file, fullPage: p.name !== 'policy' });
+    await page.screenshot({ path: file, fullPage: !p.ready.includes('policy-body') });
     await info.attach(`${p.name}-${info.project.name}`, { path: file, contentType: 'image/png' });
   });
 }

@@ -10,6 +10,12 @@ test.describe('home', () => {
     await expect(vchat).toContainText('版本 2020-10-01');
   });
 
+  test('lists every app of the corpus', async ({ home }) => {
+    await home.goto();
+    for (const name of ['V聊', '微萌', '花间', '闪聊']) await expect(home.app(name)).toBeVisible();
+    await expect(home.appCards).toHaveCount(4);
+  });
+
   test('opens an app policy from its card', async ({ home, policy, page }) => {
     await home.goto();
     await home.openApp('V聊');
@@ -47,6 +53,16 @@ test.describe('policy page', () => {
     await link.click();
     await expect(policy.section('九、信息安全')).toBeInViewport();
     await expect(page).toHaveURL(/#%E4%B9%9D-/);
+  });
+
+  test('imported policies render with their own numbering as headings', async ({ policy }) => {
+    await policy.goto('huajian');
+    await expect(policy.title).toHaveText('花间隐私政策');
+    await expect(policy.section('一、我们如何收集和使用个人信息')).toBeVisible();
+    await expect(policy.fact('运营方')).toHaveText('重庆缘缘网络科技有限公司');
+    await policy.goto('shanliao');
+    await expect(policy.section('G1. 个人信息的梯度授权')).toBeVisible();
+    await expect(policy.fact('生效日期')).toHaveText('2020年1月16日');
   });
 
   test('a deep link survives reload', async ({ policy, page }) => {

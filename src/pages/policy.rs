@@ -1,7 +1,9 @@
-//! `/{app}`: the app's current published policy, rendered in the browser by
-//! the same `core` renderer the server hashes and checks with.
+//! `/{app}` (the current published policy) and `/{app}/v/{version}` (any
+//! published version), rendered in the browser by the same `core` renderer
+//! the server hashes and checks with.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use privacy_center_core::render::{render, TocEntry};
 use privacy_center_core::wire::PolicyDocument;
@@ -10,14 +12,19 @@ use crate::api;
 use crate::components::status::{LoadError, Loading};
 use crate::i18n::use_i18n;
 
-/// Loads and shows one app's current policy.
+/// Loads and shows one version of an app's policy (the current one when the
+/// route names none).
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     let params = use_params_map();
-    let app = move || params.read().get("app").unwrap_or_default();
     let doc = LocalResource::new(move || {
-        let app = app();
-        async move { api::policy(&app, "current").await }
+        let (app, version) = params.with(|p| {
+            (
+                p.get("app").unwrap_or_default(),
+                p.get("version").unwrap_or_else(|| "current".into()),
+            )
+        });
+        async move { api::policy(&app, &version).await }
     });
     let retry = Callback::new(move |()| doc.refetch());
     view! {
@@ -52,6 +59,17 @@ fn PolicyView(
     let effective = meta.effective;
     let published = meta.published;
     let version = meta.version.clone();
+    let app_id = doc.app.id.clone();
+    let history_href = format!("/{app_id}/history");
+    let old_notice = (!doc.is_current).then(|| {
+        let current_href = format!("/{app_id}");
+        view! {
+            <p class="notice notice-old" role="note">
+                {move || i18n.t().old_version_notice}" "
+                <A href=current_href>{move || i18n.t().view_current}</A>
+            </p>
+        }
+    });
     view! {
         <article class="policy" lang=doc.app.locale.clone()>
             <header class="policy-header">
@@ -79,6 +97,10 @@ fn PolicyView(
                         <dd>{version}</dd>
                     </div>
                 </dl>
+                <p class="policy-links">
+                    <A href=history_href>{move || i18n.t().history}</A>
+                </p>
+                {old_notice}
             </header>
             <div class="policy-layout">
                 <Toc entries=toc />
