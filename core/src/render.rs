@@ -23,6 +23,42 @@ pub struct TocEntry {
     pub text: String,
 }
 
+/// A heading with the headings nested under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocNode {
+    /// The heading itself.
+    pub entry: TocEntry,
+    /// Deeper headings up to the next heading of this level or higher.
+    pub children: Vec<TocNode>,
+}
+
+/// Nests a flat heading list: each heading owns the deeper headings that
+/// follow it. A skipped level (## then ####) nests directly.
+pub fn toc_tree(entries: &[TocEntry]) -> Vec<TocNode> {
+    fn take(entries: &[TocEntry], i: &mut usize, parent_level: u8) -> Vec<TocNode> {
+        let mut out = Vec::new();
+        while let Some(e) = entries.get(*i) {
+            if e.level <= parent_level {
+                break;
+            }
+            *i += 1;
+            let children = take(entries, i, e.level);
+            out.push(TocNode {
+                entry: e.clone(),
+                children,
+            });
+        }
+        out
+    }
+    let mut i = 0;
+    let mut roots = Vec::new();
+    while i < entries.len() {
+        // Headings shallower than the first one still start a root.
+        roots.extend(take(entries, &mut i, 0));
+    }
+    roots
+}
+
 /// A rendered policy body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -258,6 +294,34 @@ mod tests {
             "安全可靠-cookie-与-sdk-说明-1-1"
         );
         assert_eq!(slug("？？"), "section");
+    }
+
+    #[test]
+    fn the_toc_nests_by_level() {
+        let r = render("## 一\n### （一）\n#### 1\n### （二）\n## 二\n#### 跳级\n").unwrap();
+        let tree = toc_tree(&r.toc);
+        let shape: Vec<(String, Vec<(String, usize)>)> = tree
+            .iter()
+            .map(|n| {
+                let kids = n
+                    .children
+                    .iter()
+                    .map(|c| (c.entry.text.clone(), c.children.len()))
+                    .collect();
+                (n.entry.text.clone(), kids)
+            })
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                (
+                    "一".to_owned(),
+                    vec![("（一）".to_owned(), 1), ("（二）".to_owned(), 0)]
+                ),
+                ("二".to_owned(), vec![("跳级".to_owned(), 0)]),
+            ]
+        );
+        assert_eq!(toc_tree(&[]), []);
     }
 
     #[test]
