@@ -288,3 +288,49 @@ async fn the_spa_shell_answers_every_route_but_not_missing_assets() {
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
 }
+
+#[tokio::test]
+async fn comparing_two_versions_shows_what_changed() {
+    let t = app_with(&repo_policies(), None).await;
+    let (status, body) = get_json(&t.router, "/api/apps/vchat/compare/2019-06-01/2020-10-01").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["from"]["version"], "2019-06-01");
+    assert_eq!(body["to"]["version"], "2020-10-01");
+    let sections = body["diff"]["sections"].as_array().unwrap();
+    let added: Vec<_> = sections
+        .iter()
+        .filter(|s| s["status"] == "added")
+        .map(|s| s["new_heading"].as_str().unwrap())
+        .collect();
+    assert_eq!(added, ["2、位置信息日志"], "the section V聊 added in 2020");
+    let teen = sections
+        .iter()
+        .find(|s| s["new_heading"] == "十、未成年人保护")
+        .unwrap();
+    assert_eq!(teen["status"], "changed");
+    let inserted: String = teen["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["op"] == "insert")
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert!(inserted.contains("青少年模式"), "{inserted}");
+    assert!(body["diff"]["summary"]["unchanged"].as_u64().unwrap() > 20);
+
+    let (status, same) = get_json(&t.router, "/api/apps/vchat/compare/current/2020-10-01").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(same["diff"]["summary"]["changed"], 0);
+    // Drafts and unknown versions are not public.
+    for uri in [
+        "/api/apps/vchat/compare/2020-10-01/2026-12-15",
+        "/api/apps/vchat/compare/1999-01-01/current",
+    ] {
+        let (status, body) = get_json(&t.router, uri).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found")),
+            "{uri}"
+        );
+    }
+}

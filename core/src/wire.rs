@@ -75,6 +75,19 @@ pub struct PolicyDocument {
     pub is_current: bool,
 }
 
+/// `GET /api/apps/{app}/compare/{from}/{to}`: what changed between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyComparison {
+    /// The app.
+    pub app: AppSummary,
+    /// The older side of the comparison.
+    pub from: PolicyMeta,
+    /// The newer side of the comparison.
+    pub to: PolicyMeta,
+    /// Sections matched by heading, with character-level changes.
+    pub diff: crate::diff::PolicyDiff,
+}
+
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Health {

@@ -4,9 +4,9 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use privacy_center_core::policy::CURRENT_ALIAS;
-use privacy_center_core::wire::{AppSummary, PolicyDocument, PolicyList};
+use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, PolicyList};
 
-use crate::catalog::App;
+use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
 use crate::AppState;
 
@@ -15,6 +15,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/apps", get(list_apps))
         .route("/apps/{app}/policies", get(list_versions))
         .route("/apps/{app}/policies/{version}", get(get_version))
+        .route("/apps/{app}/compare/{from}/{to}", get(compare))
 }
 
 fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
@@ -39,28 +40,51 @@ async fn list_versions(
     }))
 }
 
-/// One published version; `current` names the newest. Drafts are not public.
+/// A published version by name; `current` names the newest. Drafts are not public.
+fn published<'a>(app: &'a App, name: &str) -> Result<&'a Version> {
+    let found = if name == CURRENT_ALIAS {
+        app.current()
+    } else {
+        app.version(name)
+    };
+    found.filter(|v| v.is_published()).ok_or_else(|| {
+        Error::NotFound(format!(
+            "{:?} has no published policy version {name:?}",
+            app.config.id
+        ))
+    })
+}
+
+/// One published version with its text.
 async fn get_version(
     State(state): State<AppState>,
     Path((app_id, version)): Path<(String, String)>,
 ) -> Result<Json<PolicyDocument>> {
     let app = find_app(&state, &app_id)?;
-    let current = app.current();
-    let found = if version == CURRENT_ALIAS {
-        current
-    } else {
-        app.version(&version)
-    };
-    let found = found.filter(|v| v.is_published()).ok_or_else(|| {
-        Error::NotFound(format!(
-            "{app_id:?} has no published policy version {version:?}"
-        ))
-    })?;
-    let is_current = current.is_some_and(|c| c.file.meta.version == found.file.meta.version);
+    let found = published(app, &version)?;
+    let is_current = app
+        .current()
+        .is_some_and(|c| c.file.meta.version == found.file.meta.version);
     Ok(Json(PolicyDocument {
         app: app.summary(),
         meta: found.file.meta.clone(),
         markdown: found.file.markdown.clone(),
         is_current,
+    }))
+}
+
+/// Two published versions compared section by section. The diff runs here,
+/// not in the browser, so the reader's bundle carries no diff engine.
+async fn compare(
+    State(state): State<AppState>,
+    Path((app_id, from, to)): Path<(String, String, String)>,
+) -> Result<Json<PolicyComparison>> {
+    let app = find_app(&state, &app_id)?;
+    let (old, new) = (published(app, &from)?, published(app, &to)?);
+    Ok(Json(PolicyComparison {
+        app: app.summary(),
+        from: old.file.meta.clone(),
+        to: new.file.meta.clone(),
+        diff: privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown),
     }))
 }
