@@ -1048,6 +1048,28 @@ fn split_on_cues(segs: &mut Vec<Seg>) {
     });
 }
 
+/// Below the top level, a sentence that restates the title's first word
+/// (`5、其他用户分享的信息…其他用户发布的…`, `1.5 搜索搜索功能可以…`) or
+/// opens with an exception (`（二）与Cookie同类技术除Cookie外，…`).
+fn opens_by_reference(text: &[char], p: usize) -> bool {
+    let rest = &text[p..];
+    // The whole title (`搜索`) or at least four characters of it.
+    let need = p.min(4);
+    let restates =
+        rest.len() > need && rest[..need] == text[..need] && !text[..need].contains(&' ');
+    let except = rest.first() == Some(&'除')
+        && !matches!(
+            text[p - 1],
+            '删' | '排' | '清' | '解' | '剔' | '去' | '免' | '扣'
+        )
+        && rest
+            .iter()
+            .take(14)
+            .position(|&c| c == '外')
+            .is_some_and(|at| at >= 2 && matches!(rest.get(at + 1), Some('，' | ',')));
+    restates || except
+}
+
 /// Whether a would-be title opens like a sentence (`如果…`, `您可以…`).
 fn opens_sentence(title: &[char]) -> bool {
     cue_at(title, false)
@@ -1074,7 +1096,8 @@ fn cue_split(seg: &Seg) -> Option<usize> {
             let cue = cue_at(&text[p..], top);
             return (cue && p >= 3 && text[p - 2] != ' ').then_some(from + p);
         }
-        if cue_at(&text[p..], top) && title_may_end(&text[..p]) {
+        let opens = cue_at(&text[p..], top) || (!top && opens_by_reference(text, p));
+        if opens && title_may_end(&text[..p]) {
             return Some(from + p);
         }
     }

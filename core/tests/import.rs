@@ -636,10 +636,10 @@ fn is_subsequence(part: &[String], whole: &[String]) -> bool {
 fn web_copies_keep_every_heading_level() {
     // (seed, headings of the web copy without line breaks)
     const REACHED: &[(&str, usize)] = &[
-        ("vchat", 39),
+        ("vchat", 40),
         ("weimeng", 21),
-        ("huajian", 43),
-        ("shanliao", 42),
+        ("huajian", 44),
+        ("shanliao", 43),
     ];
     for (seed, &(name, reached)) in SEEDS.iter().zip(REACHED) {
         assert_eq!(seed.name, name);
