@@ -175,6 +175,9 @@ const SENTENCE_CUES: &[&str] = &[
     "为了",
     "为使",
     "为保障",
+    "为保证",
+    "为帮助",
+    "为向",
     "当您",
     "当你",
     "如果",
@@ -187,6 +190,30 @@ const SENTENCE_CUES: &[&str] = &[
     "请你",
     "在您",
     "在你",
+];
+
+/// Sentence openings recognised below the top level only.
+const DEEP_CUES: &[&str] = &[
+    "您有权",
+    "你有权",
+    "您可以",
+    "你可以",
+    "您可能",
+    "你可能",
+    "您使用",
+    "你使用",
+    "您在",
+    "你在",
+    "您主动",
+    "你主动",
+    "当我们",
+    "如我们",
+    "如上所述",
+    "在以下",
+    "请知悉",
+    "请注意",
+    "一般情况下",
+    "每个",
 ];
 
 /// Characters a title does not end with (particles, prepositions, verbs that
@@ -544,10 +571,12 @@ fn segment(text: &str, web: bool) -> Vec<Seg> {
         split_leading_titles(&mut segs);
         split_known_titles(&mut segs);
     }
-    split_title_sentences(&mut segs);
+    // Cue splits first: they show which siblings are titles, and a title
+    // ended by `。` is split only among title siblings.
     if web {
         split_on_cues(&mut segs);
     }
+    split_title_sentences(&mut segs);
     segs
 }
 
@@ -877,6 +906,37 @@ fn sibling(markers: &[Option<Marker>], k: usize, forward: bool) -> Option<usize>
     }
 }
 
+/// The line numbered `gap` before (or after) line `k` in its sequence —
+/// same style — skipping unnumbered lines, deeper lines and the same style
+/// out of sequence (a nested list), without leaving the enclosing section.
+fn next_in_sequence(
+    markers: &[Option<Marker>],
+    k: usize,
+    forward: bool,
+    gap: u32,
+) -> Option<usize> {
+    let own = markers[k]?;
+    let rank = own.style.rank()?;
+    let want = if forward {
+        own.ordinal + gap
+    } else {
+        own.ordinal.checked_sub(gap).filter(|&o| o > 0)?
+    };
+    let mut at = k;
+    loop {
+        at = if forward { at + 1 } else { at.checked_sub(1)? };
+        let Some(m) = *markers.get(at)? else {
+            continue;
+        };
+        if m.style == own.style && m.ordinal == want {
+            return Some(at);
+        }
+        if m.style.rank().is_some_and(|r| r < rank) {
+            return None;
+        }
+    }
+}
+
 /// Where a short title ends with `。` and the text goes on, the length of
 /// the title with its `。`.
 fn title_sentence_len(seg: &Seg) -> Option<usize> {
@@ -923,34 +983,147 @@ fn split_title_sentences(segs: &mut Vec<Seg>) {
 
 /// Last resort for a web copy: a title runs straight into a sentence that
 /// starts with a typical opening (`G3. 适用范围本隐私政策适用于…`).
+///
+/// Sub-section titles (`（三）`, `1.`, `1.1`) read too often as the start of a
+/// sentence (`（一）您可以在使用`) to be split on their own: one is split only
+/// when a sibling next to it is a title too, or splits the same way.
 fn split_on_cues(segs: &mut Vec<Seg>) {
-    replace_each(segs, |_, seg| {
-        let Some((chars, m)) = fused_candidate(&seg) else {
-            return vec![seg];
-        };
-        // Deeper levels read too often as sentence fragments (`（一）您可以在使用`).
-        if !matches!(m.style, Style::Part | Style::Han | Style::Section) {
-            return vec![seg];
-        }
-        let from = m.len + chars[m.len..].iter().take_while(|c| **c == ' ').count();
-        let text = &chars[from..];
-        for p in 2..=16.min(text.len().saturating_sub(1)) {
-            if SENTENCE_PUNCT.contains(&text[p - 1]) || text[p - 1] == ' ' {
-                break;
+    let markers: Vec<Option<Marker>> = segs.iter().map(|s| marker_of(&s.text)).collect();
+    let cuts: Vec<Option<usize>> = segs.iter().map(cue_split).collect();
+    // A title that itself opens like a sentence (`（一）您可以在使用`) is
+    // trusted only next to a sibling that does not.
+    let weak: Vec<bool> = (0..segs.len())
+        .map(|k| {
+            cuts[k].is_some_and(|at| {
+                let chars: Vec<char> = segs[k].text.chars().collect();
+                let m = markers[k].map_or(0, |m| m.len);
+                let from = m + chars[m..].iter().take_while(|c| **c == ' ').count();
+                opens_sentence(&chars[from..at])
+            })
+        })
+        .collect();
+    let mut titled: Vec<bool> = (0..segs.len())
+        .map(|k| {
+            segs[k].title
+                || (cuts[k].is_some() && !weak[k])
+                || markers[k].is_some_and(|m| {
+                    let chars: Vec<char> = segs[k].text.chars().collect();
+                    is_heading_text(&chars, &m)
+                })
+        })
+        .collect();
+    let top = |k: usize| {
+        markers[k].is_some_and(|m| matches!(m.style, Style::Part | Style::Han | Style::Section))
+    };
+    let mut allowed: Vec<bool> = (0..segs.len())
+        .map(|k| cuts[k].is_some() && top(k))
+        .collect();
+    // Sub-section titles need a titled sibling at most two numbers away;
+    // a sibling allowed this way lends its support in turn.
+    loop {
+        let mut changed = false;
+        for k in 0..segs.len() {
+            if allowed[k] || cuts[k].is_none() {
+                continue;
             }
-            let cue = SENTENCE_CUES
-                .iter()
-                .find(|cue| starts_with(&text[p..], cue));
-            if let Some(cue) = cue {
-                if text.get(p + cue.chars().count()) != Some(&'的')
-                    && !TITLE_CANNOT_END.contains(&text[p - 1])
-                {
-                    return split_at(&seg.text, from + p);
-                }
+            let reach = if weak[k] { 1 } else { 2 };
+            let supported = [false, true].iter().any(|&fwd| {
+                (1..=reach).any(|gap| {
+                    next_in_sequence(&markers, k, fwd, gap).is_some_and(|j| titled[j] || allowed[j])
+                })
+            });
+            if supported {
+                allowed[k] = true;
+                titled[k] = true;
+                changed = true;
             }
         }
-        vec![seg]
+        if !changed {
+            break;
+        }
+    }
+    replace_each(segs, |k, seg| match cuts[k] {
+        Some(at) if allowed[k] => split_at(&seg.text, at),
+        _ => vec![seg],
     });
+}
+
+/// Below the top level, a sentence that restates the title's first word
+/// (`5、其他用户分享的信息…其他用户发布的…`, `1.5 搜索搜索功能可以…`) or
+/// opens with an exception (`（二）与Cookie同类技术除Cookie外，…`).
+fn opens_by_reference(text: &[char], p: usize) -> bool {
+    let rest = &text[p..];
+    // The whole title (`搜索`) or at least four characters of it.
+    let need = p.min(4);
+    let restates =
+        rest.len() > need && rest[..need] == text[..need] && !text[..need].contains(&' ');
+    let except = rest.first() == Some(&'除')
+        && !matches!(
+            text[p - 1],
+            '删' | '排' | '清' | '解' | '剔' | '去' | '免' | '扣'
+        )
+        && rest
+            .iter()
+            .take(14)
+            .position(|&c| c == '外')
+            .is_some_and(|at| at >= 2 && matches!(rest.get(at + 1), Some('，' | ',')));
+    restates || except
+}
+
+/// Whether a would-be title opens like a sentence (`如果…`, `您可以…`).
+fn opens_sentence(title: &[char]) -> bool {
+    cue_at(title, false)
+        || matches!(
+            title.first(),
+            Some('您' | '你' | '为' | '如' | '若' | '在' | '当' | '对' | '将' | '由')
+        )
+}
+
+/// Where a numbered line's title would end if a sentence cue follows it.
+fn cue_split(seg: &Seg) -> Option<usize> {
+    let (chars, m) = fused_candidate(seg)?;
+    let top = matches!(m.style, Style::Part | Style::Han | Style::Section);
+    let from = m.len + chars[m.len..].iter().take_while(|c| **c == ' ').count();
+    let text = &chars[from..];
+    let limit = if top { 16 } else { TITLE_MAX - m.len };
+    for p in 2..=limit.min(text.len().saturating_sub(1)) {
+        let prev = text[p - 1];
+        if SENTENCE_PUNCT.contains(&prev) {
+            return None;
+        }
+        if prev == ' ' {
+            // `（一）Cookie 为使您…`: a title, a lost line break, a sentence.
+            let cue = cue_at(&text[p..], top);
+            return (cue && p >= 3 && text[p - 2] != ' ').then_some(from + p);
+        }
+        let opens = cue_at(&text[p..], top) || (!top && opens_by_reference(text, p));
+        if opens && title_may_end(&text[..p]) {
+            return Some(from + p);
+        }
+    }
+    None
+}
+
+/// Whether a sentence opening starts `s`. Below the top level, also the
+/// openings too common inside a title to be trusted at the top
+/// (`您有权`, `在以下`, `为帮助`).
+fn cue_at(s: &[char], top: bool) -> bool {
+    let cues = SENTENCE_CUES
+        .iter()
+        .chain(if top { &[][..] } else { DEEP_CUES });
+    // `我们的…` is a possessive inside a title, not a sentence opening.
+    cues.into_iter().any(|cue| {
+        let possessive = s.get(cue.chars().count()) == Some(&'的') && (top || *cue == "我们");
+        starts_with(s, cue) && !possessive
+    })
+}
+
+/// A title ends with a noun or a verb's object, not a particle (`随着`).
+fn title_may_end(title: &[char]) -> bool {
+    let last = title[title.len() - 1];
+    !TITLE_CANNOT_END.contains(&last)
+        || title.ends_with(&['目', '的'])
+        || title.ends_with(&['参', '与'])
 }
 
 // ---------------------------------------------------------------------------
@@ -1395,7 +1568,13 @@ fn heading_levels(lines: &[Line], toc: &[bool], record_name: &[bool]) -> Vec<Opt
     let rank = |k: usize| markers[k].and_then(|m| m.style.rank());
     // A title with no text of its own among paragraph siblings is a list
     // entry cut short (`4、您参与个人信息处理方面的权利`), not a heading.
-    let bodiless = |k: usize| k + 1 >= n || rank(k + 1).is_some_and(|r| Some(r) <= rank(k));
+    // So is a record name whose fields follow (`11、软件安装列表` before
+    // `收集使用的个人信息：无`) when its siblings are records.
+    let bodiless = |k: usize| {
+        k + 1 >= n
+            || rank(k + 1).is_some_and(|r| Some(r) <= rank(k))
+            || lines[k + 1].field.is_some()
+    };
     let entry = |k: usize| {
         bodiless(k)
             && [false, true]

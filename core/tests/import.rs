@@ -608,3 +608,55 @@ fn degenerate_input_imports_in_linear_time() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Web copies keep every heading level
+
+/// Every heading (any level), in order, without escapes.
+fn headings(markdown: &str) -> Vec<String> {
+    markdown
+        .lines()
+        .filter(|l| l.starts_with('#'))
+        .map(|l| l.replace('\\', ""))
+        .collect()
+}
+
+/// Whether `part` is `whole` with some entries left out, in the same order.
+fn is_subsequence(part: &[String], whole: &[String]) -> bool {
+    let mut rest = whole.iter();
+    part.iter().all(|p| rest.any(|w| w == p))
+}
+
+/// A web copy (line breaks lost, or replaced by NBSP) yields the headings of
+/// every level the import as sent does, and never one it does not. Where a
+/// sub-section title runs into a sentence with no cue to where it ends
+/// (`（五）管理软件进行软件认证…`), it stays text: the minimum counts are
+/// what the web copies without line breaks reach today.
+#[test]
+fn web_copies_keep_every_heading_level() {
+    // (seed, headings of the web copy without line breaks)
+    const REACHED: &[(&str, usize)] = &[
+        ("vchat", 40),
+        ("weimeng", 21),
+        ("huajian", 44),
+        ("shanliao", 43),
+    ];
+    for (seed, &(name, reached)) in SEEDS.iter().zip(REACHED) {
+        assert_eq!(seed.name, name);
+        let normal = headings(&run(seed.text, seed.app).markdown);
+        let nbsp = seed.text.replace('\n', "\u{a0}");
+        let nbsp = headings(&run(&nbsp, seed.app).markdown);
+        assert_eq!(nbsp, normal, "{name} (NBSP for line breaks)");
+        let web = headings(&run(&seed.text.replace('\n', ""), seed.app).markdown);
+        assert!(
+            is_subsequence(&web, &normal),
+            "{name} (no line breaks): a heading the import as sent lacks: {web:#?}"
+        );
+        assert!(
+            web.len() >= reached,
+            "{name} (no line breaks): {} of {} headings",
+            web.len(),
+            normal.len()
+        );
+    }
+}
