@@ -1,0 +1,84 @@
+//! `/dev/sign-in`: "sign in as" anyone, only while the server runs with `--dev`.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::components::session::use_session;
+use crate::components::status::Loading;
+use crate::i18n::use_i18n;
+use crate::pages::not_found::NotFoundPage;
+
+/// The development sign-in form; the 404 page outside development mode.
+#[component]
+pub fn DevSignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let apps = LocalResource::new(api::apps);
+    let app = RwSignal::new(String::new());
+    let user = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let sign_in = Action::new_local(|(app, user): &(String, String)| {
+        let (app, user) = (app.clone(), user.clone());
+        async move { api::dev_sign_in(app, user).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(info)) = sign_in.value().get() {
+            session.refresh();
+            navigate(&format!("/{}", info.app), Default::default());
+        }
+    });
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        sign_in.dispatch((app.get_untracked(), user.get_untracked()));
+    };
+    move || {
+        if !session.dev() {
+            return view! { <NotFoundPage /> }.into_any();
+        }
+        let t = i18n.t();
+        view! {
+            <section class="dev-sign-in">
+                <h1>{t.dev_sign_in}</h1>
+                <p class="lead">{t.dev_sign_in_intro}</p>
+                <Suspense fallback=|| view! { <Loading /> }>
+                    {move || Suspend::new(async move {
+                        let list = apps.await.unwrap_or_default();
+                        if app.get_untracked().is_empty() {
+                            if let Some(first) = list.first() {
+                                app.set(first.id.clone());
+                            }
+                        }
+                        view! {
+                            <form class="form" on:submit=on_submit>
+                                <label for="dev-app">{i18n.t().app_label}</label>
+                                <select id="dev-app" name="app" prop:value=move || app.get() on:change=move |ev| app.set(event_target_value(&ev))>
+                                    {list
+                                        .into_iter()
+                                        .map(|a| view! { <option value=a.id.clone()>{a.name.clone()}" ("{a.id.clone()}")"</option> })
+                                        .collect_view()}
+                                </select>
+                                <label for="dev-user">{i18n.t().user_id_label}</label>
+                                <input
+                                    id="dev-user"
+                                    name="user"
+                                    type="text"
+                                    required
+                                    autocomplete="off"
+                                    spellcheck="false"
+                                    prop:value=move || user.get()
+                                    on:input=move |ev| user.set(event_target_value(&ev))
+                                />
+                                {move || sign_in.value().with(|v| matches!(v, Some(Err(_)))).then(|| view! {
+                                    <p class="form-error" role="alert">{i18n.t().sign_in_failed}</p>
+                                })}
+                                <button type="submit" class="button" disabled=move || sign_in.pending().get()>{i18n.t().sign_in}</button>
+                            </form>
+                        }
+                    })}
+                </Suspense>
+            </section>
+        }
+        .into_any()
+    }
+}
