@@ -57,9 +57,14 @@ impl Session {
         self.me.refetch();
     }
 
-    /// Whether the server runs in development mode (tracked).
+    /// Whether the server runs in development mode (tracked); false until known.
     pub fn dev(&self) -> bool {
-        self.dev.get().unwrap_or(false)
+        self.dev_known().unwrap_or(false)
+    }
+
+    /// Whether the server runs in development mode, once `GET /api/dev` has answered (tracked).
+    pub fn dev_known(&self) -> Option<bool> {
+        self.dev.get()
     }
 
     /// Why the handoff token in the URL was refused, if it was (tracked).
@@ -129,7 +134,7 @@ pub fn DevBanner() -> impl IntoView {
     move || {
         session.dev().then(|| {
             view! {
-                <p class="dev-banner" role="note">
+                <p class="dev-banner">
                     {i18n.t().dev_banner}" · "
                     <a href="/dev/sign-in">{i18n.t().dev_sign_in}</a>
                 </p>

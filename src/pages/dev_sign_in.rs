@@ -33,8 +33,10 @@ pub fn DevSignInPage() -> impl IntoView {
         sign_in.dispatch((app.get_untracked(), user.get_untracked()));
     };
     move || {
-        if !session.dev() {
-            return view! { <NotFoundPage /> }.into_any();
+        match session.dev_known() {
+            None => return view! { <Loading /> }.into_any(),
+            Some(false) => return view! { <NotFoundPage /> }.into_any(),
+            Some(true) => {}
         }
         let t = i18n.t();
         view! {
