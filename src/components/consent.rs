@@ -123,13 +123,19 @@ fn ConsentDialog(
         // A blocking dialog: only its buttons close it.
         "Escape" => ev.prevent_default(),
         "Tab" => {
-            let Some(el) = node.get_untracked() else { return };
+            let Some(el) = node.get_untracked() else {
+                return;
+            };
             let items = focusables(&el);
             let (Some(first), Some(last)) = (items.first(), items.last()) else {
                 return;
             };
             let active = document().active_element();
-            let at = |e: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>());
+            let at = |e: &web_sys::HtmlElement| {
+                active
+                    .as_ref()
+                    .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
+            };
             let inside = active.as_ref().is_some_and(|a| el.contains(Some(a)));
             if ev.shift_key() && (at(first) || !inside) {
                 ev.prevent_default();
@@ -207,7 +213,9 @@ fn ConsentDialog(
 
 /// The elements Tab can reach inside `root`, in document order.
 fn focusables(root: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
-    let Ok(list) = root.query_selector_all("a[href], button:not([disabled]), input, select, textarea") else {
+    let Ok(list) =
+        root.query_selector_all("a[href], button:not([disabled]), input, select, textarea")
+    else {
         return Vec::new();
     };
     (0..list.length())
@@ -224,7 +232,8 @@ pub fn AgreedLine(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = app_id.clone();
-    let agreed = Memo::new(move |_| me_for(&app).is_some_and(|m| m.status.consent == ConsentState::Current));
+    let agreed =
+        Memo::new(move |_| me_for(&app).is_some_and(|m| m.status.consent == ConsentState::Current));
     let records = LocalResource::new(move || {
         let load = agreed.get();
         async move {

@@ -3,7 +3,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord, ConsentRequest, ConsentState};
+use privacy_center_core::wire::{
+    Channel, ConsentAction, ConsentRecord, ConsentRequest, ConsentState,
+};
 
 use crate::api;
 use crate::components::session::use_session;
@@ -16,7 +18,11 @@ pub fn ConsentsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     Effect::new(move |_| {
-        document().set_title(&format!("{} · {}", i18n.t().my_consents, i18n.t().product_name))
+        document().set_title(&format!(
+            "{} · {}",
+            i18n.t().my_consents,
+            i18n.t().product_name
+        ))
     });
     move || {
         if !session.loaded() {
@@ -68,9 +74,12 @@ fn ConsentHistory() -> impl IntoView {
             || sign_out.value().with(|v| matches!(v, Some(Err(_))))
     };
     let can_withdraw = move || {
-        session
-            .me()
-            .is_some_and(|m| matches!(m.status.consent, ConsentState::Current | ConsentState::Outdated))
+        session.me().is_some_and(|m| {
+            matches!(
+                m.status.consent,
+                ConsentState::Current | ConsentState::Outdated
+            )
+        })
     };
     view! {
         <section class="consents">
