@@ -15,9 +15,9 @@ export function suiteDataDir(): string {
   return dir;
 }
 
-/** Mints a real handoff token with the CLI, against a server's data directory. */
+/** Mints a real handoff token with the CLI, against a server's data directory (run from the repository, whose policies/ it checks the app against). */
 export function mintToken(app: string, user: string, dataDir = suiteDataDir()): string {
-  return execFileSync(binary, ['token', '--app', app, '--user', user, '--data-dir', dataDir], { encoding: 'utf8' }).trim();
+  return execFileSync(binary, ['token', '--app', app, '--user', user, '--data-dir', dataDir], { encoding: 'utf8', cwd: repo }).trim();
 }
 
 async function freePort(): Promise<number> {
