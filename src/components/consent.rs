@@ -28,13 +28,14 @@ pub fn ConsentGate(
     // "Not now" holds for this page view only.
     let later = RwSignal::new(false);
     let dismissed = RwSignal::new(false);
-    let agree = Action::new_local(|req: &ConsentRequest| {
+    let agree = Action::new_local(move |req: &ConsentRequest| {
         let req = req.clone();
-        async move { api::record_consent(req).await }
-    });
-    Effect::new(move |_| {
-        if agree.value().with(|v| matches!(v, Some(Ok(_)))) {
-            session.refresh();
+        async move {
+            let done = api::record_consent(req).await;
+            if done.is_ok() {
+                session.refresh();
+            }
+            done
         }
     });
     let failed = Signal::derive(move || agree.value().with(|v| matches!(v, Some(Err(_)))));
@@ -234,13 +235,14 @@ pub fn AgreedLine(
     let app = app_id.clone();
     let agreed =
         Memo::new(move |_| me_for(&app).is_some_and(|m| m.status.consent == ConsentState::Current));
+    // The same resource type as the records page, so the wasm carries one copy.
     let records = LocalResource::new(move || {
         let load = agreed.get();
         async move {
             if load {
-                api::consents().await.ok()
+                api::consents().await
             } else {
-                None
+                Ok(Vec::new())
             }
         }
     });
@@ -248,7 +250,7 @@ pub fn AgreedLine(
         agreed.get().then(|| {
             let when = records
                 .get()
-                .flatten()
+                .and_then(Result::ok)
                 .and_then(|r| r.into_iter().find(|r| r.action == ConsentAction::Accept))
                 .and_then(|r| local_date_time(&r.recorded_at));
             let t = i18n.t();

@@ -37,7 +37,7 @@ impl HandoffError {
 #[derive(Clone, Copy)]
 pub struct Session {
     me: LocalResource<Option<Me>>,
-    dev: LocalResource<bool>,
+    dev: RwSignal<Option<bool>>,
     handoff_error: RwSignal<Option<HandoffError>>,
 }
 
@@ -101,19 +101,30 @@ fn take_fragment_token() -> Option<String> {
 pub fn provide_session() {
     let pending = StoredValue::new(take_fragment_token());
     let handoff_error = RwSignal::new(None);
+    // Filled by the first load of the user rather than by a resource of its
+    // own: one resource type fewer in the wasm.
+    let dev = RwSignal::new(None);
     let me = LocalResource::new(move || {
         let token = pending.try_update_value(Option::take).flatten();
         async move {
+            let mut signed_in = true;
             if let Some(token) = token {
                 if let Err(e) = api::sign_in(token, Channel::Webview).await {
                     handoff_error.set(Some(HandoffError::from_api(&e)));
-                    return None;
+                    signed_in = false;
                 }
             }
-            api::me().await.ok().flatten()
+            let me = if signed_in {
+                api::me().await.ok().flatten()
+            } else {
+                None
+            };
+            if dev.get_untracked().is_none() {
+                dev.set(Some(api::dev().await.is_ok_and(|d| d.dev)));
+            }
+            me
         }
     });
-    let dev = LocalResource::new(|| async { api::dev().await.is_ok_and(|d| d.dev) });
     provide_context(Session {
         me,
         dev,

@@ -28,57 +28,50 @@ pub fn DevSignInPage() -> impl IntoView {
             navigate(&format!("/{}", info.app), Default::default());
         }
     });
+    let failed = Signal::derive(move || sign_in.value().with(|v| matches!(v, Some(Err(_)))));
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sign_in.dispatch((app.get_untracked(), user.get_untracked()));
     };
     move || {
-        match session.dev_known() {
-            None => return view! { <Loading /> }.into_any(),
-            Some(false) => return view! { <NotFoundPage /> }.into_any(),
-            Some(true) => {}
+        let list = match (session.dev_known(), apps.get()) {
+            (Some(false), _) => return view! { <NotFoundPage /> }.into_any(),
+            (Some(true), Some(list)) => list.unwrap_or_default(),
+            _ => return view! { <Loading /> }.into_any(),
+        };
+        if app.get_untracked().is_empty() {
+            if let Some(first) = list.first() {
+                app.set(first.id.clone());
+            }
         }
         let t = i18n.t();
+        let options = list
+            .into_iter()
+            .map(|a| view! { <option value=a.id.clone()>{format!("{} ({})", a.name, a.id)}</option> })
+            .collect_view();
         view! {
             <section class="dev-sign-in">
                 <h1>{t.dev_sign_in}</h1>
                 <p class="lead">{t.dev_sign_in_intro}</p>
-                <Suspense fallback=|| view! { <Loading /> }>
-                    {move || Suspend::new(async move {
-                        let list = apps.await.unwrap_or_default();
-                        if app.get_untracked().is_empty() {
-                            if let Some(first) = list.first() {
-                                app.set(first.id.clone());
-                            }
-                        }
-                        view! {
-                            <form class="form" on:submit=on_submit>
-                                <label for="dev-app">{i18n.t().app_label}</label>
-                                <select id="dev-app" name="app" prop:value=move || app.get() on:change=move |ev| app.set(event_target_value(&ev))>
-                                    {list
-                                        .into_iter()
-                                        .map(|a| view! { <option value=a.id.clone()>{a.name.clone()}" ("{a.id.clone()}")"</option> })
-                                        .collect_view()}
-                                </select>
-                                <label for="dev-user">{i18n.t().user_id_label}</label>
-                                <input
-                                    id="dev-user"
-                                    name="user"
-                                    type="text"
-                                    required
-                                    autocomplete="off"
-                                    spellcheck="false"
-                                    prop:value=move || user.get()
-                                    on:input=move |ev| user.set(event_target_value(&ev))
-                                />
-                                {move || sign_in.value().with(|v| matches!(v, Some(Err(_)))).then(|| view! {
-                                    <p class="form-error" role="alert">{i18n.t().sign_in_failed}</p>
-                                })}
-                                <button type="submit" class="button" disabled=move || sign_in.pending().get()>{i18n.t().sign_in}</button>
-                            </form>
-                        }
-                    })}
-                </Suspense>
+                <form class="form" on:submit=on_submit>
+                    <label for="dev-app">{t.app_label}</label>
+                    <select id="dev-app" name="app" prop:value=app on:change=move |ev| app.set(event_target_value(&ev))>
+                        {options}
+                    </select>
+                    <label for="dev-user">{t.user_id_label}</label>
+                    <input
+                        id="dev-user"
+                        name="user"
+                        type="text"
+                        required
+                        autocomplete="off"
+                        spellcheck="false"
+                        prop:value=user
+                        on:input=move |ev| user.set(event_target_value(&ev))
+                    />
+                    {move || failed.get().then(|| view! { <p class="form-error" role="alert">{t.sign_in_failed}</p> })}
+                    <button type="submit" class="button" disabled=sign_in.pending()>{t.sign_in}</button>
+                </form>
             </section>
         }
         .into_any()
