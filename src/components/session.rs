@@ -78,12 +78,7 @@ impl Session {
 /// later (router, logs, Referer, a reload) can see it.
 fn take_fragment_token() -> Option<String> {
     let location = window().location();
-    let hash = location.hash().ok()?;
-    let token = hash
-        .trim_start_matches('#')
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("token="))
-        .map(str::to_owned)?;
+    let token = token_in_fragment(&location.hash().ok()?)?;
     let path = format!(
         "{}{}",
         location.pathname().unwrap_or_else(|_| "/".into()),
@@ -93,6 +88,14 @@ fn take_fragment_token() -> Option<String> {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
     Some(token).filter(|t| !t.is_empty())
+}
+
+/// The `token=` parameter of a URL fragment such as `#token=abc&x=1`.
+fn token_in_fragment(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+        .map(str::to_owned)
 }
 
 /// Provides the [`Session`] context. A handoff token in the URL fragment is
@@ -174,5 +177,50 @@ pub fn HandoffAlert() -> impl IntoView {
                 </section>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use privacy_center_core::wire::ErrorBody;
+
+    #[test]
+    fn finds_the_token_in_the_fragment() {
+        assert_eq!(token_in_fragment("#token=a.b"), Some("a.b".into()));
+        assert_eq!(token_in_fragment("#x=1&token=a.b&y=2"), Some("a.b".into()));
+        assert_eq!(token_in_fragment("#section-2"), None);
+        assert_eq!(token_in_fragment(""), None);
+    }
+
+    fn refused(message: &str) -> ApiError {
+        ApiError::Server {
+            status: 401,
+            body: Some(ErrorBody {
+                code: "invalid_token".into(),
+                message: format!("the sign-in token was refused: {message}"),
+                fields: Default::default(),
+            }),
+        }
+    }
+
+    #[test]
+    fn tells_expired_from_used_from_invalid() {
+        assert_eq!(
+            HandoffError::from_api(&refused("it has expired")),
+            HandoffError::Expired
+        );
+        assert_eq!(
+            HandoffError::from_api(&refused("it has already been used")),
+            HandoffError::Used
+        );
+        assert_eq!(
+            HandoffError::from_api(&refused("its signature does not verify")),
+            HandoffError::Invalid
+        );
+        assert_eq!(
+            HandoffError::from_api(&ApiError::Network("offline".into())),
+            HandoffError::Invalid
+        );
     }
 }
