@@ -3,12 +3,18 @@ import { HomePage } from './pages/home-page';
 import { PolicyPage } from './pages/policy-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { HistoryPage } from './pages/history-page';
+import { ConsentDialog } from './pages/consent-dialog';
+import { ConsentsPage } from './pages/consents-page';
+import { DevSignInPage } from './pages/dev-sign-in-page';
 
 type Pages = {
   home: HomePage;
   policy: PolicyPage;
   notFound: NotFoundPage;
   history: HistoryPage;
+  consentDialog: ConsentDialog;
+  consents: ConsentsPage;
+  devSignIn: DevSignInPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -20,7 +26,10 @@ export const test = base.extend<Pages>({
       page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
       page.on('console', (m) => {
         // A 404 the test asked for is logged by Chromium as a failed resource; that is expected.
-        if (m.type() === 'error' && !/status of 404/.test(m.text())) errors.push(`console: ${m.text()}`);
+        // So is a 401 from asking "who am I?" while signed out, or from a
+        // refused handoff token: the UI shows those states itself.
+        const refused = /status of 401/.test(m.text()) && /\/api\/(me|session)$/.test(m.location().url);
+        if (m.type() === 'error' && !/status of 404/.test(m.text()) && !refused) errors.push(`console: ${m.text()}`);
       });
       await use();
       expect(errors, 'errors in the page').toEqual([]);
@@ -31,6 +40,9 @@ export const test = base.extend<Pages>({
   policy: async ({ page }, use) => use(new PolicyPage(page)),
   notFound: async ({ page }, use) => use(new NotFoundPage(page)),
   history: async ({ page }, use) => use(new HistoryPage(page)),
+  consentDialog: async ({ page }, use) => use(new ConsentDialog(page)),
+  consents: async ({ page }, use) => use(new ConsentsPage(page)),
+  devSignIn: async ({ page }, use) => use(new DevSignInPage(page)),
 });
 
 export { expect };

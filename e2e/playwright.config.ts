@@ -5,7 +5,9 @@ import * as path from 'node:path';
 // SQLite file per run. scripts/test builds both before calling Playwright.
 const port = Number(process.env.E2E_PORT ?? 18473);
 const repo = path.resolve(__dirname, '..');
-const dataDir = path.join(__dirname, '.data', `run-${process.pid}`);
+// Workers load this file again; they inherit the main process's directory
+// through the environment, where tests read it (e.g. to mint tokens).
+const dataDir = (process.env.E2E_DATA_DIR ??= path.join(__dirname, '.data', `run-${process.pid}`));
 const server = [
   path.join(repo, 'target/release/privacy-center'),
   'serve',

@@ -1,8 +1,12 @@
 //! The SPA's only HTTP client: typed calls to the privacy center API.
 
 use gloo_net::http::Request;
-use privacy_center_core::wire::{AppSummary, ErrorBody, PolicyDocument, PolicyList};
+use privacy_center_core::wire::{
+    AppSummary, Channel, ConsentRecord, ConsentRequest, DevInfo, DevSessionRequest, ErrorBody, Me,
+    PolicyDocument, PolicyList, SessionInfo, SessionRequest,
+};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 /// Why a call failed, in terms a page can act on.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,12 +53,33 @@ fn segment(s: &str) -> String {
     out
 }
 
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(e.to_string())
+}
+
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     let resp = Request::get(path)
         .header("Accept", "application/json")
         .send()
         .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+        .map_err(network)?;
+    read(resp).await
+}
+
+/// Sends a state-changing request with a JSON body (the server refuses any
+/// other kind); the browser adds `Origin` and `Sec-Fetch-Site` itself.
+async fn post_json<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let resp = Request::post(path)
+        .header("Accept", "application/json")
+        .json(body)
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    read(resp).await
+}
+
+async fn read<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, ApiError> {
     match resp.status() {
         200..=299 => resp
             .json::<T>()
@@ -87,6 +112,64 @@ pub async fn policy(app: &str, version: &str) -> Result<PolicyDocument, ApiError
     ))
     .await
 }
+
+/// `GET /api/me`: the signed-in user and their consent standing; `None`
+/// when no session is open (401).
+pub async fn me() -> Result<Option<Me>, ApiError> {
+    match get_json("/api/me").await {
+        Ok(me) => Ok(Some(me)),
+        Err(ApiError::Server { status: 401, .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /api/dev`: whether the server runs in development mode.
+pub async fn dev() -> Result<DevInfo, ApiError> {
+    get_json("/api/dev").await
+}
+
+/// `POST /api/session`: exchanges a host app's handoff token for a session cookie.
+pub async fn sign_in(token: String, channel: Channel) -> Result<SessionInfo, ApiError> {
+    let body = SessionRequest {
+        token,
+        channel: Some(channel),
+    };
+    post_json("/api/session", &body).await
+}
+
+/// `POST /api/dev/session` (development mode only): signs in as anyone.
+pub async fn dev_sign_in(app: String, user: String) -> Result<SessionInfo, ApiError> {
+    post_json("/api/dev/session", &DevSessionRequest { app, user }).await
+}
+
+/// `DELETE /api/session`: ends the session.
+pub async fn sign_out() -> Result<(), ApiError> {
+    let resp = Request::delete("/api/session")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(network)?;
+    match resp.status() {
+        200..=299 => Ok(()),
+        status => Err(ApiError::Server {
+            status,
+            body: resp.json::<ErrorBody>().await.ok(),
+        }),
+    }
+}
+
+/// `GET /api/me/consents`: the user's consent records, newest first.
+pub async fn consents() -> Result<Vec<ConsentRecord>, ApiError> {
+    get_json("/api/me/consents").await
+}
+
+/// `POST /api/me/consents`: records an acceptance or a withdrawal.
+pub async fn record_consent(req: ConsentRequest) -> Result<ConsentRecord, ApiError> {
+    post_json("/api/me/consents", &req).await
+}
+
+/// Where the browser downloads the user's data (the server names the file).
+pub const EXPORT_URL: &str = "/api/me/export";
 
 #[cfg(test)]
 mod tests {

@@ -119,6 +119,98 @@ pub struct Messages {
     pub material_badge: &'static str,
     /// Link to read one version.
     pub read_version: &'static str,
+    /// The development-mode bar on every page.
+    pub dev_banner: &'static str,
+    /// Link to, and heading of, the development sign-in page.
+    pub dev_sign_in: &'static str,
+    /// Explanation on the development sign-in page.
+    pub dev_sign_in_intro: &'static str,
+    /// Label of the app field.
+    pub app_label: &'static str,
+    /// Label of the user id field.
+    pub user_id_label: &'static str,
+    /// Submit button of the sign-in form.
+    pub sign_in: &'static str,
+    /// Shown when signing in failed.
+    pub sign_in_failed: &'static str,
+    /// Heading when the sign-in link from the app was refused.
+    pub handoff_failed: &'static str,
+    /// The sign-in link expired.
+    pub handoff_expired: &'static str,
+    /// The sign-in link was used before.
+    pub handoff_used: &'static str,
+    /// The sign-in link is invalid.
+    pub handoff_invalid: &'static str,
+    /// What to do after a refused sign-in link.
+    pub handoff_reopen: &'static str,
+    /// Header link and heading of the consent records page.
+    pub my_consents: &'static str,
+    /// Dialog title when the user has not agreed yet.
+    pub consent_first_title: &'static str,
+    /// Dialog text on a first visit.
+    pub consent_first_body: &'static str,
+    /// Dialog text after the user withdrew consent.
+    pub consent_withdrawn_body: &'static str,
+    /// Dialog title when a material version asks for consent again.
+    pub consent_update_title: &'static str,
+    /// Dialog text before the summary of what changed.
+    pub consent_update_body: &'static str,
+    /// Link to the comparison with the version the user agreed to.
+    pub compare_versions: &'static str,
+    /// Button that gives consent.
+    pub agree: &'static str,
+    /// Button that closes the consent dialog without agreeing.
+    pub not_now: &'static str,
+    /// Note shown while the user has not agreed.
+    pub limited_note: &'static str,
+    /// Button that reopens the consent dialog.
+    pub review_and_agree: &'static str,
+    /// Banner after a non-material update.
+    pub updated_banner: &'static str,
+    /// Link to the updated policy.
+    pub read_update: &'static str,
+    /// Button that hides a banner.
+    pub dismiss: &'static str,
+    /// Policy header line when the user agreed to this version.
+    pub agreed_current: &'static str,
+    /// Introduction of the consent records page.
+    pub consents_intro: &'static str,
+    /// Column: what the user did.
+    pub action: &'static str,
+    /// Column: when.
+    pub time: &'static str,
+    /// Column: where the consent was given.
+    pub channel: &'static str,
+    /// Column: the text agreed to.
+    pub text: &'static str,
+    /// A consent record that agrees.
+    pub action_accept: &'static str,
+    /// A consent record that withdraws.
+    pub action_withdraw: &'static str,
+    /// Consent given in a browser.
+    pub channel_browser: &'static str,
+    /// Consent given inside the app.
+    pub channel_webview: &'static str,
+    /// Shown when the user has no consent records.
+    pub no_records: &'static str,
+    /// Link that downloads everything held about the user.
+    pub download_data: &'static str,
+    /// Button that starts withdrawing consent.
+    pub withdraw: &'static str,
+    /// Question before withdrawing.
+    pub withdraw_confirm: &'static str,
+    /// Button that confirms the withdrawal.
+    pub withdraw_yes: &'static str,
+    /// Button that cancels a step.
+    pub cancel: &'static str,
+    /// Button that ends the session.
+    pub sign_out: &'static str,
+    /// Heading of pages that need a signed-in user.
+    pub signed_out_heading: &'static str,
+    /// Explanation on pages that need a signed-in user.
+    pub signed_out_body: &'static str,
+    /// Shown when a button's request failed.
+    pub action_failed: &'static str,
     /// Formats a calendar date.
     pub date: fn(Date) -> String,
 }
@@ -152,6 +244,52 @@ static ZH_CN: Messages = Messages {
     current_badge: "当前版本",
     material_badge: "重大变更",
     read_version: "阅读此版本",
+    dev_banner: "开发模式 · Development mode — 请勿用于生产环境",
+    dev_sign_in: "以任意用户登录",
+    dev_sign_in_intro: "仅在开发模式下可用：选择应用并输入用户 ID，即可以该用户身份登录。",
+    app_label: "应用",
+    user_id_label: "用户 ID",
+    sign_in: "登录",
+    sign_in_failed: "登录失败，请检查应用和用户 ID 后重试。",
+    handoff_failed: "无法通过应用登录",
+    handoff_expired: "登录链接已过期。",
+    handoff_used: "登录链接已被使用过或无效。",
+    handoff_invalid: "登录链接无效。",
+    handoff_reopen: "请返回应用重新打开此页面。",
+    my_consents: "我的同意记录",
+    consent_first_title: "请阅读并同意隐私政策",
+    consent_first_body: "在继续使用之前，请阅读本隐私政策，了解我们如何收集、使用和保护你的个人信息。点击“同意”即表示你已阅读并同意当前版本。",
+    consent_withdrawn_body: "你已撤回对隐私政策的同意。如需使用全部功能，请阅读并同意当前版本。",
+    consent_update_title: "隐私政策有重要更新",
+    consent_update_body: "我们更新了隐私政策，主要变更如下。请阅读后重新确认：",
+    compare_versions: "对比你上次同意的版本",
+    agree: "同意",
+    not_now: "暂不同意",
+    limited_note: "你暂未同意当前隐私政策，应用将以受限模式运行：仅提供基本功能。",
+    review_and_agree: "查看并同意",
+    updated_banner: "隐私政策已更新，这次变更不需要你重新同意。",
+    read_update: "阅读新版本",
+    dismiss: "知道了",
+    agreed_current: "已同意当前版本",
+    consents_intro: "你对隐私政策的每一次同意与撤回，最新的在最上面。每条记录都链接到你当时同意的确切文本。",
+    action: "操作",
+    time: "时间",
+    channel: "方式",
+    text: "文本",
+    action_accept: "同意",
+    action_withdraw: "撤回",
+    channel_browser: "浏览器",
+    channel_webview: "应用内",
+    no_records: "还没有任何记录。",
+    download_data: "下载我的数据",
+    withdraw: "撤回同意",
+    withdraw_confirm: "撤回后，应用将以受限模式运行，仅提供基本功能。确定要撤回同意吗？",
+    withdraw_yes: "确认撤回",
+    cancel: "取消",
+    sign_out: "退出登录",
+    signed_out_heading: "请从应用内打开此页面",
+    signed_out_body: "同意记录只对已登录的用户显示。请在应用的隐私设置中打开隐私中心。",
+    action_failed: "操作失败，请重试。",
     date: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
 };
 
@@ -183,6 +321,52 @@ static EN: Messages = Messages {
     current_badge: "Current",
     material_badge: "Material change",
     read_version: "Read this version",
+    dev_banner: "Development mode — not for production",
+    dev_sign_in: "Sign in as any user",
+    dev_sign_in_intro: "Only in development mode: pick an app and type a user id to sign in as that user.",
+    app_label: "App",
+    user_id_label: "User ID",
+    sign_in: "Sign in",
+    sign_in_failed: "Sign-in failed. Check the app and user id and try again.",
+    handoff_failed: "Could not sign you in from the app",
+    handoff_expired: "The sign-in link has expired.",
+    handoff_used: "The sign-in link has already been used or is invalid.",
+    handoff_invalid: "The sign-in link is invalid.",
+    handoff_reopen: "Please go back to the app and open this page again.",
+    my_consents: "My consent records",
+    consent_first_title: "Please read and agree to the privacy policy",
+    consent_first_body: "Before you continue, please read this privacy policy to learn how your personal information is collected, used and protected. Choosing “Agree” means you have read and agree to the current version.",
+    consent_withdrawn_body: "You withdrew your consent to the privacy policy. To use every function again, please read and agree to the current version.",
+    consent_update_title: "Our privacy policy has changed",
+    consent_update_body: "We have made important changes to the privacy policy. Please read them and confirm again:",
+    compare_versions: "Compare with the version you agreed to",
+    agree: "Agree",
+    not_now: "Not now",
+    limited_note: "You have not agreed to the current privacy policy, so the app runs in limited mode: only basic functions are available.",
+    review_and_agree: "Review and agree",
+    updated_banner: "The privacy policy has been updated; you do not need to agree again.",
+    read_update: "Read the new version",
+    dismiss: "Dismiss",
+    agreed_current: "Agreed to the current version",
+    consents_intro: "Every time you agreed to or withdrew from the privacy policy, newest first. Each record links to the exact text you agreed to.",
+    action: "Action",
+    time: "Time",
+    channel: "Channel",
+    text: "Text",
+    action_accept: "Agreed",
+    action_withdraw: "Withdrew",
+    channel_browser: "Browser",
+    channel_webview: "In the app",
+    no_records: "No records yet.",
+    download_data: "Download my data",
+    withdraw: "Withdraw consent",
+    withdraw_confirm: "After withdrawing, the app runs in limited mode with only basic functions. Withdraw your consent?",
+    withdraw_yes: "Yes, withdraw",
+    cancel: "Cancel",
+    sign_out: "Sign out",
+    signed_out_heading: "Please open this page from the app",
+    signed_out_body: "Consent records are shown only to signed-in users. Open the Privacy Center from the app's privacy settings.",
+    action_failed: "That did not work. Please try again.",
     date: |d| {
         const MONTHS: [&str; 12] = [
             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -191,6 +375,22 @@ static EN: Messages = Messages {
         format!("{} {} {}", d.day(), MONTHS[usize::from(d.month()) - 1], d.year())
     },
 };
+
+/// An RFC 3339 instant from the API as the reader's local calendar date and
+/// `HH:MM` time.
+pub fn local_date_time(rfc3339: &str) -> Option<(Date, String)> {
+    let t = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+    if t.get_time().is_nan() {
+        return None;
+    }
+    let date = Date::new(
+        u16::try_from(t.get_full_year()).ok()?,
+        u8::try_from(t.get_month() + 1).ok()?,
+        u8::try_from(t.get_date()).ok()?,
+    )
+    .ok()?;
+    Some((date, format!("{:02}:{:02}", t.get_hours(), t.get_minutes())))
+}
 
 const STORAGE_KEY: &str = "privacy-center.locale";
 

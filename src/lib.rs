@@ -13,17 +13,25 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::Shell;
-use pages::{history::HistoryPage, home::HomePage, not_found::NotFoundPage, policy::PolicyPage};
+use pages::{
+    consents::ConsentsPage, dev_sign_in::DevSignInPage, history::HistoryPage, home::HomePage,
+    not_found::NotFoundPage, policy::PolicyPage,
+};
 
-/// The whole app: translation context, layout and routes.
+/// The whole app: translation and session context, layout and routes.
 #[component]
 pub fn App() -> impl IntoView {
+    // First, before the router or anything else can read the URL: the
+    // session context takes a handoff token out of the fragment.
+    components::session::provide_session();
     i18n::provide_i18n();
     view! {
         <Router>
             <Shell>
                 <Routes fallback=|| view! { <NotFoundPage /> }>
                     <Route path=path!("/") view=HomePage />
+                    <Route path=path!("/dev/sign-in") view=DevSignInPage />
+                    <Route path=path!("/me/consents") view=ConsentsPage />
                     <Route path=path!("/:app") view=PolicyPage />
                     <Route path=path!("/:app/v/:version") view=PolicyPage />
                     <Route path=path!("/:app/history") view=HistoryPage />

@@ -9,6 +9,8 @@ const pages = [
   { name: 'history', url: '/vchat/history', ready: '.timeline' },
   { name: 'old-version', url: '/vchat/v/2019-06-01', ready: '.policy-body h2' },
   { name: 'policy-huajian', url: '/huajian', ready: '.policy-body h2' },
+  { name: 'dev-sign-in', url: '/dev/sign-in', ready: 'form' },
+  { name: 'consents-signed-out', url: '/me/consents', ready: '.signed-out' },
 ];
 
 for (const p of pages) {

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::session::{use_session, DevBanner, HandoffAlert};
 use crate::i18n::{use_i18n, Locale};
 
 /// Wraps every page in the site's header and footer.
@@ -12,17 +13,26 @@ pub fn Shell(
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     Effect::new(move |_| document().set_title(i18n.t().product_name));
+    let signed_in = move || session.me().is_some();
     view! {
         <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
+        <DevBanner />
         <header class="site-header">
             <A href="/" attr:class="brand">
                 <span class="brand-mark" aria-hidden="true">"◈"</span>
                 <span>{move || i18n.t().product_name}</span>
             </A>
-            <LanguageMenu />
+            <nav class="header-nav">
+                {move || signed_in().then(|| view! { <A href="/me/consents">{move || i18n.t().my_consents}</A> })}
+                <LanguageMenu />
+            </nav>
         </header>
-        <main id="main" tabindex="-1">{children()}</main>
+        <main id="main" tabindex="-1">
+            <HandoffAlert />
+            {children()}
+        </main>
         <footer class="site-footer">{move || i18n.t().footer}</footer>
     }
 }

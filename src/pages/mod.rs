@@ -1,5 +1,7 @@
 //! One module per route.
 
+pub mod consents;
+pub mod dev_sign_in;
 pub mod history;
 pub mod home;
 pub mod not_found;

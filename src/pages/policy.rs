@@ -9,6 +9,7 @@ use privacy_center_core::render::{render, TocEntry};
 use privacy_center_core::wire::PolicyDocument;
 
 use crate::api;
+use crate::components::consent::{AgreedLine, ConsentGate};
 use crate::components::status::{LoadError, Loading};
 use crate::i18n::use_i18n;
 
@@ -27,11 +28,13 @@ pub fn PolicyPage() -> impl IntoView {
         async move { api::policy(&app, &version).await }
     });
     let retry = Callback::new(move |()| doc.refetch());
+    // Consent is asked for on the app's own address, not on a pinned version.
+    let gate = move || params.with(|p| p.get("version").is_none());
     view! {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match doc.await {
-                    Ok(doc) => view! { <PolicyView doc /> }.into_any(),
+                    Ok(doc) => view! { <PolicyView doc gate=gate() /> }.into_any(),
                     Err(error) => view! { <LoadError error on_retry=retry /> }.into_any(),
                 }
             })}
@@ -44,6 +47,8 @@ pub fn PolicyPage() -> impl IntoView {
 fn PolicyView(
     /// The version to show.
     doc: PolicyDocument,
+    /// Whether to ask the signed-in user for consent here.
+    gate: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let rendered = render(&doc.markdown);
@@ -100,8 +105,10 @@ fn PolicyView(
                 <p class="policy-links">
                     <A href=history_href>{move || i18n.t().history}</A>
                 </p>
+                {gate.then(|| view! { <AgreedLine app_id=app_id.clone() /> })}
                 {old_notice}
             </header>
+            {gate.then(|| view! { <ConsentGate app_id=app_id.clone() /> })}
             <div class="policy-layout">
                 <Toc entries=toc />
                 <div class="policy-body" inner_html=html></div>

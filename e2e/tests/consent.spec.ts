@@ -1,0 +1,161 @@
+import { test, expect } from '../fixtures';
+import { mintToken, Sandbox, Server } from '../support/server';
+import { screenshot } from '../support/shots';
+import { newUserId } from '../support/users';
+
+const CURRENT = '2020-10-01';
+
+test.describe('consent', () => {
+  test('first consent through the blocking dialog, then the record', async ({ page, devSignIn, consentDialog, consents, policy }, info) => {
+    await devSignIn.goto();
+    await expect(devSignIn.devBanner).toBeVisible();
+    await devSignIn.signIn('vchat', newUserId());
+
+    const d = consentDialog;
+    await expect(d.dialog).toBeVisible();
+    await expect(d.dialog).toHaveAttribute('aria-modal', 'true');
+    await expect(d.dialog).toHaveAccessibleName('请阅读并同意隐私政策');
+    await expect(d.dialog).toContainText('V聊隐私政策');
+    await expect(d.compareLink).toHaveCount(0);
+    await expect.poll(() => d.focusInside()).toBe(true);
+    for (let i = 0; i < 4; i++) {
+      await page.keyboard.press('Tab');
+      expect(await d.focusInside(), `focus after Tab #${i + 1}`).toBe(true);
+    }
+    await page.keyboard.press('Shift+Tab');
+    expect(await d.focusInside(), 'focus after Shift+Tab').toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(d.dialog).toBeVisible();
+    await screenshot(page, info, 'consent-dialog');
+
+    await d.agree();
+    await expect(d.agreedLine).toContainText('年');
+    await expect(d.updatedBanner).toHaveCount(0);
+
+    await page.getByRole('link', { name: '我的同意记录' }).click();
+    await expect(consents.heading).toHaveText('我的同意记录');
+    await expect(consents.rows).toHaveCount(1);
+    const row = consents.row(CURRENT);
+    await expect(row).toContainText('同意');
+    await expect(row).toContainText('浏览器');
+    await expect(consents.downloadLink).toHaveAttribute('href', '/api/me/export');
+    await screenshot(page, info, 'consents');
+    await row.getByRole('link', { name: CURRENT }).click();
+    await expect(page).toHaveURL(new RegExp(`/vchat/v/${CURRENT}$`));
+    await expect(policy.fact('版本')).toHaveText(CURRENT);
+  });
+
+  test('webview handoff: token from the fragment, address cleaned, session kept on reload', async ({ page, consentDialog, consents }) => {
+    const token = mintToken('vchat', newUserId());
+    await page.goto(`/vchat#token=${token}`);
+    await expect(consentDialog.dialog).toBeVisible();
+    expect(page.url()).not.toContain('#token');
+    expect(page.url()).not.toContain(token);
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    expect(new URL(page.url()).pathname).toBe('/vchat');
+
+    await page.reload();
+    await expect(consentDialog.dialog).toBeVisible();
+    await consentDialog.agree();
+    await consents.goto();
+    await expect(consents.row(CURRENT)).toContainText('应用内');
+  });
+
+  test('a replayed handoff token is refused with a translated message', async ({ browser, page, consentDialog }, info) => {
+    const token = mintToken('vchat', newUserId());
+    const first = await browser.newContext({ baseURL: info.project.use.baseURL });
+    const firstPage = await first.newPage();
+    await firstPage.goto(`/vchat#token=${token}`);
+    await expect(firstPage.getByRole('dialog')).toBeVisible();
+    await first.close();
+
+    await page.goto(`/vchat#token=${token}`);
+    await expect(consentDialog.handoffError).toBeVisible();
+    await expect(consentDialog.handoffError).toContainText('登录链接已被使用过或无效');
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('V聊隐私政策');
+    await expect(consentDialog.dialog).toHaveCount(0);
+    await expect(page.getByRole('link', { name: '我的同意记录' })).toHaveCount(0);
+  });
+
+  test('"Not now" leaves the app in limited mode, and agreeing from the note works', async ({ page, devSignIn, consentDialog }, info) => {
+    await devSignIn.signIn('vchat', newUserId());
+    await consentDialog.notNowButton.click();
+    await expect(consentDialog.dialog).toHaveCount(0);
+    await expect(consentDialog.limitedNote).toBeVisible();
+    await expect(consentDialog.limitedNote).toContainText('仅提供基本功能');
+    await screenshot(page, info, 'limited-mode');
+    await consentDialog.reviewButton.click();
+    await consentDialog.agree();
+    await expect(consentDialog.limitedNote).toHaveCount(0);
+  });
+
+  test('withdrawing on the records page makes the policy page ask again', async ({ page, devSignIn, consentDialog, consents }) => {
+    await devSignIn.signIn('vchat', newUserId());
+    await consentDialog.agree();
+    await consents.goto();
+    await consents.withdraw();
+    await expect(consents.rows).toHaveCount(2);
+    await expect(consents.withdrawButton).toHaveCount(0);
+    await page.goto('/vchat');
+    await expect(consentDialog.dialog).toBeVisible();
+    await expect(consentDialog.dialog).toContainText('你已撤回');
+  });
+
+  test('signed out, the records page says to open it from the app; sign-out gets there', async ({ devSignIn, consents }) => {
+    await consents.goto();
+    await expect(consents.signedOutHeading).toBeVisible();
+    await devSignIn.signIn('vchat', newUserId());
+    await consents.goto();
+    await expect(consents.heading).toHaveText('我的同意记录');
+    await consents.signOutButton.click();
+    await expect(consents.signedOutHeading).toBeVisible();
+  });
+});
+
+test.describe('a newer policy version on a server of its own', () => {
+  test.describe.configure({ timeout: 60_000 });
+
+  for (const material of [true, false]) {
+    test(`${material ? 'material: asks again with the summary' : 'non-material: a banner only'}`, async ({ page, consentDialog, consents }, info) => {
+      const sandbox = new Sandbox();
+      let server = await Server.start(sandbox);
+      try {
+        const user = newUserId();
+        const signIn = await page.request.post(`${server.url}/api/dev/session`, { data: { app: 'vchat', user } });
+        expect(signIn.status()).toBe(201);
+        await page.goto(`${server.url}/vchat`);
+        await consentDialog.agree();
+
+        await server.stop();
+        sandbox.publish('vchat', '2030-01-01', material ? { material, summary: '新增“人脸识别”一节：说明人脸信息仅用于身份核验。' } : { material });
+        server = await Server.start(sandbox, server.port);
+        await page.reload();
+
+        if (material) {
+          await expect(consentDialog.dialog).toBeVisible();
+          await expect(consentDialog.title).toHaveText('隐私政策有重要更新');
+          await expect(consentDialog.dialog).toContainText('新增“人脸识别”一节');
+          await expect(consentDialog.compareLink).toHaveAttribute('href', `/vchat/compare/${CURRENT}/2030-01-01`);
+          await screenshot(page, info, 'reconsent-dialog');
+          await consentDialog.agree();
+          await consents.goto(server.url);
+          await expect(consents.rows).toHaveCount(2);
+          await expect(consents.rows.first()).toContainText('2030-01-01');
+          await expect(consents.rows.last()).toContainText(CURRENT);
+        } else {
+          await expect(consentDialog.updatedBanner).toBeVisible();
+          await expect(consentDialog.dialog).toHaveCount(0);
+          await expect(consentDialog.agreedLine).toHaveCount(0);
+          await screenshot(page, info, 'updated-banner');
+          await expect(consentDialog.updatedBanner.getByRole('link', { name: '阅读新版本' })).toHaveAttribute('href', '/vchat/v/2030-01-01');
+          await consentDialog.updatedBanner.getByRole('button', { name: '知道了' }).click();
+          await expect(consentDialog.updatedBanner).toHaveCount(0);
+        }
+      } finally {
+        await server.stop();
+        sandbox.remove();
+      }
+    });
+  }
+});

@@ -1,0 +1,226 @@
+//! Who is signed in: the session context, the webview handoff and the dev banner.
+
+use leptos::prelude::*;
+use privacy_center_core::wire::{Channel, Me};
+
+use crate::api::{self, ApiError};
+use crate::i18n::use_i18n;
+
+/// Why a handoff token from the URL fragment was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandoffError {
+    /// The token's time ran out.
+    Expired,
+    /// The token was already exchanged once.
+    Used,
+    /// Anything else: bad signature, unknown app, malformed, server unreachable.
+    Invalid,
+}
+
+impl HandoffError {
+    fn from_api(e: &ApiError) -> HandoffError {
+        let message = match e {
+            ApiError::Server { body: Some(b), .. } => b.message.as_str(),
+            _ => "",
+        };
+        if message.contains("expired") {
+            HandoffError::Expired
+        } else if message.contains("already been used") {
+            HandoffError::Used
+        } else {
+            HandoffError::Invalid
+        }
+    }
+}
+
+/// The session context, provided by [`provide_session`] at the App level.
+#[derive(Clone, Copy)]
+pub struct Session {
+    me: LocalResource<Option<Me>>,
+    dev: RwSignal<Option<bool>>,
+    handoff_error: RwSignal<Option<HandoffError>>,
+}
+
+impl Session {
+    /// The signed-in user (tracked); `None` while loading or when signed out.
+    pub fn me(&self) -> Option<Me> {
+        self.me.get().flatten()
+    }
+
+    /// Whether the first answer from `GET /api/me` has arrived (tracked).
+    pub fn loaded(&self) -> bool {
+        self.me.with(Option::is_some)
+    }
+
+    /// Reloads the user and their consent standing from the server.
+    pub fn refresh(&self) {
+        self.me.refetch();
+    }
+
+    /// Whether the server runs in development mode (tracked); false until known.
+    pub fn dev(&self) -> bool {
+        self.dev_known().unwrap_or(false)
+    }
+
+    /// Whether the server runs in development mode, once `GET /api/dev` has answered (tracked).
+    pub fn dev_known(&self) -> Option<bool> {
+        self.dev.get()
+    }
+
+    /// Why the handoff token in the URL was refused, if it was (tracked).
+    pub fn handoff_error(&self) -> Option<HandoffError> {
+        self.handoff_error.get()
+    }
+}
+
+/// Takes a `token=` parameter out of `location.hash` and removes the
+/// fragment from the address bar at once (path and query kept), so nothing
+/// later (router, logs, Referer, a reload) can see it.
+fn take_fragment_token() -> Option<String> {
+    let location = window().location();
+    let token = token_in_fragment(&location.hash().ok()?)?;
+    let path = format!(
+        "{}{}",
+        location.pathname().unwrap_or_else(|_| "/".into()),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+    Some(token).filter(|t| !t.is_empty())
+}
+
+/// The `token=` parameter of a URL fragment such as `#token=abc&x=1`.
+fn token_in_fragment(hash: &str) -> Option<String> {
+    hash.trim_start_matches('#')
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+        .map(str::to_owned)
+}
+
+/// Provides the [`Session`] context. A handoff token in the URL fragment is
+/// exchanged for a session cookie before the user is first loaded; it is
+/// kept only inside that one request.
+pub fn provide_session() {
+    let pending = StoredValue::new(take_fragment_token());
+    let handoff_error = RwSignal::new(None);
+    // Filled by the first load of the user rather than by a resource of its
+    // own: one resource type fewer in the wasm.
+    let dev = RwSignal::new(None);
+    let me = LocalResource::new(move || {
+        let token = pending.try_update_value(Option::take).flatten();
+        async move {
+            let mut signed_in = true;
+            if let Some(token) = token {
+                if let Err(e) = api::sign_in(token, Channel::Webview).await {
+                    handoff_error.set(Some(HandoffError::from_api(&e)));
+                    signed_in = false;
+                }
+            }
+            let me = if signed_in {
+                api::me().await.ok().flatten()
+            } else {
+                None
+            };
+            if dev.get_untracked().is_none() {
+                dev.set(Some(api::dev().await.is_ok_and(|d| d.dev)));
+            }
+            me
+        }
+    });
+    provide_context(Session {
+        me,
+        dev,
+        handoff_error,
+    });
+}
+
+/// The session context; panics outside [`provide_session`]'s tree.
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+/// The yellow "development mode" bar, on every page while the server runs with `--dev`.
+#[component]
+pub fn DevBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        session.dev().then(|| {
+            view! {
+                <p class="dev-banner">
+                    {i18n.t().dev_banner}" · "
+                    <a href="/dev/sign-in">{i18n.t().dev_sign_in}</a>
+                </p>
+            }
+        })
+    }
+}
+
+/// Says why the sign-in link from the app did not work.
+#[component]
+pub fn HandoffAlert() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || {
+        session.handoff_error().map(|e| {
+            let t = i18n.t();
+            let reason = match e {
+                HandoffError::Expired => t.handoff_expired,
+                HandoffError::Used => t.handoff_used,
+                HandoffError::Invalid => t.handoff_invalid,
+            };
+            view! {
+                <section class="notice notice-error" role="alert">
+                    <h2>{t.handoff_failed}</h2>
+                    <p>{reason}" "{t.handoff_reopen}</p>
+                </section>
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use privacy_center_core::wire::ErrorBody;
+
+    #[test]
+    fn finds_the_token_in_the_fragment() {
+        assert_eq!(token_in_fragment("#token=a.b"), Some("a.b".into()));
+        assert_eq!(token_in_fragment("#x=1&token=a.b&y=2"), Some("a.b".into()));
+        assert_eq!(token_in_fragment("#section-2"), None);
+        assert_eq!(token_in_fragment(""), None);
+    }
+
+    fn refused(message: &str) -> ApiError {
+        ApiError::Server {
+            status: 401,
+            body: Some(ErrorBody {
+                code: "invalid_token".into(),
+                message: format!("the sign-in token was refused: {message}"),
+                fields: Default::default(),
+            }),
+        }
+    }
+
+    #[test]
+    fn tells_expired_from_used_from_invalid() {
+        assert_eq!(
+            HandoffError::from_api(&refused("it has expired")),
+            HandoffError::Expired
+        );
+        assert_eq!(
+            HandoffError::from_api(&refused("it has already been used")),
+            HandoffError::Used
+        );
+        assert_eq!(
+            HandoffError::from_api(&refused("its signature does not verify")),
+            HandoffError::Invalid
+        );
+        assert_eq!(
+            HandoffError::from_api(&ApiError::Network("offline".into())),
+            HandoffError::Invalid
+        );
+    }
+}
