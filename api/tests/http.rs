@@ -1,20 +1,19 @@
 //! The HTTP surface, driven through `router()` with a real SQLite file.
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use axum::Router;
+use common::{copy_policies, repo_policies};
 use http_body_util::BodyExt;
 use privacy_center_api::catalog::Catalog;
 use privacy_center_api::store::{Store, DB_FILE};
 use privacy_center_api::web::Spa;
 use privacy_center_api::{router, AppState, Settings};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tower::ServiceExt;
-
-fn repo_policies() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")
-}
 
 struct TestApp {
     router: Router,
@@ -56,24 +55,6 @@ async fn get_json(app: &Router, uri: &str) -> (StatusCode, Value) {
     let (status, headers, body) = call(app, Method::GET, uri).await;
     assert_eq!(headers["content-type"], "application/json", "{uri}");
     (status, serde_json::from_slice(&body).unwrap())
-}
-
-/// Copies the repository's policy tree so a test can add files to it.
-fn copy_policies() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for app in std::fs::read_dir(repo_policies()).unwrap() {
-        let app = app.unwrap().path();
-        if !app.is_dir() {
-            continue;
-        }
-        let target = dir.path().join(app.file_name().unwrap());
-        std::fs::create_dir_all(&target).unwrap();
-        for f in std::fs::read_dir(&app).unwrap() {
-            let f = f.unwrap().path();
-            std::fs::copy(&f, target.join(f.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
 }
 
 #[tokio::test]

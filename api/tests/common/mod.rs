@@ -26,6 +26,9 @@ pub fn copy_policies() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for app in std::fs::read_dir(repo_policies()).unwrap() {
         let app = app.unwrap().path();
+        if !app.is_dir() {
+            continue;
+        }
         let target = dir.path().join(app.file_name().unwrap());
         std::fs::create_dir_all(&target).unwrap();
         for f in std::fs::read_dir(&app).unwrap() {
