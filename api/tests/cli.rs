@@ -48,32 +48,11 @@ fn policy_check_fails_naming_the_file() {
 #[test]
 fn serve_creates_the_database_and_answers_real_http() {
     let data = tempfile::tempdir().unwrap();
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
-        .arg("--data-dir")
-        .arg(data.path().join("nested"))
-        .arg("--policies")
-        .arg(policies())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    let addr = url.trim_start_matches("http://").trim_end_matches('/');
-
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
+    let (mut child, addr) = spawn_server(&data.path().join("nested"));
+    let response = http(
+        &addr,
+        &format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+    );
     let _ = child.kill();
     let _ = child.wait();
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
@@ -116,6 +95,33 @@ fn run_token(args: &[&str], data: &Path) -> String {
     stdout.trim().to_owned()
 }
 
+/// Starts `serve` on a free loopback port with `data_dir` and the repository's
+/// policies; returns the child and the `host:port` it printed.
+fn spawn_server(data_dir: &Path) -> (std::process::Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--policies")
+        .arg(policies())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap();
+    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
+    (
+        child,
+        url.trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned(),
+    )
+}
+
 fn http(addr: &str, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
@@ -144,28 +150,7 @@ fn cli_tokens_are_accepted_by_a_server_on_the_same_data_dir() {
         }
     }
 
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
-        .arg("--data-dir")
-        .arg(data.path())
-        .arg("--policies")
-        .arg(policies())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let (mut child, addr) = spawn_server(data.path());
 
     let body = format!("{{\"token\":\"{token}\",\"channel\":\"webview\"}}");
     let response = http(
