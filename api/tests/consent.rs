@@ -351,20 +351,7 @@ async fn concurrent_consents(t: &TestApp, users: usize) {
     for i in 0..users {
         cookies.push(t.sign_in("vchat", &format!("user-{i}")).await);
     }
-    let (version, sha256) = t.vchat_current().await;
-    let body = json!({"version": version, "sha256": sha256}).to_string();
-    let mut tasks = tokio::task::JoinSet::new();
-    for cookie in cookies {
-        let router = t.router.clone();
-        let req = common::post("/api/me/consents", &body, Some(&cookie));
-        tasks.spawn(async move {
-            use tower::ServiceExt;
-            router.oneshot(req).await.unwrap().status()
-        });
-    }
-    while let Some(status) = tasks.join_next().await {
-        assert_eq!(status.unwrap(), StatusCode::CREATED);
-    }
+    accept_concurrently(t, cookies).await;
     assert_eq!(t.count("consents").await, users as i64);
     let report = ledger::verify_store(t.state.store.pool()).await.unwrap();
     assert_eq!((report.records, report.chains), (users, users));
@@ -545,21 +532,8 @@ async fn group_commit_throughput() {
         for i in 0..users {
             cookies.push(t.sign_in("vchat", &format!("bench-{i}")).await);
         }
-        let (version, sha256) = t.vchat_current().await;
-        let body = json!({"version": version, "sha256": sha256}).to_string();
         let started = std::time::Instant::now();
-        let mut tasks = tokio::task::JoinSet::new();
-        for cookie in cookies {
-            let router = t.router.clone();
-            let req = common::post("/api/me/consents", &body, Some(&cookie));
-            tasks.spawn(async move {
-                use tower::ServiceExt;
-                router.oneshot(req).await.unwrap().status()
-            });
-        }
-        while let Some(status) = tasks.join_next().await {
-            assert_eq!(status.unwrap(), StatusCode::CREATED);
-        }
+        accept_concurrently(&t, cookies).await;
         let secs = started.elapsed().as_secs_f64();
         let stats = t.state.ledger.stats();
         println!(
@@ -567,5 +541,23 @@ async fn group_commit_throughput() {
             users as f64 / secs,
             stats.commits()
         );
+    }
+}
+
+/// Every session accepts vchat's current version at once; each must get 201.
+async fn accept_concurrently(t: &common::TestApp, cookies: Vec<String>) {
+    let (version, sha256) = t.vchat_current().await;
+    let body = json!({"version": version, "sha256": sha256}).to_string();
+    let mut tasks = tokio::task::JoinSet::new();
+    for cookie in cookies {
+        let router = t.router.clone();
+        let req = common::post("/api/me/consents", &body, Some(&cookie));
+        tasks.spawn(async move {
+            use tower::ServiceExt;
+            router.oneshot(req).await.unwrap().status()
+        });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
     }
 }
