@@ -597,3 +597,72 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
                 || matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+    use privacy_center_core::date::Date;
+    use privacy_center_core::diff::diff;
+    use privacy_center_core::wire::{AppSummary, PolicyStatus};
+
+    fn meta(version: &str) -> PolicyMeta {
+        PolicyMeta {
+            version: version.into(),
+            title: "隐私政策".into(),
+            status: PolicyStatus::Published,
+            published: Some(Date::try_from(version).unwrap()),
+            effective: None,
+            material: false,
+            summary: None,
+            sha256: String::new(),
+        }
+    }
+
+    fn comparison(from: &str, to: &str, old: &str, new: &str) -> PolicyComparison {
+        PolicyComparison {
+            app: AppSummary {
+                id: "demo".into(),
+                name: "Demo".into(),
+                company: "Demo Ltd".into(),
+                description: String::new(),
+                locale: "zh-CN".into(),
+                current: None,
+            },
+            from: meta(from),
+            to: meta(to),
+            diff: diff(old, new),
+        }
+    }
+
+    const OLD: &str = "## 一、说明\n\n旧的文字。\n\n## 二、联系\n\n邮箱。\n";
+    const NEW: &str = "## 一、说明\n\n新的<script>x</script>文字。\n\n## 二、联系\n\n邮箱。\n";
+
+    #[test]
+    fn marks_changes_with_words_and_escapes_policy_text() {
+        let c = comparison("2020-01-01", "2021-01-01", OLD, NEW);
+        let (title, html) = page_html(&c, None, Locale::ZhCn.messages());
+        assert_eq!(title, "隐私政策 · 版本对比");
+        assert!(!html.contains("<script>"), "{html}");
+        assert!(html.contains(
+            r#"<del><span class="visually-hidden">［删除开始］</span>旧<span class="visually-hidden">［删除结束］</span></del>"#
+        ));
+        assert!(html.contains(r#"&lt;script&gt;x&lt;/script&gt;<span class="visually-hidden">［新增结束］</span></ins>"#));
+        // The one change is a navigation stop; the unchanged section is folded.
+        assert!(html.contains(r#"id="change-1""#) && !html.contains(r#"id="change-2""#));
+        assert!(html.contains("共 1 处变更"));
+        assert!(html.contains(
+            r#"<details class="diff-same"><summary><span class="diff-same-count">1 个章节没有变化"#
+        ));
+    }
+
+    #[test]
+    fn refuses_one_version_twice_and_newer_first() {
+        let t = Locale::En.messages();
+        let (_, same) = page_html(&comparison("2021-01-01", "2021-01-01", OLD, OLD), None, t);
+        assert!(same.contains(t.compare_same) && !same.contains("diff-sections"));
+        let (_, reversed) = page_html(&comparison("2021-01-01", "2020-01-01", NEW, OLD), None, t);
+        assert!(reversed.contains(t.compare_reversed));
+        assert!(reversed.contains(r#"href="/demo/compare/2020-01-01/2021-01-01""#));
+    }
+}
