@@ -115,6 +115,16 @@ test.describe('compare two versions', () => {
     }
   });
 
+  test('switching language relabels the comparison and keeps the place in it', async ({ compare, home, page }) => {
+    await compare.goto(APP, OLD, NEW);
+    await compare.next.click();
+    await home.chooseLanguage('English');
+    await expect(compare.heading).toHaveText('V聊隐私政策 · Compare versions');
+    await expect(compare.status).toHaveText(`Change 1 of ${await compare.changes.count()}`);
+    await expect(compare.change('2、位置信息日志')).toContainText('Added');
+    await expect(compare.summary).toContainText('Publisher\'s note');
+  });
+
   test('the history page leads to the comparison with the previous version', async ({ history, compare, page }) => {
     await history.goto(APP);
     await expect(history.version(OLD).getByRole('link', { name: '与上一版对比' })).toHaveCount(0);
