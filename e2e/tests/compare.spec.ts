@@ -92,7 +92,7 @@ test.describe('compare two versions', () => {
     await expect(compare.next).toBeEnabled();
   });
 
-  test('wide screens show old and new side by side, phones one inline text', async ({ compare, page }) => {
+  test('wide screens show old and new side by side, phones one inline text', async ({ compare, page }, info) => {
     await compare.goto(APP, OLD, NEW);
     const teen = compare.change('十、未成年人保护');
     const oldSide = teen.getByText(`旧版 · ${OLD}`);
@@ -113,6 +113,8 @@ test.describe('compare two versions', () => {
       await expect(inline).toBeVisible();
       await expect(inline.getByRole('insertion')).toContainText('青少年模式');
     }
+    await teen.scrollIntoViewIfNeeded();
+    await screenshot(page, info, 'compare-layout');
   });
 
   test('switching language relabels the comparison and keeps the place in it', async ({ compare, home, page }) => {
