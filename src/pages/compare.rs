@@ -115,7 +115,7 @@ pub fn ComparePage() -> impl IntoView {
         let app = route().0;
         let (title, html) = state.with(|s| match s {
             None => (
-                t.product_name.to_owned(),
+                t.compare_heading.to_owned(),
                 format!(r#"<p class="loading" role="status">{}</p>"#, t.loading),
             ),
             Some(Ok(c)) => page_html(c, current.get_untracked(), t),
@@ -242,7 +242,8 @@ fn page_html(c: &PolicyComparison, at: Option<usize>, t: &'static Messages) -> (
     out.push_str(r#"<div class="diff-sections">"#);
     sections_html(&mut out, &c.diff.sections, &ctx);
     out.push_str("</div></article>");
-    (format!("{} · {}", esc(&c.to.title), t.compare_heading), out)
+    // The tab title is text, not markup: no escaping there.
+    (format!("{} · {}", c.to.title, t.compare_heading), out)
 }
 
 /// Why two versions cannot be compared, with a way to pick others.
