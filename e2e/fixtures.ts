@@ -3,6 +3,7 @@ import { HomePage } from './pages/home-page';
 import { PolicyPage } from './pages/policy-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { HistoryPage } from './pages/history-page';
+import { ComparePage } from './pages/compare-page';
 import { ConsentDialog } from './pages/consent-dialog';
 import { ConsentsPage } from './pages/consents-page';
 import { DevSignInPage } from './pages/dev-sign-in-page';
@@ -12,6 +13,7 @@ type Pages = {
   policy: PolicyPage;
   notFound: NotFoundPage;
   history: HistoryPage;
+  compare: ComparePage;
   consentDialog: ConsentDialog;
   consents: ConsentsPage;
   devSignIn: DevSignInPage;
@@ -40,6 +42,7 @@ export const test = base.extend<Pages>({
   policy: async ({ page }, use) => use(new PolicyPage(page)),
   notFound: async ({ page }, use) => use(new NotFoundPage(page)),
   history: async ({ page }, use) => use(new HistoryPage(page)),
+  compare: async ({ page }, use) => use(new ComparePage(page)),
   consentDialog: async ({ page }, use) => use(new ConsentDialog(page)),
   consents: async ({ page }, use) => use(new ConsentsPage(page)),
   devSignIn: async ({ page }, use) => use(new DevSignInPage(page)),

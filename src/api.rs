@@ -3,7 +3,7 @@
 use gloo_net::http::Request;
 use privacy_center_core::wire::{
     AppSummary, Channel, ConsentRecord, ConsentRequest, DevInfo, DevSessionRequest, ErrorBody, Me,
-    PolicyDocument, PolicyList, SessionInfo, SessionRequest,
+    PolicyComparison, PolicyDocument, PolicyList, SessionInfo, SessionRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -13,7 +13,8 @@ use serde::Serialize;
 pub enum ApiError {
     /// The server answered 404.
     NotFound,
-    /// The server answered with another error status and the API's error shape.
+    /// The server answered with another error status (or a 404 whose message
+    /// the caller keeps, see [`compare`]) and the API's error shape.
     Server {
         /// HTTP status.
         status: u16,
@@ -57,13 +58,16 @@ fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let resp = Request::get(path)
+async fn get(path: &str) -> Result<gloo_net::http::Response, ApiError> {
+    Request::get(path)
         .header("Accept", "application/json")
         .send()
         .await
-        .map_err(network)?;
-    read(resp).await
+        .map_err(network)
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    read(get(path).await?).await
 }
 
 /// Sends a state-changing request with a JSON body (the server refuses any
@@ -111,6 +115,27 @@ pub async fn policy(app: &str, version: &str) -> Result<PolicyDocument, ApiError
         segment(version)
     ))
     .await
+}
+
+/// `GET /api/apps/{app}/compare/{from}/{to}`: what changed between two
+/// versions, diffed on the server. A 404 comes back as
+/// `Server { status: 404, .. }` so the page can show the API's message, which
+/// names the version it does not know.
+pub async fn compare(app: &str, from: &str, to: &str) -> Result<PolicyComparison, ApiError> {
+    let path = format!(
+        "/api/apps/{}/compare/{}/{}",
+        segment(app),
+        segment(from),
+        segment(to)
+    );
+    let resp = get(&path).await?;
+    if resp.status() == 404 {
+        return Err(ApiError::Server {
+            status: 404,
+            body: resp.json::<ErrorBody>().await.ok(),
+        });
+    }
+    read(resp).await
 }
 
 /// `GET /api/me`: the signed-in user and their consent standing; `None`

@@ -211,6 +211,84 @@ pub struct Messages {
     pub signed_out_body: &'static str,
     /// Shown when a button's request failed.
     pub action_failed: &'static str,
+    /// Heading of the compare page (after the app name).
+    pub compare_heading: &'static str,
+    /// Heading of the "what changed" summary.
+    pub what_changed: &'static str,
+    /// Label before the publisher's note on the newer version.
+    pub publisher_note: &'static str,
+    /// The older side of a comparison.
+    pub older_version: &'static str,
+    /// The newer side of a comparison.
+    pub newer_version: &'static str,
+    /// Link to a version's full text.
+    pub read_full_text: &'static str,
+    /// Caption of the per-status section counts.
+    pub section_counts: &'static str,
+    /// Section status: only in the newer version.
+    pub status_added: &'static str,
+    /// Section status: only in the older version.
+    pub status_removed: &'static str,
+    /// Section status: text changed in place.
+    pub status_changed: &'static str,
+    /// Section status: now elsewhere in the policy.
+    pub status_moved: &'static str,
+    /// Section status: left as it was.
+    pub status_unchanged: &'static str,
+    /// Legend sample for deleted text.
+    pub legend_deleted: &'static str,
+    /// Legend sample for inserted text.
+    pub legend_inserted: &'static str,
+    /// Read by screen readers where deleted text starts.
+    pub deletion_start: &'static str,
+    /// Read by screen readers where deleted text ends.
+    pub deletion_end: &'static str,
+    /// Read by screen readers where inserted text starts.
+    pub insertion_start: &'static str,
+    /// Read by screen readers where inserted text ends.
+    pub insertion_end: &'static str,
+    /// Heading of the section-by-section part.
+    pub section_by_section: &'static str,
+    /// Label of the change navigation.
+    pub change_navigation: &'static str,
+    /// Button: previous change.
+    pub previous_change: &'static str,
+    /// Button: next change.
+    pub next_change: &'static str,
+    /// How many changes there are, before one is picked.
+    pub change_count: fn(usize) -> String,
+    /// Which change is in view: (position, total).
+    pub change_position: fn(usize, usize) -> String,
+    /// The keyboard shortcuts of the change navigation.
+    pub change_keys: &'static str,
+    /// Shown when two versions have the same text.
+    pub no_changes: &'static str,
+    /// Summary of a folded run of unchanged sections.
+    pub unchanged_sections: fn(usize) -> String,
+    /// Name of the text before the first heading.
+    pub preamble: &'static str,
+    /// Label before a section's old heading.
+    pub heading_was: &'static str,
+    /// Shown when only a section's heading changed.
+    pub only_heading_changed: &'static str,
+    /// Summary that unfolds a section's unchanged text.
+    pub show_text: &'static str,
+    /// Note on a moved section.
+    pub moved_note: &'static str,
+    /// Heading when two versions cannot be compared.
+    pub compare_failed: &'static str,
+    /// A version to compare does not exist or is not published.
+    pub compare_unknown: &'static str,
+    /// The same version was named twice.
+    pub compare_same: &'static str,
+    /// The older side is the newer version.
+    pub compare_reversed: &'static str,
+    /// Link that swaps the two sides.
+    pub compare_swap: &'static str,
+    /// Link to the history to pick versions.
+    pub pick_in_history: &'static str,
+    /// Link from a version on the timeline to its comparison with the one before.
+    pub compare_with_previous: &'static str,
     /// Formats a calendar date.
     pub date: fn(Date) -> String,
 }
@@ -290,6 +368,45 @@ static ZH_CN: Messages = Messages {
     signed_out_heading: "请从应用内打开此页面",
     signed_out_body: "同意记录只对已登录的用户显示。请在应用的隐私设置中打开隐私中心。",
     action_failed: "操作失败，请重试。",
+    compare_heading: "版本对比",
+    what_changed: "变更摘要",
+    publisher_note: "更新说明：",
+    older_version: "旧版",
+    newer_version: "新版",
+    read_full_text: "阅读全文",
+    section_counts: "按章节统计",
+    status_added: "新增",
+    status_removed: "删除",
+    status_changed: "修改",
+    status_moved: "移动",
+    status_unchanged: "未变",
+    legend_deleted: "删除的文字",
+    legend_inserted: "新增的文字",
+    deletion_start: "［删除开始］",
+    deletion_end: "［删除结束］",
+    insertion_start: "［新增开始］",
+    insertion_end: "［新增结束］",
+    section_by_section: "逐节对比",
+    change_navigation: "变更导航",
+    previous_change: "上一处",
+    next_change: "下一处",
+    change_count: |n| format!("共 {n} 处变更"),
+    change_position: |i, n| format!("第 {i} 处变更，共 {n} 处"),
+    change_keys: "快捷键：N 下一处，P 上一处",
+    no_changes: "这两个版本的正文完全相同。",
+    unchanged_sections: |n| format!("{n} 个章节没有变化"),
+    preamble: "开头部分",
+    heading_was: "原标题：",
+    only_heading_changed: "只有标题改变，正文没有变化。",
+    show_text: "查看正文",
+    moved_note: "这一节移到了新的位置。",
+    compare_failed: "无法对比这两个版本",
+    compare_unknown: "至少有一个版本不存在或尚未发布。",
+    compare_same: "你选择了同一个版本两次，请选择两个不同的版本。",
+    compare_reversed: "第一个版本比第二个版本新。对比时请把较早的版本放在前面。",
+    compare_swap: "按从旧到新的顺序对比",
+    pick_in_history: "在版本历史中选择版本",
+    compare_with_previous: "与上一版对比",
     date: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
 };
 
@@ -367,6 +484,45 @@ static EN: Messages = Messages {
     signed_out_heading: "Please open this page from the app",
     signed_out_body: "Consent records are shown only to signed-in users. Open the Privacy Center from the app's privacy settings.",
     action_failed: "That did not work. Please try again.",
+    compare_heading: "Compare versions",
+    what_changed: "What changed",
+    publisher_note: "Publisher's note: ",
+    older_version: "Older",
+    newer_version: "Newer",
+    read_full_text: "Read the full text",
+    section_counts: "Sections",
+    status_added: "Added",
+    status_removed: "Removed",
+    status_changed: "Changed",
+    status_moved: "Moved",
+    status_unchanged: "Unchanged",
+    legend_deleted: "removed text",
+    legend_inserted: "added text",
+    deletion_start: "[deletion start] ",
+    deletion_end: " [deletion end]",
+    insertion_start: "[insertion start] ",
+    insertion_end: " [insertion end]",
+    section_by_section: "Section by section",
+    change_navigation: "Changes",
+    previous_change: "Previous",
+    next_change: "Next",
+    change_count: |n| if n == 1 { "1 change".into() } else { format!("{n} changes") },
+    change_position: |i, n| format!("Change {i} of {n}"),
+    change_keys: "Keys: N next, P previous",
+    no_changes: "The two versions have the same text.",
+    unchanged_sections: |n| if n == 1 { "1 unchanged section".into() } else { format!("{n} unchanged sections") },
+    preamble: "Opening text",
+    heading_was: "Previously titled: ",
+    only_heading_changed: "Only the heading changed; the text is the same.",
+    show_text: "Show the text",
+    moved_note: "This section now sits elsewhere in the policy.",
+    compare_failed: "These versions cannot be compared",
+    compare_unknown: "At least one of the versions does not exist or is not published.",
+    compare_same: "You chose the same version twice. Please pick two different versions.",
+    compare_reversed: "The first version is newer than the second. Put the earlier version first.",
+    compare_swap: "Compare from older to newer",
+    pick_in_history: "Pick versions in the history",
+    compare_with_previous: "Compare with the previous version",
     date: |d| {
         const MONTHS: [&str; 12] = [
             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -14,8 +14,8 @@ use leptos_router::path;
 
 use components::shell::Shell;
 use pages::{
-    consents::ConsentsPage, dev_sign_in::DevSignInPage, history::HistoryPage, home::HomePage,
-    not_found::NotFoundPage, policy::PolicyPage,
+    compare::ComparePage, consents::ConsentsPage, dev_sign_in::DevSignInPage, history::HistoryPage,
+    home::HomePage, not_found::NotFoundPage, policy::PolicyPage,
 };
 
 /// The whole app: translation and session context, layout and routes.
@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/:app") view=PolicyPage />
                     <Route path=path!("/:app/v/:version") view=PolicyPage />
                     <Route path=path!("/:app/history") view=HistoryPage />
+                    <Route path=path!("/:app/compare/:from/:to") view=ComparePage />
                 </Routes>
             </Shell>
         </Router>

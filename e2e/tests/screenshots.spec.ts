@@ -8,6 +8,8 @@ const pages = [
   { name: 'not-found', url: '/no/such/page', ready: '.not-found' },
   { name: 'history', url: '/vchat/history', ready: '.timeline' },
   { name: 'old-version', url: '/vchat/v/2019-06-01', ready: '.policy-body h2' },
+  { name: 'compare', url: '/vchat/compare/2019-06-01/2020-10-01', ready: '.diff-sections' },
+  { name: 'compare-weimeng', url: '/weimeng/compare/2021-10-30/2022-04-24', ready: '.diff-sections' },
   { name: 'policy-huajian', url: '/huajian', ready: '.policy-body h2' },
   { name: 'dev-sign-in', url: '/dev/sign-in', ready: 'form' },
   { name: 'consents-signed-out', url: '/me/consents', ready: '.signed-out' },

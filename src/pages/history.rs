@@ -45,13 +45,16 @@ fn Timeline(
         document().set_title(&format!("{} · {}", tab_title(), i18n.t().product_name))
     });
     let current = app.current.as_ref().map(|m| m.version.clone());
+    let names: Vec<String> = list.versions.iter().map(|m| m.version.clone()).collect();
     let items = list
         .versions
         .into_iter()
+        .enumerate()
         .rev()
-        .map(|meta| {
+        .map(|(i, meta)| {
             let is_current = current.as_deref() == Some(meta.version.as_str());
-            view! { <VersionItem app_id=app.id.clone() meta is_current /> }
+            let previous = i.checked_sub(1).map(|p| names[p].clone());
+            view! { <VersionItem app_id=app.id.clone() meta is_current previous /> }
         })
         .collect_view();
     view! {
@@ -75,9 +78,12 @@ fn VersionItem(
     meta: PolicyMeta,
     /// Whether it is the current version.
     is_current: bool,
+    /// The version published before it, if any.
+    previous: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/{app_id}/v/{}", meta.version);
+    let compare = previous.map(|p| format!("/{app_id}/compare/{p}/{}", meta.version));
     let published = meta.published;
     let effective = meta.effective;
     let class = if is_current {
@@ -103,6 +109,11 @@ fn VersionItem(
                 })}
             </p>
             {meta.summary.clone().map(|s| view! { <p class="timeline-summary">{s}</p> })}
+            {compare.map(|href| view! {
+                <p class="timeline-compare">
+                    <a href=href>{move || i18n.t().compare_with_previous}</a>
+                </p>
+            })}
         </li>
     }
 }
