@@ -1,11 +1,12 @@
 //! `/{app}` (the current published policy) and `/{app}/v/{version}` (any
-//! published version), rendered in the browser by the same `core` renderer
-//! the server hashes and checks with.
+//! published version). The server renders and sanitises the text once at
+//! start-up (`core::render`); the page only inserts that HTML, so no
+//! Markdown renderer ships to readers.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use privacy_center_core::render::{render, TocEntry};
+use privacy_center_core::render::TocEntry;
 use privacy_center_core::wire::PolicyDocument;
 
 use crate::api;
@@ -51,16 +52,10 @@ fn PolicyView(
     gate: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let rendered = render(&doc.markdown);
     let meta = doc.meta.clone();
     let title = meta.title.clone();
     Effect::new(move |_| document().set_title(&format!("{title} · {}", i18n.t().product_name)));
-    let (html, toc) = match rendered {
-        Ok(r) => (r.html, r.toc),
-        // The server validates every policy at start-up, so this is a
-        // corrupted response; show the text rather than nothing.
-        Err(e) => (format!("<p>{e}</p>"), Vec::new()),
-    };
+    let (html, toc) = (doc.html, doc.toc);
     let effective = meta.effective;
     let published = meta.published;
     let version = meta.version.clone();
