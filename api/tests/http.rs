@@ -262,6 +262,24 @@ async fn the_spa_shell_answers_every_route_but_not_missing_assets() {
         assert!(csp.contains("'sha256-"), "{route}: {csp}");
         assert_eq!(headers["cache-control"], "no-cache", "{route}");
     }
+    // Reader routes have the browser fetch their policy alongside the wasm,
+    // and that URL answers.
+    for (route, api) in [
+        ("/vchat", "/api/apps/vchat/policies/current"),
+        ("/vchat/v/2020-10-01", "/api/apps/vchat/policies/2020-10-01"),
+    ] {
+        let (_, headers, _) = call(&t.router, Method::GET, route).await;
+        assert_eq!(
+            headers["link"].to_str().unwrap(),
+            format!("<{api}>; rel=preload; as=fetch; crossorigin"),
+            "{route}"
+        );
+        assert_eq!(get_json(&t.router, api).await.0, StatusCode::OK, "{api}");
+    }
+    for route in ["/", "/no/such/page"] {
+        let (_, headers, _) = call(&t.router, Method::GET, route).await;
+        assert!(!headers.contains_key("link"), "{route}");
+    }
     let (status, headers, _) = call(&t.router, Method::GET, "/app-0123456789abcdef.js").await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers["cache-control"]

@@ -91,12 +91,25 @@ pub fn jump_to(y: f64) {
     window().scroll_to_with_scroll_to_options(&opts);
 }
 
+/// Where the policy text starts in the document. Positions are kept
+/// relative to it, so a banner that appears above the text after the
+/// position was restored (dev bar, consent line) does not shift the reader.
+fn text_top() -> f64 {
+    document()
+        .query_selector(".policy-body")
+        .ok()
+        .flatten()
+        .map(|el| el.get_bounding_client_rect().top() + window().scroll_y().unwrap_or(0.0))
+        .unwrap_or(0.0)
+}
+
 /// The reading position saved in the current history entry, if any.
 fn saved_position() -> Option<f64> {
     let state = window().history().ok()?.state().ok()?;
-    js_sys::Reflect::get(&state, &JsValue::from_str(STATE_KEY))
+    let offset = js_sys::Reflect::get(&state, &JsValue::from_str(STATE_KEY))
         .ok()?
-        .as_f64()
+        .as_f64()?;
+    Some(text_top() + offset)
 }
 
 /// Puts the reader back where they were in this history entry (back/forward,
@@ -140,7 +153,7 @@ fn save_position() {
         return;
     };
     let state = js_sys::Object::new();
-    let y = window().scroll_y().unwrap_or(0.0);
+    let y = window().scroll_y().unwrap_or(0.0) - text_top();
     let _ = js_sys::Reflect::set(&state, &JsValue::from_str(STATE_KEY), &y.into());
     let _ = history.replace_state(&state, "");
 }
