@@ -89,8 +89,20 @@ pub struct Messages {
     pub published: &'static str,
     /// Label before the operating company.
     pub operator: &'static str,
-    /// Heading of the table of contents.
+    /// Heading of the table of contents and its button on phones.
     pub contents: &'static str,
+    /// Button that closes a drawer or bar.
+    pub close: &'static str,
+    /// Button that opens the find bar on phones.
+    pub find: &'static str,
+    /// Label and placeholder of the find box.
+    pub find_in_policy: &'static str,
+    /// Button: previous match.
+    pub find_previous: &'static str,
+    /// Button: next match.
+    pub find_next: &'static str,
+    /// Shown when the word does not occur.
+    pub no_matches: &'static str,
     /// 404 page heading.
     pub not_found_heading: &'static str,
     /// 404 page text.
@@ -307,6 +319,12 @@ static ZH_CN: Messages = Messages {
     published: "更新日期",
     operator: "运营方",
     contents: "目录",
+    close: "关闭",
+    find: "查找",
+    find_in_policy: "在本政策中查找",
+    find_previous: "上一个",
+    find_next: "下一个",
+    no_matches: "无结果",
     not_found_heading: "找不到这个页面",
     not_found_body: "链接可能有误，或者页面已被移除。",
     back_home: "返回隐私中心首页",
@@ -424,6 +442,12 @@ static EN: Messages = Messages {
     published: "Updated",
     operator: "Operated by",
     contents: "Contents",
+    close: "Close",
+    find: "Find",
+    find_in_policy: "Find in this policy",
+    find_previous: "Previous match",
+    find_next: "Next match",
+    no_matches: "No matches",
     not_found_heading: "Page not found",
     not_found_body: "The link may be wrong, or the page has been removed.",
     back_home: "Back to the Privacy Center",

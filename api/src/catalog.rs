@@ -4,6 +4,7 @@
 use privacy_center_core::app::AppConfig;
 use privacy_center_core::check::{check_app, Source};
 use privacy_center_core::policy::PolicyFile;
+use privacy_center_core::render::{render, Rendered};
 use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,9 @@ pub struct App {
 pub struct Version {
     /// Parsed front matter and body.
     pub file: PolicyFile,
+    /// The body rendered to sanitised HTML with its headings, once at load,
+    /// so no reader's browser needs a Markdown renderer.
+    pub rendered: Rendered,
     /// The file's text as read, for the store's archive of agreed texts.
     pub raw: String,
     /// Where it came from.
@@ -166,16 +170,25 @@ fn load_app(app_dir: &Path) -> std::result::Result<App, Vec<String>> {
     };
     let mut by_name: BTreeMap<String, (PathBuf, String)> =
         files.into_iter().map(|(n, p, t)| (n, (p, t))).collect();
-    let versions = checked
-        .versions
-        .into_iter()
-        .map(|(n, file)| {
-            let (path, raw) = by_name
-                .remove(&n)
-                .expect("checked files come from this directory");
-            Version { file, raw, path }
-        })
-        .collect();
+    let mut versions = Vec::with_capacity(checked.versions.len());
+    let mut problems = Vec::new();
+    for (n, file) in checked.versions {
+        let (path, raw) = by_name
+            .remove(&n)
+            .expect("checked files come from this directory");
+        match render(&file.markdown) {
+            Ok(rendered) => versions.push(Version {
+                file,
+                rendered,
+                raw,
+                path,
+            }),
+            Err(e) => problems.push(format!("{name}/{n}: {e}")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     Ok(App {
         config: checked.config,
         versions,

@@ -100,12 +100,38 @@ impl Spa {
         if ext.is_some_and(|e| ASSET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         }
-        (
+        let mut res = (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             Body::from(self.index_html.to_string()),
         )
-            .into_response()
+            .into_response();
+        if let Some(link) = policy_preload(path).and_then(|l| HeaderValue::from_str(&l).ok()) {
+            res.headers_mut().insert(header::LINK, link);
+        }
+        res
     }
+}
+
+/// For a reader route (`/{app}`, `/{app}/v/{version}`), a `Link` header that
+/// has the browser fetch the policy the SPA will ask for while the wasm is
+/// still downloading, instead of after the app has started (the SPA's fetch
+/// then takes the preloaded answer). Other pages get none.
+fn policy_preload(path: &str) -> Option<String> {
+    let name = |s: &str| {
+        !s.is_empty()
+            && s.bytes().all(|b| {
+                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
+            })
+    };
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (app, version) = match segments.as_slice() {
+        [app] if !matches!(*app, "me" | "dev" | "preview") => (*app, "current"),
+        [app, "v", version] => (*app, *version),
+        _ => return None,
+    };
+    (name(app) && name(version)).then(|| {
+        format!("</api/apps/{app}/policies/{version}>; rel=preload; as=fetch; crossorigin")
+    })
 }
 
 /// Fingerprinted assets (Trunk puts a content hash in their names) never
@@ -202,6 +228,28 @@ mod tests {
         let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"init()"));
         assert!(csp.contains(&format!("'sha256-{expected}'")), "{csp}");
         assert!(!csp.contains("unsafe-inline"));
+    }
+
+    #[test]
+    fn reader_routes_preload_their_policy() {
+        assert_eq!(
+            policy_preload("/huajian").as_deref(),
+            Some("</api/apps/huajian/policies/current>; rel=preload; as=fetch; crossorigin")
+        );
+        assert_eq!(
+            policy_preload("/vchat/v/2019-06-01").as_deref(),
+            Some("</api/apps/vchat/policies/2019-06-01>; rel=preload; as=fetch; crossorigin")
+        );
+        for other in [
+            "/",
+            "/me/consents",
+            "/dev/sign-in",
+            "/vchat/history",
+            "/%E8%81%8A",
+            "/a/v/<x>",
+        ] {
+            assert_eq!(policy_preload(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -92,19 +92,28 @@ async fn apps_list_their_current_version_with_the_hash_of_the_file() {
 }
 
 #[tokio::test]
-async fn a_version_comes_with_its_markdown_by_name_or_as_current() {
+async fn a_version_comes_rendered_with_its_toc_by_name_or_as_current() {
     let t = app_with(&repo_policies(), None).await;
     let (status, current) = get_json(&t.router, "/api/apps/vchat/policies/current").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(current["is_current"], true);
-    assert!(current["markdown"]
-        .as_str()
-        .unwrap()
-        .contains("## 一、我们收集的信息"));
+    assert!(current.get("markdown").is_none(), "readers get HTML only");
+    let html = current["html"].as_str().unwrap();
     assert!(
-        !current["markdown"].as_str().unwrap().contains("+++"),
+        html.contains(r#"<h2 id="一-我们收集的信息">一、我们收集的信息</h2>"#),
+        "{html}"
+    );
+    assert!(
+        !html.contains("+++"),
         "front matter is not part of the body"
     );
+    let toc = current["toc"].as_array().unwrap();
+    assert_eq!(toc[0]["id"], "一-我们收集的信息");
+    assert_eq!(toc[0]["level"], 2);
+    for entry in toc {
+        let id = entry["id"].as_str().unwrap();
+        assert!(html.contains(&format!(" id=\"{id}\"")), "{id} not in html");
+    }
     let version = current["meta"]["version"].as_str().unwrap();
     let (status, named) = get_json(&t.router, &format!("/api/apps/vchat/policies/{version}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -252,6 +261,24 @@ async fn the_spa_shell_answers_every_route_but_not_missing_assets() {
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(csp.contains("'sha256-"), "{route}: {csp}");
         assert_eq!(headers["cache-control"], "no-cache", "{route}");
+    }
+    // Reader routes have the browser fetch their policy alongside the wasm,
+    // and that URL answers.
+    for (route, api) in [
+        ("/vchat", "/api/apps/vchat/policies/current"),
+        ("/vchat/v/2020-10-01", "/api/apps/vchat/policies/2020-10-01"),
+    ] {
+        let (_, headers, _) = call(&t.router, Method::GET, route).await;
+        assert_eq!(
+            headers["link"].to_str().unwrap(),
+            format!("<{api}>; rel=preload; as=fetch; crossorigin"),
+            "{route}"
+        );
+        assert_eq!(get_json(&t.router, api).await.0, StatusCode::OK, "{api}");
+    }
+    for route in ["/", "/no/such/page"] {
+        let (_, headers, _) = call(&t.router, Method::GET, route).await;
+        assert!(!headers.contains_key("link"), "{route}");
     }
     let (status, headers, _) = call(&t.router, Method::GET, "/app-0123456789abcdef.js").await;
     assert_eq!(status, StatusCode::OK);

@@ -69,8 +69,12 @@ pub struct PolicyDocument {
     pub app: AppSummary,
     /// Front matter and hash.
     pub meta: PolicyMeta,
-    /// The CommonMark body, to be rendered by [`crate::render`].
-    pub markdown: String,
+    /// The body as sanitised HTML, rendered once on the server by
+    /// [`crate::render::render`]; safe to insert as `innerHTML`.
+    pub html: String,
+    /// Every heading of the body in document order (flat; nest with
+    /// [`crate::render::toc_tree`]). Each `id` is an element id in `html`.
+    pub toc: Vec<crate::render::TocEntry>,
     /// True when this is the app's current published version.
     pub is_current: bool,
 }

@@ -1,28 +1,59 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
-/** `/{app}`: one app's policy. */
+/** `/{app}`: one app's policy, with its contents, find bar and section links. */
 export class PolicyPage {
   readonly title: Locator;
   readonly body: Locator;
   readonly toc: Locator;
+  /** Opens the contents drawer; shown on phones only. */
+  readonly tocToggle: Locator;
+  /** Unfolds the find bar; shown on phones only. */
+  readonly findToggle: Locator;
+  readonly findInput: Locator;
+  readonly findCount: Locator;
+  readonly findNext: Locator;
+  readonly findPrevious: Locator;
+  /** The contents entry marked as the section in view (found even while the drawer is closed). */
+  readonly currentTocEntry: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.getByRole('heading', { level: 1 });
     this.body = page.locator('article .policy-body');
     this.toc = page.getByRole('navigation', { name: /目录|Contents/ });
+    this.tocToggle = page.getByRole('button', { name: /^(☰ )?(目录|Contents)$/ });
+    this.findToggle = page.getByRole('button', { name: /^(⌕ )?(查找|Find)$/ });
+    this.findInput = page.getByRole('searchbox', { name: /在本政策中查找|Find in this policy/ });
+    this.findCount = page.locator('.find-count');
+    this.findNext = page.getByRole('button', { name: /^(下一个|Next match)$/ });
+    this.findPrevious = page.getByRole('button', { name: /^(上一个|Previous match)$/ });
+    this.currentTocEntry = page.locator('nav.toc a[aria-current="location"]');
   }
 
-  async goto(app: string) {
-    await this.page.goto(`/${app}`);
+  async goto(app: string, fragment = '') {
+    await this.page.goto(`/${app}${fragment}`);
     await expect(this.title).toBeVisible();
+    await expect(this.body.locator('h2').first()).toBeVisible();
   }
 
-  /** Unfolds the table of contents where it starts folded (phones). */
+  /** Makes the contents usable: opens the drawer where it is one (phones). */
   async openToc() {
-    const details = this.toc.locator('details');
-    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
-      await this.toc.getByText(/^(目录|Contents)$/).click();
+    if (await this.tocToggle.isVisible()) {
+      await this.tocToggle.click();
     }
+    await expect(this.toc.getByRole('link').first()).toBeVisible();
+  }
+
+  /** A contents entry by its heading text. */
+  tocLink(name: string): Locator {
+    return this.toc.getByRole('link', { name, exact: true });
+  }
+
+  /** Makes the find box usable: unfolds it where it is folded (phones). */
+  async openFind() {
+    if (await this.findToggle.isVisible()) {
+      await this.findToggle.click();
+    }
+    await expect(this.findInput).toBeVisible();
   }
 
   /** A section heading inside the policy text. */
@@ -33,5 +64,24 @@ export class PolicyPage {
   /** The value shown next to a fact label such as 生效日期. */
   fact(label: string): Locator {
     return this.page.locator('.policy-facts div').filter({ has: this.page.getByText(label, { exact: true }) }).locator('dd');
+  }
+
+  /** The page's vertical scroll offset in CSS pixels. */
+  scrollY(): Promise<number> {
+    return this.page.evaluate(() => window.scrollY);
+  }
+
+  /** Number of ranges in a CSS custom highlight (`find`, `find-current`). */
+  highlighted(name: string): Promise<number> {
+    return this.page.evaluate((n) => CSS.highlights.get(n)?.size ?? 0, name);
+  }
+
+  /** The text of the match the find bar points at. */
+  currentMatch(): Promise<string> {
+    return this.page.evaluate(() => {
+      const h = CSS.highlights.get('find-current');
+      const r = h ? ([...h][0] as Range | undefined) : undefined;
+      return r ? r.toString() : '';
+    });
   }
 }

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use privacy_center_core::wire::{ConsentAction, ConsentRequest, ConsentState, CurrentPolicy, Me};
-use wasm_bindgen::JsCast;
 
 use crate::api;
+use crate::components::focus::{focusables, keep_tab_inside};
 use crate::components::session::use_session;
 use crate::i18n::{local_date_time, use_i18n};
 
@@ -124,26 +124,8 @@ fn ConsentDialog(
         // A blocking dialog: only its buttons close it.
         "Escape" => ev.prevent_default(),
         "Tab" => {
-            let Some(el) = node.get_untracked() else {
-                return;
-            };
-            let items = focusables(&el);
-            let (Some(first), Some(last)) = (items.first(), items.last()) else {
-                return;
-            };
-            let active = document().active_element();
-            let at = |e: &web_sys::HtmlElement| {
-                active
-                    .as_ref()
-                    .is_some_and(|a| a == e.unchecked_ref::<web_sys::Element>())
-            };
-            let inside = active.as_ref().is_some_and(|a| el.contains(Some(a)));
-            if ev.shift_key() && (at(first) || !inside) {
-                ev.prevent_default();
-                let _ = last.focus();
-            } else if !ev.shift_key() && (at(last) || !inside) {
-                ev.prevent_default();
-                let _ = first.focus();
+            if let Some(el) = node.get_untracked() {
+                keep_tab_inside(&ev, &el);
             }
         }
         _ => {}
@@ -210,19 +192,6 @@ fn ConsentDialog(
             </div>
         </div>
     }
-}
-
-/// The elements Tab can reach inside `root`, in document order.
-fn focusables(root: &web_sys::HtmlElement) -> Vec<web_sys::HtmlElement> {
-    let Ok(list) =
-        root.query_selector_all("a[href], button:not([disabled]), input, select, textarea")
-    else {
-        return Vec::new();
-    };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        .collect()
 }
 
 /// "Agreed to the current version (date)" in the policy header, when it is so.

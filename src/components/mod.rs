@@ -1,6 +1,10 @@
 //! Building blocks shared by pages.
 
 pub mod consent;
+pub mod find;
+pub mod focus;
+pub mod position;
 pub mod session;
 pub mod shell;
 pub mod status;
+pub mod toc;

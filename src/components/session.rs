@@ -37,6 +37,10 @@ impl HandoffError {
 #[derive(Clone, Copy)]
 pub struct Session {
     me: LocalResource<Option<Me>>,
+    /// The resource's latest answer (`None` until the first), mirrored into
+    /// a plain signal: pages that read the user must not suspend on it, or
+    /// the policy text would wait for `GET /api/me` and `/api/dev`.
+    latest: RwSignal<Option<Option<Me>>>,
     dev: RwSignal<Option<bool>>,
     handoff_error: RwSignal<Option<HandoffError>>,
 }
@@ -44,12 +48,12 @@ pub struct Session {
 impl Session {
     /// The signed-in user (tracked); `None` while loading or when signed out.
     pub fn me(&self) -> Option<Me> {
-        self.me.get().flatten()
+        self.latest.get().flatten()
     }
 
     /// Whether the first answer from `GET /api/me` has arrived (tracked).
     pub fn loaded(&self) -> bool {
-        self.me.with(Option::is_some)
+        self.latest.with(Option::is_some)
     }
 
     /// Reloads the user and their consent standing from the server.
@@ -128,8 +132,16 @@ pub fn provide_session() {
             me
         }
     });
+    let latest = RwSignal::new(None);
+    // Outside any Suspense, so reading the resource here suspends nothing.
+    Effect::new(move |_| {
+        if let Some(answer) = me.get() {
+            latest.set(Some(answer));
+        }
+    });
     provide_context(Session {
         me,
+        latest,
         dev,
         handoff_error,
     });

@@ -1,16 +1,20 @@
 //! `/{app}` (the current published policy) and `/{app}/v/{version}` (any
-//! published version), rendered in the browser by the same `core` renderer
-//! the server hashes and checks with.
+//! published version). The server renders and sanitises the text once at
+//! start-up (`core::render`); the page only inserts that HTML, so no
+//! Markdown renderer ships to readers.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
-use privacy_center_core::render::{render, TocEntry};
+use leptos_router::hooks::{use_location, use_params_map};
+use privacy_center_core::render::TocEntry;
 use privacy_center_core::wire::PolicyDocument;
 
 use crate::api;
 use crate::components::consent::{AgreedLine, ConsentGate};
+use crate::components::find::FindBar;
+use crate::components::position;
 use crate::components::status::{LoadError, Loading};
+use crate::components::toc::{self, Toc, TocToggle};
 use crate::i18n::use_i18n;
 
 /// Loads and shows one version of an app's policy (the current one when the
@@ -51,16 +55,10 @@ fn PolicyView(
     gate: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let rendered = render(&doc.markdown);
     let meta = doc.meta.clone();
     let title = meta.title.clone();
     Effect::new(move |_| document().set_title(&format!("{title} · {}", i18n.t().product_name)));
-    let (html, toc) = match rendered {
-        Ok(r) => (r.html, r.toc),
-        // The server validates every policy at start-up, so this is a
-        // corrupted response; show the text rather than nothing.
-        Err(e) => (format!("<p>{e}</p>"), Vec::new()),
-    };
+    let (html, toc) = (doc.html, doc.toc);
     let effective = meta.effective;
     let published = meta.published;
     let version = meta.version.clone();
@@ -109,49 +107,72 @@ fn PolicyView(
                 {old_notice}
             </header>
             {gate.then(|| view! { <ConsentGate app_id=app_id.clone() /> })}
-            <div class="policy-layout">
-                <Toc entries=toc />
-                <div class="policy-body" inner_html=html></div>
-            </div>
+            <Reader html toc />
         </article>
     }
 }
 
-/// The table of contents: top two heading levels, as in-page links.
+/// The text with its reading aids: contents (sidebar or drawer), find bar,
+/// section links and the remembered reading position.
 #[component]
-fn Toc(
-    /// Headings in document order.
-    entries: Vec<TocEntry>,
+fn Reader(
+    /// Sanitised HTML of the policy body.
+    html: String,
+    /// Every heading, in document order.
+    toc: Vec<TocEntry>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let top = entries.iter().map(|e| e.level).min().unwrap_or(2);
-    let items: Vec<_> = entries.into_iter().filter(|e| e.level <= top + 1).collect();
-    // Open beside the text on wide screens; folded above it on phones.
-    let wide = window()
-        .match_media("(min-width: 60rem)")
-        .ok()
-        .flatten()
-        .is_some_and(|m| m.matches());
-    (!items.is_empty()).then(|| {
-        view! {
-            <nav class="toc" aria-label=move || i18n.t().contents>
-                <details open=wide>
-                    <summary class="toc-title">{move || i18n.t().contents}</summary>
-                    <ol>
-                        {items
-                            .into_iter()
-                            .map(|e| {
-                                let class = if e.level == top { "toc-l1" } else { "toc-l2" };
-                                view! {
-                                    <li class=class>
-                                        <a href=format!("#{}", e.id)>{e.text}</a>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ol>
-                </details>
-            </nav>
+    let body = NodeRef::<leptos::html::Div>::new();
+    let drawer = RwSignal::new(false);
+    let finding = RwSignal::new(false);
+    let (active, set_active) = signal(None::<String>);
+    let listed = toc::listed(&toc);
+    let spied: Vec<String> = listed.iter().map(|e| e.id.clone()).collect();
+    let location = use_location();
+    position::remember_position();
+    // The page's owner, not the effect's: the effect's is cleaned up each
+    // time the fragment changes, and the scroll-spy must outlive that.
+    let owner = Owner::current();
+    // Once the text is in the page: section links, scroll-spy, and the
+    // position to start from. Later fragment changes (a contents or `#`
+    // link, back/forward between sections) highlight their section.
+    Effect::new(move |prepared: Option<bool>| {
+        let hash = location.hash.get();
+        let Some(el) = body.get() else {
+            return false;
+        };
+        if prepared == Some(true) {
+            if let Some(el) = position::fragment_target(&hash) {
+                position::flash(&el);
+            }
+        } else {
+            // The element exists before Suspense puts it into the document
+            // (it waits for the session too); ids are looked up once there.
+            let ids: Vec<String> = toc.iter().map(|e| e.id.clone()).collect();
+            let spied = spied.clone();
+            let owner = owner.clone();
+            position::when_in_document(el.into(), move || {
+                position::add_heading_anchors(ids.iter().map(String::as_str));
+                // The observer is disconnected when this page goes away.
+                match owner {
+                    Some(o) => o.with(|| toc::spy_on_sections(spied, set_active)),
+                    None => toc::spy_on_sections(spied, set_active),
+                }
+                position::restore_or_go_to_fragment();
+            });
         }
-    })
+        true
+    });
+    let has_toc = !listed.is_empty();
+    view! {
+        <div class="policy-layout">
+            <aside class="reader-side">
+                <div class="reader-bar" class:finding=finding>
+                    {has_toc.then(|| view! { <TocToggle open=drawer /> })}
+                    <FindBar body open=finding />
+                </div>
+                {has_toc.then(|| view! { <Toc entries=listed open=drawer active /> })}
+            </aside>
+            <div class="policy-body" node_ref=body inner_html=html></div>
+        </div>
+    }
 }

@@ -68,7 +68,8 @@ async fn get_version(
     Ok(Json(PolicyDocument {
         app: app.summary(),
         meta: found.file.meta.clone(),
-        markdown: found.file.markdown.clone(),
+        html: found.rendered.html.clone(),
+        toc: found.rendered.toc.clone(),
         is_current,
     }))
 }
