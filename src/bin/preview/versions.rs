@@ -126,8 +126,11 @@ fn VersionPreview() -> impl IntoView {
         <Suspense fallback=|| view! { <Loading /> }>
             {move || Suspend::new(async move {
                 match doc.await {
-                    Ok(doc) => {
+                    Ok(mut doc) => {
                         let draft = doc.meta.status == PolicyStatus::Draft;
+                        // A draft is shown as it will be once published: the
+                        // current version, without the "earlier version" note.
+                        doc.is_current |= draft;
                         view! {
                             <p class="notice preview-note" class:notice-draft=draft role="note">
                                 {move || if draft { i18n.p().draft_note } else { i18n.p().preview_note }}
