@@ -91,6 +91,11 @@ test.describe('preview', () => {
     // Its contents (folded on phones, so looked up in the DOM).
     await expect(preview.rendered.locator('nav a', { hasText: '二、第二节' })).toBeAttached();
     await expect(preview.diagnostics).toContainText('没有发现问题');
+    // An edit inside the body (same headings) updates the page too.
+    await preview.source.fill(file.replace('更多内容。', '更多内容，已修改。'));
+    await expect(preview.rendered.locator('.policy-body')).toContainText('更多内容，已修改。');
+    await expect(preview.rendered.locator('.policy-body')).not.toContainText('更多内容。');
+    await expect(preview.rendered.locator('.policy-body h2')).toHaveCount(2);
 
     // Break the front matter: the title's value is missing on line 3.
     await preview.source.fill(file.replace('title = "V聊隐私政策（测试稿）"', 'title = '));

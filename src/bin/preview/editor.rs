@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 use privacy_center_core::check::{check_file, Diagnostic, Source};
 use privacy_center_core::diff::{diff, PolicyDiff, SectionDiff, SectionStatus, SpanOp};
 use privacy_center_core::import::{import, ImportOptions};
+use privacy_center_core::render::{render, TocEntry};
 use privacy_center_core::wire::{PolicyDocument, StaffApp};
 use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
@@ -41,8 +42,8 @@ enum Mode {
 /// The result of one update.
 #[derive(Debug, Clone, Default)]
 struct Output {
-    /// The page to show; kept from the last good update while the front
-    /// matter does not parse.
+    /// The page the text makes; `None` while the front matter does not
+    /// parse (the last good page then stays in view).
     doc: Option<PolicyDocument>,
     /// The checker's findings.
     diagnostics: Vec<Diagnostic>,
@@ -62,7 +63,6 @@ fn update(
     mode: Mode,
     text: &str,
     current: Option<&str>,
-    previous: Option<PolicyDocument>,
 ) -> Output {
     let mut out = Output::default();
     let (name, file) = match mode {
@@ -84,7 +84,6 @@ fn update(
                 }
                 Err(e) => {
                     out.import_error = Some(e.to_string());
-                    out.doc = previous;
                     return out;
                 }
             }
@@ -99,17 +98,14 @@ fn update(
         },
     );
     out.diagnostics = diagnostics;
-    match parsed {
-        Some(f) => {
-            out.diff = current.map(|c| diff(c, &f.markdown));
-            out.doc = Some(PolicyDocument {
-                app: app.app.clone(),
-                meta: f.meta,
-                markdown: f.markdown,
-                is_current: true,
-            });
-        }
-        None => out.doc = previous,
+    if let Some(f) = parsed {
+        out.diff = current.map(|c| diff(c, &f.markdown));
+        out.doc = Some(PolicyDocument {
+            app: app.app.clone(),
+            meta: f.meta,
+            markdown: f.markdown,
+            is_current: true,
+        });
     }
     out
 }
@@ -147,6 +143,9 @@ fn Editor() -> impl IntoView {
     let mode = RwSignal::new(Mode::Markdown);
     let text = RwSignal::new(String::new());
     let output = RwSignal::new(Output::default());
+    // The page in view, and what its header and contents were made from.
+    let shown = RwSignal::new(None::<PolicyDocument>);
+    let shown_shell = StoredValue::new(None::<Shell>);
     let took = RwSignal::new(None::<f64>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
 
@@ -168,26 +167,27 @@ fn Editor() -> impl IntoView {
             p.clear_marks_with_mark_name(MARK);
             let _ = p.mark(MARK);
         }
-        let previous = output.with_untracked(|o| o.doc.clone());
         let current = current.get_untracked().flatten();
         let file_name = format!("{}.md", version.get_untracked());
-        let out = text.with_untracked(|t| {
+        let mut out = text.with_untracked(|t| {
             update(
                 &app,
                 &file_name,
                 mode.get_untracked(),
                 t,
                 current.as_deref(),
-                previous,
             )
         });
         if let Some(p) = &performance {
             let _ = p.measure_with_start_mark(COMPUTE_MEASURE, MARK);
         }
+        if let Some(doc) = out.doc.take() {
+            show(doc, shown, shown_shell);
+        }
         output.set(out);
-        // The page is re-rendered in a microtask after the signal changes;
-        // a zero-delay timeout runs after it, and reading the layout makes
-        // the measure include style and layout of the new page.
+        // A re-created page is rendered in a microtask after the signal
+        // changes; a zero-delay timeout runs after it, and reading the
+        // layout makes the measure include style and layout of the new page.
         set_timeout(
             move || {
                 let _ = document().body().map(|b| b.offset_height());
@@ -304,12 +304,95 @@ fn Editor() -> impl IntoView {
                 <div class="editor-output">
                     <h2 class="editor-output-heading">{move || i18n.p().rendered_heading}</h2>
                     <div class="editor-rendered">
-                        {move || output.with(|o| o.doc.clone()).map(|doc| view! { <PolicyView doc gate=false /> })}
+                        {move || shown.get().map(|doc| view! { <PolicyView doc gate=false /> })}
                     </div>
                 </div>
             </div>
         </section>
     }
+}
+
+/// What a page's header and contents are made of: when only the body of
+/// the text changes, the page is patched in place instead of re-created.
+#[derive(Debug, Clone, PartialEq)]
+struct Shell {
+    app: String,
+    title: String,
+    version: String,
+    published: Option<privacy_center_core::date::Date>,
+    effective: Option<privacy_center_core::date::Date>,
+    toc: Vec<TocEntry>,
+}
+
+/// Puts a new page in view. Re-creating the whole `PolicyView` for every
+/// key re-styles and re-lays out all of a 42 KB policy; so when the header
+/// and contents stay the same, only the body's changed blocks are swapped,
+/// with the HTML the same renderer makes.
+fn show(
+    doc: PolicyDocument,
+    shown: RwSignal<Option<PolicyDocument>>,
+    shell: StoredValue<Option<Shell>>,
+) {
+    let Ok(rendered) = render(&doc.markdown) else {
+        shown.set(Some(doc));
+        return;
+    };
+    let next = Shell {
+        app: doc.app.id.clone(),
+        title: doc.meta.title.clone(),
+        version: doc.meta.version.clone(),
+        published: doc.meta.published,
+        effective: doc.meta.effective,
+        toc: rendered.toc,
+    };
+    let body = document()
+        .query_selector(".editor-rendered .policy-body")
+        .ok()
+        .flatten();
+    let same_shell = shell.with_value(|s| s.as_ref() == Some(&next));
+    match body {
+        Some(body) if same_shell && patch(&body, &rendered.html).is_ok() => {
+            // Keep the signal's copy current without re-rendering.
+            shown.update_untracked(|s| *s = Some(doc));
+        }
+        _ => {
+            shell.set_value(Some(next));
+            shown.set(Some(doc));
+        }
+    }
+}
+
+/// Replaces the children of `body` that differ from `html`'s: the common
+/// leading and trailing blocks stay, the middle is swapped.
+fn patch(body: &web_sys::Element, html: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let template: web_sys::HtmlTemplateElement =
+        document().create_element("template")?.unchecked_into();
+    template.set_inner_html(html);
+    let children = |list: web_sys::NodeList| -> Vec<web_sys::Node> {
+        (0..list.length()).filter_map(|i| list.item(i)).collect()
+    };
+    let old = children(body.child_nodes());
+    let new = children(template.content().child_nodes());
+    let same = |a: &web_sys::Node, b: &web_sys::Node| a.is_equal_node(Some(b));
+    let mut start = 0;
+    while start < old.len() && start < new.len() && same(&old[start], &new[start]) {
+        start += 1;
+    }
+    let mut end = 0;
+    while end < old.len() - start
+        && end < new.len() - start
+        && same(&old[old.len() - 1 - end], &new[new.len() - 1 - end])
+    {
+        end += 1;
+    }
+    let anchor = old.get(old.len() - end).cloned();
+    for node in &old[start..old.len() - end] {
+        body.remove_child(node)?;
+    }
+    for node in &new[start..new.len() - end] {
+        body.insert_before(node, anchor.as_ref())?;
+    }
+    Ok(())
 }
 
 /// The app with its versions and `app.toml`, without tracking.
