@@ -103,8 +103,9 @@ test.describe('preview', () => {
     await expect(problem).toContainText(`vchat/${DRAFT}.md:3`);
     await expect(problem).toContainText('第 3 行');
     await expect(problem).toContainText('front matter');
-    // The last good page stays in view meanwhile.
+    // The last good page and its changes stay in view meanwhile.
     await expect(preview.rendered.getByRole('heading', { level: 2, name: '一、测试章节' })).toBeVisible();
+    await expect(preview.diff.getByText('一、测试章节')).toBeVisible();
     await problem.scrollIntoViewIfNeeded();
     await screenshot(page, info, 'preview-editor-error');
   });

@@ -181,8 +181,10 @@ fn Editor() -> impl IntoView {
         if let Some(p) = &performance {
             let _ = p.measure_with_start_mark(COMPUTE_MEASURE, MARK);
         }
-        if let Some(doc) = out.doc.take() {
-            show(doc, shown, shown_shell);
+        match out.doc.take() {
+            Some(doc) => show(doc, shown, shown_shell),
+            // Like the page, the last good diff stays while the text does not parse.
+            None => out.diff = output.with_untracked(|o| o.diff.clone()),
         }
         output.set(out);
         // A re-created page is rendered in a microtask after the signal
