@@ -7,6 +7,7 @@ import { ComparePage } from './pages/compare-page';
 import { ConsentDialog } from './pages/consent-dialog';
 import { ConsentsPage } from './pages/consents-page';
 import { DevSignInPage } from './pages/dev-sign-in-page';
+import { PreviewPage } from './pages/preview-page';
 
 type Pages = {
   home: HomePage;
@@ -17,6 +18,7 @@ type Pages = {
   consentDialog: ConsentDialog;
   consents: ConsentsPage;
   devSignIn: DevSignInPage;
+  preview: PreviewPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -29,8 +31,8 @@ export const test = base.extend<Pages>({
       page.on('console', (m) => {
         // A 404 the test asked for is logged by Chromium as a failed resource; that is expected.
         // So is a 401 from asking "who am I?" while signed out, or from a
-        // refused handoff token: the UI shows those states itself.
-        const refused = /status of 401/.test(m.text()) && /\/api\/(me|session)$/.test(m.location().url);
+        // refused handoff token or staff credential: the UI shows those states itself.
+        const refused = /status of 401/.test(m.text()) && /\/api\/(me|session|staff\/apps|staff\/session)$/.test(m.location().url);
         if (m.type() === 'error' && !/status of 404/.test(m.text()) && !refused) errors.push(`console: ${m.text()}`);
       });
       await use();
@@ -46,6 +48,7 @@ export const test = base.extend<Pages>({
   consentDialog: async ({ page }, use) => use(new ConsentDialog(page)),
   consents: async ({ page }, use) => use(new ConsentsPage(page)),
   devSignIn: async ({ page }, use) => use(new DevSignInPage(page)),
+  preview: async ({ page }, use) => use(new PreviewPage(page)),
 });
 
 export { expect };

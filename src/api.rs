@@ -3,7 +3,8 @@
 use gloo_net::http::Request;
 use privacy_center_core::wire::{
     AppSummary, Channel, ConsentRecord, ConsentRequest, DevInfo, DevSessionRequest, ErrorBody, Me,
-    PolicyComparison, PolicyDocument, PolicyList, SessionInfo, SessionRequest,
+    PolicyComparison, PolicyDocument, PolicyList, SessionInfo, SessionRequest, StaffApp,
+    StaffSessionRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -21,6 +22,8 @@ pub enum ApiError {
         /// The API's message, when it sent one.
         body: Option<ErrorBody>,
     },
+    /// 429: too many attempts; try again after this many seconds (`Retry-After`).
+    Throttled(u64),
     /// The request never got an answer (offline, server down) or the answer was unreadable.
     Network(String),
 }
@@ -34,6 +37,7 @@ impl std::fmt::Display for ApiError {
                 body: Some(b),
             } => write!(f, "{status}: {}", b.message),
             ApiError::Server { status, body: None } => write!(f, "HTTP {status}"),
+            ApiError::Throttled(secs) => write!(f, "429: retry after {secs} s"),
             ApiError::Network(e) => f.write_str(e),
         }
     }
@@ -89,12 +93,44 @@ async fn read<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, 
             .json::<T>()
             .await
             .map_err(|e| ApiError::Network(e.to_string())),
-        404 => Err(ApiError::NotFound),
-        status => Err(ApiError::Server {
+        _ => Err(failure(resp).await),
+    }
+}
+
+/// The error an unsuccessful response stands for.
+async fn failure(resp: gloo_net::http::Response) -> ApiError {
+    match resp.status() {
+        404 => ApiError::NotFound,
+        429 => ApiError::Throttled(
+            resp.headers()
+                .get("retry-after")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(60),
+        ),
+        status => ApiError::Server {
             status,
             body: resp.json::<ErrorBody>().await.ok(),
-        }),
+        },
     }
+}
+
+/// Succeeds on any 2xx answer, whose body is not needed.
+async fn expect_success(resp: gloo_net::http::Response) -> Result<(), ApiError> {
+    if resp.ok() {
+        Ok(())
+    } else {
+        Err(failure(resp).await)
+    }
+}
+
+/// Sends a `DELETE` (no body) and expects success.
+async fn delete(path: &str) -> Result<(), ApiError> {
+    let resp = Request::delete(path)
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(network)?;
+    expect_success(resp).await
 }
 
 /// `GET /api/apps`: every app with its current policy version.
@@ -169,18 +205,7 @@ pub async fn dev_sign_in(app: String, user: String) -> Result<SessionInfo, ApiEr
 
 /// `DELETE /api/session`: ends the session.
 pub async fn sign_out() -> Result<(), ApiError> {
-    let resp = Request::delete("/api/session")
-        .header("Accept", "application/json")
-        .send()
-        .await
-        .map_err(network)?;
-    match resp.status() {
-        200..=299 => Ok(()),
-        status => Err(ApiError::Server {
-            status,
-            body: resp.json::<ErrorBody>().await.ok(),
-        }),
-    }
+    delete("/api/session").await
 }
 
 /// `GET /api/me/consents`: the user's consent records, newest first.
@@ -191,6 +216,51 @@ pub async fn consents() -> Result<Vec<ConsentRecord>, ApiError> {
 /// `POST /api/me/consents`: records an acceptance or a withdrawal.
 pub async fn record_consent(req: ConsentRequest) -> Result<ConsentRecord, ApiError> {
     post_json("/api/me/consents", &req).await
+}
+
+/// `POST /api/staff/session`: trades the staff credential for the staff
+/// cookie (401 wrong credential, 429 [`ApiError::Throttled`]).
+pub async fn staff_sign_in(credential: String) -> Result<(), ApiError> {
+    let resp = Request::post("/api/staff/session")
+        .header("Accept", "application/json")
+        .json(&StaffSessionRequest { credential })
+        .map_err(network)?
+        .send()
+        .await
+        .map_err(network)?;
+    expect_success(resp).await
+}
+
+/// `DELETE /api/staff/session`: ends the staff session.
+pub async fn staff_sign_out() -> Result<(), ApiError> {
+    delete("/api/staff/session").await
+}
+
+/// `GET /api/staff/apps`: every app with all versions, drafts included;
+/// `None` without a staff session (401).
+pub async fn staff_apps() -> Result<Option<Vec<StaffApp>>, ApiError> {
+    match get_json("/api/staff/apps").await {
+        Ok(apps) => Ok(Some(apps)),
+        Err(ApiError::Server { status: 401, .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// `GET /api/apps/{app}/policies/{version}/source`: the version's file as
+/// stored, front matter included (drafts need the staff cookie).
+pub async fn policy_source(app: &str, version: &str) -> Result<String, ApiError> {
+    let resp = Request::get(&format!(
+        "/api/apps/{}/policies/{}/source",
+        segment(app),
+        segment(version)
+    ))
+    .send()
+    .await
+    .map_err(network)?;
+    if !resp.ok() {
+        return Err(failure(resp).await);
+    }
+    resp.text().await.map_err(network)
 }
 
 /// Where the browser downloads the user's data (the server names the file).

@@ -556,6 +556,191 @@ static EN: Messages = Messages {
     },
 };
 
+/// The product team's preview (`/preview`, its own bundle): words that the
+/// reader never shows, kept apart so they never reach the reader's download.
+pub struct PreviewMessages {
+    /// Name of the preview in the header and the tab title.
+    pub title: &'static str,
+    /// Navigation: the version list.
+    pub nav_versions: &'static str,
+    /// Navigation: the live editor.
+    pub nav_editor: &'static str,
+    /// Heading of the staff sign-in form.
+    pub sign_in_heading: &'static str,
+    /// What the credential is and where it comes from.
+    pub sign_in_intro: &'static str,
+    /// Label of the credential field.
+    pub credential_label: &'static str,
+    /// Sign-in button.
+    pub sign_in: &'static str,
+    /// Sign-out button.
+    pub sign_out: &'static str,
+    /// The credential was refused.
+    pub wrong_credential: &'static str,
+    /// Too many failed attempts; argument: seconds to wait.
+    pub throttled: fn(u64) -> String,
+    /// Heading of the version list.
+    pub versions_heading: &'static str,
+    /// Introduction of the version list.
+    pub versions_intro: &'static str,
+    /// Status badge: draft.
+    pub draft: &'static str,
+    /// Status badge: published.
+    pub published: &'static str,
+    /// Badge of the current published version.
+    pub current: &'static str,
+    /// Link that opens a version's rendered page.
+    pub open: &'static str,
+    /// Link that opens a version in the editor.
+    pub edit: &'static str,
+    /// Note above a previewed page.
+    pub preview_note: &'static str,
+    /// Note above a previewed draft.
+    pub draft_note: &'static str,
+    /// Heading of the live editor.
+    pub editor_heading: &'static str,
+    /// Introduction of the live editor.
+    pub editor_intro: &'static str,
+    /// Label of the app menu.
+    pub app_label: &'static str,
+    /// Label of the version menu the editor starts from.
+    pub start_from: &'static str,
+    /// Input mode: Markdown with front matter.
+    pub mode_markdown: &'static str,
+    /// Input mode: raw legal text, imported as you type.
+    pub mode_raw: &'static str,
+    /// Label of the text area.
+    pub source_label: &'static str,
+    /// Button: replace the raw text with the imported Markdown.
+    pub use_imported: &'static str,
+    /// Heading of the checker's findings.
+    pub diagnostics_heading: &'static str,
+    /// The checker found nothing.
+    pub no_problems: &'static str,
+    /// A line reference; argument: 1-based line.
+    pub line: fn(usize) -> String,
+    /// The importer refused the text; argument: why.
+    pub import_failed: fn(&str) -> String,
+    /// Heading of the diff against the current version.
+    pub diff_heading: &'static str,
+    /// The text equals the current version.
+    pub diff_none: &'static str,
+    /// Counts of added, removed, changed, moved sections.
+    pub diff_counts: fn(usize, usize, usize, usize) -> String,
+    /// Section badge: added.
+    pub added: &'static str,
+    /// Section badge: removed.
+    pub removed: &'static str,
+    /// Section badge: changed.
+    pub changed: &'static str,
+    /// Section badge: moved.
+    pub moved: &'static str,
+    /// Text before the first heading.
+    pub preamble: &'static str,
+    /// Heading of the rendered page.
+    pub rendered_heading: &'static str,
+    /// How long the last update took; argument: milliseconds.
+    pub update_took: fn(f64) -> String,
+}
+
+impl Locale {
+    /// This locale's words for the preview.
+    pub fn preview(self) -> &'static PreviewMessages {
+        match self {
+            Locale::ZhCn => &PREVIEW_ZH_CN,
+            Locale::En => &PREVIEW_EN,
+        }
+    }
+}
+
+static PREVIEW_ZH_CN: PreviewMessages = PreviewMessages {
+    title: "产品预览",
+    nav_versions: "全部版本",
+    nav_editor: "实时编辑器",
+    sign_in_heading: "团队登录",
+    sign_in_intro: "草稿只对产品团队可见。请输入服务器配置的团队凭证（运维人员可用 privacy-center staff-credential 查看）；只需输入一次，之后由浏览器的 HttpOnly Cookie 携带。",
+    credential_label: "团队凭证",
+    sign_in: "登录",
+    sign_out: "退出预览",
+    wrong_credential: "团队凭证不正确，请检查后重试。",
+    throttled: |s| format!("尝试次数过多，请在 {s} 秒后再试。"),
+    versions_heading: "全部版本",
+    versions_intro: "每个应用的全部版本，包括尚未发布的草稿。打开任一版本，即可看到用户将看到的页面。",
+    draft: "草稿",
+    published: "已发布",
+    current: "当前版本",
+    open: "预览",
+    edit: "编辑",
+    preview_note: "预览：以下是用户将看到的页面。",
+    draft_note: "草稿：尚未发布，公众无法访问此版本。",
+    editor_heading: "实时编辑器",
+    editor_intro: "粘贴法务提供的原文，或编辑带前置信息的 Markdown。页面、目录、检查结果以及与当前发布版本的差异会随输入更新。",
+    app_label: "应用",
+    start_from: "起始版本",
+    mode_markdown: "Markdown（含前置信息）",
+    mode_raw: "法务原文（自动导入）",
+    source_label: "政策文件",
+    use_imported: "转为 Markdown 继续编辑",
+    diagnostics_heading: "检查结果",
+    no_problems: "没有发现问题。",
+    line: |n| format!("第 {n} 行"),
+    import_failed: |why| format!("无法导入：{why}"),
+    diff_heading: "与当前发布版本的差异",
+    diff_none: "与当前发布版本相同。",
+    diff_counts: |a, r, c, m| format!("新增 {a} 节，删除 {r} 节，修改 {c} 节，移动 {m} 节"),
+    added: "新增",
+    removed: "删除",
+    changed: "修改",
+    moved: "移动",
+    preamble: "（开头部分）",
+    rendered_heading: "用户将看到的页面",
+    update_took: |ms| format!("更新用时 {ms:.1} 毫秒"),
+};
+
+static PREVIEW_EN: PreviewMessages = PreviewMessages {
+    title: "Product preview",
+    nav_versions: "All versions",
+    nav_editor: "Live editor",
+    sign_in_heading: "Team sign-in",
+    sign_in_intro: "Drafts are visible to the product team only. Enter the staff credential configured on the server (operators print it with privacy-center staff-credential); you enter it once, then an HttpOnly cookie carries it.",
+    credential_label: "Staff credential",
+    sign_in: "Sign in",
+    sign_out: "Leave preview",
+    wrong_credential: "That staff credential is not correct. Check it and try again.",
+    throttled: |s| format!("Too many attempts. Try again in {s} seconds."),
+    versions_heading: "All versions",
+    versions_intro: "Every app's versions, drafts included. Open any of them to see the page exactly as users will.",
+    draft: "Draft",
+    published: "Published",
+    current: "Current",
+    open: "Preview",
+    edit: "Edit",
+    preview_note: "Preview: this is the page as users will see it.",
+    draft_note: "Draft: not published; the public cannot open this version.",
+    editor_heading: "Live editor",
+    editor_intro: "Paste the raw text from legal, or edit Markdown with front matter. The page, its contents, the checker's findings and the changes against the current published version follow as you type.",
+    app_label: "App",
+    start_from: "Start from",
+    mode_markdown: "Markdown (with front matter)",
+    mode_raw: "Raw legal text (imported)",
+    source_label: "Policy file",
+    use_imported: "Continue as Markdown",
+    diagnostics_heading: "Checker",
+    no_problems: "No problems found.",
+    line: |n| format!("line {n}"),
+    import_failed: |why| format!("Cannot import: {why}"),
+    diff_heading: "Changes against the current published version",
+    diff_none: "Same as the current published version.",
+    diff_counts: |a, r, c, m| format!("{a} added, {r} removed, {c} changed, {m} moved sections"),
+    added: "Added",
+    removed: "Removed",
+    changed: "Changed",
+    moved: "Moved",
+    preamble: "(opening text)",
+    rendered_heading: "What users will see",
+    update_took: |ms| format!("Updated in {ms:.1} ms"),
+};
+
 /// An RFC 3339 instant from the API as the reader's local calendar date and
 /// `HH:MM` time.
 pub fn local_date_time(rfc3339: &str) -> Option<(Date, String)> {
@@ -589,6 +774,11 @@ impl I18n {
     /// The current locale's words (tracked).
     pub fn t(&self) -> &'static Messages {
         self.locale.get().messages()
+    }
+
+    /// The current locale's words for the preview (tracked).
+    pub fn p(&self) -> &'static PreviewMessages {
+        self.locale.get().preview()
     }
 
     /// Switches language and remembers the choice on this device.

@@ -22,6 +22,8 @@ pub struct Catalog {
 pub struct App {
     /// Parsed `app.toml`.
     pub config: AppConfig,
+    /// `app.toml` as read, for checking edits against it in the browser.
+    pub app_toml: String,
     /// Versions ordered by publication date (drafts without a date last).
     pub versions: Vec<Version>,
 }
@@ -191,6 +193,7 @@ fn load_app(app_dir: &Path) -> std::result::Result<App, Vec<String>> {
     }
     Ok(App {
         config: checked.config,
+        app_toml: app_toml.unwrap_or_default(),
         versions,
     })
 }

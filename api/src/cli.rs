@@ -1,5 +1,5 @@
 //! The `privacy-center` command line: `serve`, and the operations
-//! subcommands `policy check`, `token` and `ledger verify`.
+//! subcommands `policy check|import`, `token`, `staff-credential` and `ledger verify`.
 
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -10,6 +10,7 @@ use crate::catalog::Catalog;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::{Keys, DEFAULT_TTL_SECS, MAX_TTL_SECS};
+use crate::staff::Credential;
 use crate::store::{Store, DB_FILE};
 use crate::web::Spa;
 use crate::{ledger, router, AppState, Settings};
@@ -36,6 +37,15 @@ enum Command {
     /// Work with the consent ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Print the staff credential the product team enters on /preview to see
+    /// drafts: PRIVACY_CENTER_STAFF_CREDENTIAL, else keys/staff.credential in
+    /// the data directory (generated here if absent, the same file a server
+    /// on that directory uses).
+    StaffCredential {
+        /// Directory for the database and keys.
+        #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,6 +174,9 @@ pub fn main() -> ExitCode {
             policies,
         }) => import_policy(&raw, &app, version.as_deref(), out.as_deref(), &policies),
         Command::Token(args) => token(&args),
+        Command::StaffCredential { data_dir } => {
+            Credential::load(&data_dir).map(|c| println!("{}", c.secret()))
+        }
         Command::Ledger(LedgerCommand::Verify { data_dir }) => {
             match runtime.block_on(verify_ledger(&data_dir)) {
                 Ok(true) => Ok(()),
@@ -325,6 +338,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     let state = AppState::new(catalog, store, settings)?;
     let app = router(state, spa);
     println!("Privacy Center is running at http://{addr}/");
+    // The peer address feeds the staff sign-in throttle.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

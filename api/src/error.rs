@@ -1,6 +1,6 @@
 //! The API crate's one error type and its HTTP mapping.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use privacy_center_core::wire::ErrorBody;
@@ -40,6 +40,14 @@ pub enum Error {
     /// 401 `invalid_token`: a handoff token was refused; nothing was recorded.
     #[error("the sign-in token was refused: {0}")]
     InvalidToken(&'static str),
+    /// 401 `invalid_credential`: the staff credential does not match; the
+    /// failure counts towards the sign-in throttle.
+    #[error("the staff credential is not correct")]
+    InvalidCredential,
+    /// 429 `too_many_requests`: too many failed sign-ins; `Retry-After` says
+    /// how many seconds to wait.
+    #[error("too many failed sign-in attempts; try again in {0} seconds")]
+    TooManyRequests(u64),
     /// 403 `cross_site`: a state-changing request that did not come from this origin.
     #[error("cross-site requests may not change anything here")]
     CrossSite,
@@ -103,6 +111,8 @@ impl Error {
             Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             Error::InvalidToken(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            Error::InvalidCredential => (StatusCode::UNAUTHORIZED, "invalid_credential"),
+            Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
             Error::StaleVersion(_) => (StatusCode::CONFLICT, "stale_version"),
             Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, "nothing_to_withdraw"),
@@ -125,6 +135,10 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
+        let retry_after = match self {
+            Error::TooManyRequests(secs) => Some(secs),
+            _ => None,
+        };
         let fields = match self {
             Error::Invalid { fields, .. } => fields,
             _ => BTreeMap::new(),
@@ -134,7 +148,12 @@ impl IntoResponse for Error {
             message,
             fields,
         };
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 

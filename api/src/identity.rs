@@ -37,11 +37,11 @@ pub const SESSION_ABSOLUTE_SECS: i64 = 12 * 60 * 60;
 /// `last_seen_at` is written at most this often, so reads stay reads.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 /// Random bytes in a generated signing key or service token.
-const SECRET_BYTES: usize = 32;
+pub(crate) const SECRET_BYTES: usize = 32;
 /// Longest token looked at; real ones are ~200 bytes.
 const MAX_TOKEN_CHARS: usize = 2048;
 /// Sub-directory of the data directory holding keys.
-const KEYS_DIR: &str = "keys";
+pub(crate) const KEYS_DIR: &str = "keys";
 
 /// `len` random bytes from the operating system's CSPRNG, lowercase hex.
 pub fn random_hex(len: usize) -> String {
@@ -248,7 +248,7 @@ impl Keys {
 }
 
 /// Reads a secret file, creating it with fresh random hex (mode 0600) when absent.
-fn file_secret(dir: &Path, name: &str) -> Result<String> {
+pub(crate) fn file_secret(dir: &Path, name: &str) -> Result<String> {
     let path = dir.join(name);
     match std::fs::read_to_string(&path) {
         Ok(s) => return Ok(s),
@@ -289,36 +289,66 @@ fn write_private(path: &Path, content: &str) -> Result<()> {
         .map_err(Error::io(path))
 }
 
-/// The session cookie's name and attributes, which depend on whether the
-/// server is reached over https.
+/// Which session a cookie carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieKind {
+    /// An app user's session (`pc_session`, `SameSite=Lax` so a host app's
+    /// link into the privacy center arrives signed in).
+    User,
+    /// The product team's session (`pc_staff`, `SameSite=Strict`: it is only
+    /// ever needed on the preview pages, never after a cross-site link).
+    Staff,
+}
+
+/// A session cookie's name and attributes, which depend on its kind and on
+/// whether the server is reached over https.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionCookie {
     /// Served over https: `__Host-` prefix and `Secure`.
     pub secure: bool,
+    /// User or staff session.
+    pub kind: CookieKind,
 }
 
 impl SessionCookie {
-    /// `__Host-pc_session` over https, else `pc_session`.
+    /// The user session cookie.
+    pub fn user(secure: bool) -> SessionCookie {
+        SessionCookie {
+            secure,
+            kind: CookieKind::User,
+        }
+    }
+
+    /// The staff session cookie.
+    pub fn staff(secure: bool) -> SessionCookie {
+        SessionCookie {
+            secure,
+            kind: CookieKind::Staff,
+        }
+    }
+
+    /// `__Host-pc_session` / `__Host-pc_staff` over https, else without the prefix.
     pub fn name(self) -> &'static str {
-        if self.secure {
-            "__Host-pc_session"
-        } else {
-            "pc_session"
+        match (self.kind, self.secure) {
+            (CookieKind::User, true) => "__Host-pc_session",
+            (CookieKind::User, false) => "pc_session",
+            (CookieKind::Staff, true) => "__Host-pc_staff",
+            (CookieKind::Staff, false) => "pc_staff",
         }
     }
 
     fn attributes(self, max_age: i64) -> String {
         let secure = if self.secure { "; Secure" } else { "" };
-        format!("; HttpOnly; SameSite=Lax; Path=/; Max-Age={max_age}{secure}")
+        let same_site = match self.kind {
+            CookieKind::User => "Lax",
+            CookieKind::Staff => "Strict",
+        };
+        format!("; HttpOnly; SameSite={same_site}; Path=/; Max-Age={max_age}{secure}")
     }
 
-    /// `Set-Cookie` that stores a new session.
-    pub fn set(self, value: &str) -> HeaderValue {
-        let cookie = format!(
-            "{}={value}{}",
-            self.name(),
-            self.attributes(SESSION_ABSOLUTE_SECS)
-        );
+    /// `Set-Cookie` that stores a new session valid for `max_age` seconds.
+    pub fn set(self, value: &str, max_age: i64) -> HeaderValue {
+        let cookie = format!("{}={value}{}", self.name(), self.attributes(max_age));
         HeaderValue::from_str(&cookie).expect("cookie is ASCII")
     }
 
@@ -342,6 +372,13 @@ impl SessionCookie {
     }
 }
 
+/// 256 random bits, base64url: a new session cookie's value.
+pub fn new_session_value() -> String {
+    let mut b = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    URL_SAFE_NO_PAD.encode(b)
+}
+
 /// Starts a session for `user` of `app`; returns the cookie value.
 ///
 /// In one transaction: expired tokens and sessions are pruned, the token's
@@ -357,11 +394,7 @@ pub async fn start_session(
     replaces: Option<&str>,
 ) -> Result<String> {
     let now = now_secs();
-    let value = URL_SAFE_NO_PAD.encode({
-        let mut b = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut b);
-        b
-    });
+    let value = new_session_value();
     let mut tx = store.pool().begin().await?;
     // A write comes first so the transaction takes the write lock at once.
     sqlx::query("DELETE FROM used_tokens WHERE expires_at < ?")
@@ -558,21 +591,24 @@ mod tests {
 
     #[test]
     fn cookies_follow_the_scheme() {
-        let plain = SessionCookie { secure: false }.set("v");
+        let plain = SessionCookie::user(false).set("v", 43200);
         assert_eq!(
             plain,
             "pc_session=v; HttpOnly; SameSite=Lax; Path=/; Max-Age=43200"
         );
-        let secure = SessionCookie { secure: true }.set("v");
+        let staff = SessionCookie::staff(false).set("v", 60);
+        assert_eq!(
+            staff,
+            "pc_staff=v; HttpOnly; SameSite=Strict; Path=/; Max-Age=60"
+        );
+        let secure = SessionCookie::user(true).set("v", 1);
         assert!(secure.to_str().unwrap().starts_with("__Host-pc_session=v;"));
         assert!(secure.to_str().unwrap().ends_with("; Secure"));
         let mut h = HeaderMap::new();
         h.insert(header::COOKIE, "x=1; pc_session=abc; y=2".parse().unwrap());
-        assert_eq!(
-            SessionCookie { secure: false }.read(&h).as_deref(),
-            Some("abc")
-        );
-        assert_eq!(SessionCookie { secure: true }.read(&h), None);
+        assert_eq!(SessionCookie::user(false).read(&h).as_deref(), Some("abc"));
+        assert_eq!(SessionCookie::user(true).read(&h), None);
+        assert_eq!(SessionCookie::staff(false).read(&h), None);
     }
 
     #[test]

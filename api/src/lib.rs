@@ -14,6 +14,7 @@ pub mod identity;
 pub mod json;
 pub mod ledger;
 pub mod routes;
+pub mod staff;
 pub mod store;
 pub mod web;
 
@@ -77,12 +78,16 @@ pub struct AppState {
     pub ledger: ledger::Ledger,
     /// The session cookie's name and attributes.
     pub cookie: identity::SessionCookie,
+    /// The staff credential and its sign-in throttle.
+    pub staff: Arc<staff::StaffAccess>,
+    /// The staff session cookie's name and attributes.
+    pub staff_cookie: identity::SessionCookie,
     /// How the server runs.
     pub settings: Arc<Settings>,
 }
 
 impl AppState {
-    /// Loads (or generates) every app's keys and starts the ledger writer;
+    /// Loads (or generates) every app's keys and the staff credential, and starts the ledger writer;
     /// call inside a Tokio runtime.
     pub fn new(catalog: catalog::Catalog, store: store::Store, settings: Settings) -> Result<Self> {
         let public = &settings.public_url;
@@ -96,12 +101,16 @@ impl AppState {
             &settings.data_dir,
             catalog.apps().map(|a| a.config.id.as_str()),
         )?;
+        let credential = staff::Credential::load(&settings.data_dir)?;
         let ledger = ledger::Ledger::start(store.pool().clone(), settings.ledger_batch);
         Ok(AppState {
             catalog: Arc::new(catalog),
-            cookie: identity::SessionCookie {
-                secure: settings.is_https(),
-            },
+            cookie: identity::SessionCookie::user(settings.is_https()),
+            staff: Arc::new(staff::StaffAccess {
+                credential,
+                throttle: staff::Throttle::default(),
+            }),
+            staff_cookie: identity::SessionCookie::staff(settings.is_https()),
             store,
             keys: Arc::new(keys),
             ledger,

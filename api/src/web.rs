@@ -45,30 +45,70 @@ const ASSET_EXTENSIONS: &[&str] = &[
     "br",
 ];
 
-/// The built SPA: where it lives and the shell page served for every route.
+/// Where the product team's preview is built (its own Trunk target, so the
+/// importer, checker and diff never reach the reader's bundle) and served.
+pub const PREVIEW_DIR: &str = "preview";
+
+/// The built SPA: where it lives and the shell page served for every route,
+/// plus the preview's build under `dist/preview/` when there is one.
 #[derive(Clone, Debug)]
 pub struct Spa {
+    reader: Page,
+    preview: Option<Page>,
+}
+
+/// One Trunk build: a directory of assets and its shell page.
+#[derive(Clone, Debug)]
+struct Page {
     dist: PathBuf,
     index_html: Arc<str>,
     csp: HeaderValue,
 }
 
 impl Spa {
-    /// Reads `dist/index.html` and derives the page's Content Security Policy
-    /// from it (Trunk's inline start-up script is allowed by its hash).
+    /// Reads `dist/index.html` (and `dist/preview/index.html` if it was
+    /// built) and derives each page's Content Security Policy from it
+    /// (Trunk's inline start-up script is allowed by its hash).
     pub fn load(dist: &Path) -> Result<Spa> {
+        let reader = Page::load(dist)?;
+        let preview_dir = dist.join(PREVIEW_DIR);
+        let preview = if preview_dir.join("index.html").is_file() {
+            Some(Page::load(&preview_dir)?)
+        } else {
+            tracing::warn!(
+                "no {}/index.html: /preview is not served (build it with scripts/build-spa)",
+                preview_dir.display()
+            );
+            None
+        };
+        Ok(Spa { reader, preview })
+    }
+
+    /// The service for every path the API does not own: `/preview` and
+    /// below from the preview's build, everything else from the reader's.
+    pub fn service(&self) -> Router {
+        let router = Router::new();
+        let router = match &self.preview {
+            Some(p) => router.nest_service("/preview", p.service()),
+            None => router,
+        };
+        router.fallback_service(self.reader.service())
+    }
+}
+
+impl Page {
+    fn load(dist: &Path) -> Result<Page> {
         let index_path = dist.join("index.html");
         let index_html = std::fs::read_to_string(&index_path).map_err(Error::io(&index_path))?;
         let csp = page_csp(&index_html);
-        Ok(Spa {
+        Ok(Page {
             dist: dist.to_owned(),
             csp: HeaderValue::from_str(&csp).expect("CSP is ASCII"),
             index_html: index_html.into(),
         })
     }
 
-    /// The service for every path the API does not own.
-    pub fn service(&self) -> Router {
+    fn service(&self) -> Router {
         let shell = self.clone();
         let fallback = move |req: Request| {
             let shell = shell.clone();

@@ -342,3 +342,59 @@ async fn comparing_two_versions_shows_what_changed() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_preview_is_its_own_build_with_its_own_csp() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<html><head><script type=\"module\">reader()</script></head></html>",
+    )
+    .unwrap();
+    let preview = dist.path().join("preview");
+    std::fs::create_dir(&preview).unwrap();
+    std::fs::write(
+        preview.join("index.html"),
+        "<html><head><script type=\"module\">preview()</script></head></html>",
+    )
+    .unwrap();
+    std::fs::write(preview.join("preview-0123456789abcdef_bg.wasm"), "wasm").unwrap();
+    let t = app_with(&repo_policies(), Some(Spa::load(dist.path()).unwrap())).await;
+    let hash = |script: &str| {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script))
+    };
+    for route in [
+        "/preview",
+        "/preview/",
+        "/preview/vchat/2026-12-15",
+        "/preview/editor",
+    ] {
+        let (status, headers, body) = call(&t.router, Method::GET, route).await;
+        assert_eq!(status, StatusCode::OK, "{route}");
+        assert!(
+            String::from_utf8(body).unwrap().contains("preview()"),
+            "{route}"
+        );
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains(&hash("preview()")), "{route}: {csp}");
+        assert!(!csp.contains(&hash("reader()")), "{route}: {csp}");
+    }
+    let (status, headers, _) = call(
+        &t.router,
+        Method::GET,
+        "/preview/preview-0123456789abcdef_bg.wasm",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    let (status, _, _) = call(&t.router, Method::GET, "/preview/missing-0123.wasm").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The reader's pages keep the reader's build.
+    let (_, _, body) = call(&t.router, Method::GET, "/previewer").await;
+    assert!(String::from_utf8(body).unwrap().contains("reader()"));
+}

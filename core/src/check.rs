@@ -75,30 +75,33 @@ fn key_line(text: &str, key: &str) -> usize {
         .map_or(0, |i| i + 1)
 }
 
-/// Checks one app directory named `dir` with its `app.toml` (if present) and
-/// its policy files. Returns the app when there are no problems.
-pub fn check_app(
-    dir: &str,
-    app_toml: Option<&str>,
-    policies: &[Source<'_>],
-) -> (Option<CheckedApp>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
-    let mut diag = |file: &str, line: usize, message: String| {
+/// Collects diagnostics, naming files relative to the policy tree.
+struct Diags<'a> {
+    dir: &'a str,
+    out: Vec<Diagnostic>,
+}
+
+impl Diags<'_> {
+    fn push(&mut self, file: &str, line: usize, message: String) {
         let file = if file.is_empty() {
-            dir.to_owned()
+            self.dir.to_owned()
         } else {
-            format!("{dir}/{file}")
+            format!("{}/{file}", self.dir)
         };
-        diags.push(Diagnostic {
+        self.out.push(Diagnostic {
             file,
             line,
             message,
         })
-    };
+    }
+}
 
+/// `app.toml`: schema, id = directory, permissions' Web APIs.
+fn check_config(app_toml: Option<&str>, diags: &mut Diags<'_>) -> Option<AppConfig> {
+    let dir = diags.dir;
     let config = match app_toml.map(AppConfig::parse) {
         None => {
-            diag(
+            diags.push(
                 "app.toml",
                 0,
                 "missing: every app directory needs an app.toml".into(),
@@ -107,14 +110,14 @@ pub fn check_app(
         }
         Some(Err(e)) => {
             let (line, message) = split_error(&e);
-            diag("app.toml", line, format!("app.toml: {message}"));
+            diags.push("app.toml", line, format!("app.toml: {message}"));
             None
         }
         Some(Ok(c)) => Some(c),
     };
     if let (Some(c), Some(text)) = (&config, app_toml) {
         if c.id != dir {
-            diag(
+            diags.push(
                 "app.toml",
                 key_line(text, "id"),
                 format!("id {:?} must equal the directory name {dir:?}", c.id),
@@ -126,68 +129,114 @@ pub fn check_app(
                     .lines()
                     .position(|l| l.contains(&p.os_name))
                     .map_or(0, |i| i + 1);
-                diag("app.toml", line, message);
+                diags.push("app.toml", line, message);
             }
         }
     }
+    config
+}
 
+/// The rules that concern one policy file alone; the parsed file unless its
+/// front matter does not parse.
+fn check_policy(src: &Source<'_>, diags: &mut Diags<'_>) -> Option<PolicyFile> {
+    let file = match PolicyFile::parse(src.text) {
+        Ok(f) => f,
+        Err(e) => {
+            let (line, message) = split_error(&e);
+            diags.push(src.name, line, format!("front matter: {message}"));
+            return None;
+        }
+    };
+    let m = &file.meta;
+    let stem = src.name.strip_suffix(".md").unwrap_or(src.name);
+    if m.version != stem {
+        diags.push(
+            src.name,
+            key_line(src.text, "version"),
+            format!("version {:?} must equal the file name {stem:?}", m.version),
+        );
+    }
+    if m.status == PolicyStatus::Published {
+        if m.published.is_none() {
+            diags.push(
+                src.name,
+                0,
+                "a published version needs a `published` date".into(),
+            );
+        }
+        if m.effective.is_none() {
+            diags.push(
+                src.name,
+                0,
+                "a published version needs an `effective` date".into(),
+            );
+        }
+    }
+    if let (Some(p), Some(e)) = (m.published, m.effective) {
+        if e < p {
+            diags.push(
+                src.name,
+                key_line(src.text, "effective"),
+                format!("effective {e} is before published {p}"),
+            );
+        }
+    }
+    if m.material && m.summary.is_none() {
+        diags.push(src.name, key_line(src.text, "material"), "a material version needs a `summary` of what changed: users are shown it when asked to consent again".into());
+    }
+    if file.markdown.trim().is_empty() {
+        diags.push(src.name, file.body_line, "the policy text is empty".into());
+    }
+    Some(file)
+}
+
+/// Checks one policy file being edited, in memory, against its app's
+/// `app.toml`: every rule that concerns the file alone (front matter schema,
+/// version = file name, dates, summary, empty text) plus the `app.toml`
+/// rules. Rules across versions (uniqueness, a current version) are left to
+/// [`check_app`]. Returns the parsed file unless its front matter does not
+/// parse, so the caller need not parse it again.
+pub fn check_file(
+    dir: &str,
+    app_toml: Option<&str>,
+    file: Source<'_>,
+) -> (Option<PolicyFile>, Vec<Diagnostic>) {
+    let mut diags = Diags {
+        dir,
+        out: Vec::new(),
+    };
+    check_config(app_toml, &mut diags);
+    let parsed = check_policy(&file, &mut diags);
+    (parsed, diags.out)
+}
+
+/// Checks one app directory named `dir` with its `app.toml` (if present) and
+/// its policy files. Returns the app when there are no problems.
+pub fn check_app(
+    dir: &str,
+    app_toml: Option<&str>,
+    policies: &[Source<'_>],
+) -> (Option<CheckedApp>, Vec<Diagnostic>) {
+    let mut diags = Diags {
+        dir,
+        out: Vec::new(),
+    };
+    let config = check_config(app_toml, &mut diags);
     let mut versions: Vec<(String, PolicyFile)> = Vec::new();
     let mut by_version: BTreeMap<String, String> = BTreeMap::new();
     for src in policies {
-        let file = match PolicyFile::parse(src.text) {
-            Ok(f) => f,
-            Err(e) => {
-                let (line, message) = split_error(&e);
-                diag(src.name, line, format!("front matter: {message}"));
-                continue;
-            }
+        let Some(file) = check_policy(src, &mut diags) else {
+            continue;
         };
-        let m = &file.meta;
-        let stem = src.name.strip_suffix(".md").unwrap_or(src.name);
-        if m.version != stem {
-            diag(
+        if let Some(other) = by_version.insert(file.meta.version.clone(), src.name.to_owned()) {
+            diags.push(
                 src.name,
                 key_line(src.text, "version"),
-                format!("version {:?} must equal the file name {stem:?}", m.version),
+                format!(
+                    "version {:?} is also declared by {other}",
+                    file.meta.version
+                ),
             );
-        }
-        if let Some(other) = by_version.insert(m.version.clone(), src.name.to_owned()) {
-            diag(
-                src.name,
-                key_line(src.text, "version"),
-                format!("version {:?} is also declared by {other}", m.version),
-            );
-        }
-        if m.status == PolicyStatus::Published {
-            if m.published.is_none() {
-                diag(
-                    src.name,
-                    0,
-                    "a published version needs a `published` date".into(),
-                );
-            }
-            if m.effective.is_none() {
-                diag(
-                    src.name,
-                    0,
-                    "a published version needs an `effective` date".into(),
-                );
-            }
-        }
-        if let (Some(p), Some(e)) = (m.published, m.effective) {
-            if e < p {
-                diag(
-                    src.name,
-                    key_line(src.text, "effective"),
-                    format!("effective {e} is before published {p}"),
-                );
-            }
-        }
-        if m.material && m.summary.is_none() {
-            diag(src.name, key_line(src.text, "material"), "a material version needs a `summary` of what changed: users are shown it when asked to consent again".into());
-        }
-        if file.markdown.trim().is_empty() {
-            diag(src.name, file.body_line, "the policy text is empty".into());
         }
         versions.push((src.name.to_owned(), file));
     }
@@ -207,12 +256,12 @@ pub fn check_app(
         .filter(|(_, f)| f.meta.status == PolicyStatus::Published)
         .collect();
     match published.as_slice() {
-        [] => diag(
+        [] => diags.push(
             "",
             0,
             "no published version: users would have nothing to read".into(),
         ),
-        [.., (a_name, a), (b_name, b)] if a.meta.published == b.meta.published => diag(
+        [.., (a_name, a), (b_name, b)] if a.meta.published == b.meta.published => diags.push(
             b_name,
             policies
                 .iter()
@@ -223,12 +272,12 @@ pub fn check_app(
         _ => {}
     }
 
-    let ok = diags.is_empty();
+    let ok = diags.out.is_empty();
     (
         config
             .filter(|_| ok)
             .map(|config| CheckedApp { config, versions }),
-        diags,
+        diags.out,
     )
 }
 
@@ -376,6 +425,34 @@ mod tests {
             messages(&id, &[("2021-06-01.md", &p)]),
             ["demo/app.toml:1: id \"other\" must equal the directory name \"demo\""]
         );
+    }
+
+    #[test]
+    fn one_file_in_memory_gets_the_per_file_rules_only() {
+        let draft = policy("2021-06-01", "2021-06-01", "material = true\n")
+            .replace("published\"", "draft\"");
+        let (file, diags) = check_file(
+            "demo",
+            Some(APP),
+            Source {
+                name: "2021-06-01.md",
+                text: &draft,
+            },
+        );
+        assert_eq!(file.unwrap().meta.version, "2021-06-01");
+        let m: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        // No "no published version": other versions are not in view.
+        assert_eq!(m, ["demo/2021-06-01.md:7: a material version needs a `summary` of what changed: users are shown it when asked to consent again"]);
+        let (file, diags) = check_file(
+            "demo",
+            Some(APP),
+            Source {
+                name: "x.md",
+                text: "+++\nversion = \"x\"\ntitle = 3\n+++\n",
+            },
+        );
+        assert!(file.is_none());
+        assert_eq!(diags[0].line, 3, "{diags:?}");
     }
 
     #[test]

@@ -407,3 +407,22 @@ pub struct Export {
     /// Every consent record, oldest first.
     pub consents: Vec<ConsentRecord>,
 }
+
+/// `POST /api/staff/session`: the product team signs in with the staff credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffSessionRequest {
+    /// The credential configured on the server (`privacy-center staff-credential` prints it).
+    pub credential: String,
+}
+
+/// One app as the product team sees it: `GET /api/staff/apps`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffApp {
+    /// The app as listed publicly.
+    pub app: AppSummary,
+    /// Every version, drafts included, oldest first (drafts without a date last).
+    pub versions: Vec<PolicyMeta>,
+    /// The app's `app.toml`, for checking an edited version in the browser.
+    pub app_toml: String,
+}

@@ -39,7 +39,7 @@ pub fn Shell(
 
 /// A labelled `<select>` that switches the UI language.
 #[component]
-fn LanguageMenu() -> impl IntoView {
+pub fn LanguageMenu() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev| {
         let tag = event_target_value(&ev);

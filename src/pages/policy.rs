@@ -46,9 +46,10 @@ pub fn PolicyPage() -> impl IntoView {
     }
 }
 
-/// A policy: header with its dates, table of contents, and the text.
+/// A policy: header with its dates, table of contents, and the text. The
+/// product team's preview shows drafts and edits through this same view.
 #[component]
-fn PolicyView(
+pub fn PolicyView(
     /// The version to show.
     doc: PolicyDocument,
     /// Whether to ask the signed-in user for consent here.

@@ -6,6 +6,7 @@ mod internal;
 mod me;
 mod policies;
 mod session;
+mod staff;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::middleware;
@@ -24,7 +25,8 @@ pub fn api(state: AppState) -> Router {
         .merge(session::routes())
         .merge(me::routes())
         .merge(consent::routes())
-        .merge(internal::routes());
+        .merge(internal::routes())
+        .merge(staff::routes());
     if state.settings.dev {
         router = router.merge(session::dev_routes());
     }

@@ -1,6 +1,9 @@
-//! Public policy reading: apps, their versions, and one version's text.
+//! Policy reading: apps, their published versions, one version's text and
+//! source (drafts only with a staff session), and comparisons.
 
 use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use privacy_center_core::policy::CURRENT_ALIAS;
@@ -8,6 +11,7 @@ use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, Po
 
 use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
+use crate::staff::is_staff;
 use crate::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -15,6 +19,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/apps", get(list_apps))
         .route("/apps/{app}/policies", get(list_versions))
         .route("/apps/{app}/policies/{version}", get(get_version))
+        .route("/apps/{app}/policies/{version}/source", get(get_source))
         .route("/apps/{app}/compare/{from}/{to}", get(compare))
 }
 
@@ -55,13 +60,32 @@ fn published<'a>(app: &'a App, name: &str) -> Result<&'a Version> {
     })
 }
 
-/// One published version with its text.
+/// A version the caller may see: any published one, and drafts too when the
+/// request carries a staff session. A draft is a 404 for everyone else, the
+/// same answer as for a version that does not exist.
+async fn visible<'a>(
+    state: &AppState,
+    headers: &HeaderMap,
+    app: &'a App,
+    name: &str,
+) -> Result<&'a Version> {
+    match published(app, name) {
+        Err(not_found) => match app.version(name) {
+            Some(draft) if is_staff(state, headers).await? => Ok(draft),
+            _ => Err(not_found),
+        },
+        found => found,
+    }
+}
+
+/// One version with its text (drafts for the product team only).
 async fn get_version(
     State(state): State<AppState>,
+    headers: HeaderMap,
     Path((app_id, version)): Path<(String, String)>,
 ) -> Result<Json<PolicyDocument>> {
     let app = find_app(&state, &app_id)?;
-    let found = published(app, &version)?;
+    let found = visible(&state, &headers, app, &version).await?;
     let is_current = app
         .current()
         .is_some_and(|c| c.file.meta.version == found.file.meta.version);
@@ -72,6 +96,23 @@ async fn get_version(
         toc: found.rendered.toc.clone(),
         is_current,
     }))
+}
+
+/// One version's file exactly as stored, front matter included, as
+/// `text/markdown` (drafts for the product team only): what the preview's
+/// editor starts from.
+async fn get_source(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((app_id, version)): Path<(String, String)>,
+) -> Result<Response> {
+    let app = find_app(&state, &app_id)?;
+    let found = visible(&state, &headers, app, &version).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+        found.raw.clone(),
+    )
+        .into_response())
 }
 
 /// Two published versions compared section by section. The diff runs here,

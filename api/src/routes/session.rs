@@ -11,7 +11,7 @@ use privacy_center_core::wire::{Channel, DevInfo, DevSessionRequest, SessionInfo
 
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
-use crate::identity::{end_session, start_session, valid_user_id, Claims};
+use crate::identity::{end_session, start_session, valid_user_id, Claims, SESSION_ABSOLUTE_SECS};
 use crate::json::ApiJson;
 use crate::AppState;
 
@@ -90,7 +90,10 @@ async fn session_response(
     };
     Ok((
         StatusCode::CREATED,
-        [(header::SET_COOKIE, state.cookie.set(&value))],
+        [(
+            header::SET_COOKIE,
+            state.cookie.set(&value, SESSION_ABSOLUTE_SECS),
+        )],
         Json(body),
     )
         .into_response())

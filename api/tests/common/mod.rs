@@ -116,12 +116,42 @@ impl TestApp {
         }
     }
 
+    /// Sends a request whose answer is not JSON: (status, content type, body).
+    pub async fn send_text(&self, req: Request<Body>) -> (StatusCode, String, String) {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let content_type = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            content_type,
+            String::from_utf8(bytes.to_vec()).unwrap(),
+        )
+    }
+
     pub async fn get(&self, uri: &str, cookie: Option<&str>) -> Resp {
         self.send(get(uri, cookie)).await
     }
 
     pub async fn post(&self, uri: &str, body: &str, cookie: Option<&str>) -> Resp {
         self.send(post(uri, body, cookie)).await
+    }
+
+    /// `DELETE`s a session at `uri`; asserts 204 and that the cookie is cleared.
+    pub async fn sign_out(&self, uri: &str, cookie: &str) {
+        let out = self
+            .send(json_request(Method::DELETE, uri, "", Some(cookie)))
+            .await;
+        assert_eq!(out.status, StatusCode::NO_CONTENT);
+        assert!(
+            out.set_cookie().contains("Max-Age=0"),
+            "{}",
+            out.set_cookie()
+        );
     }
 
     /// Rows in a table.
@@ -189,6 +219,18 @@ pub fn json_request(method: Method, uri: &str, body: &str, cookie: Option<&str>)
         b = b.header(header::COOKIE, c);
     }
     b.body(Body::from(body.to_owned())).unwrap()
+}
+
+/// A same-origin JSON POST to a server whose public URL is `https://privacy.example`.
+pub fn https_post(uri: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::HOST, "privacy.example")
+        .header(header::ORIGIN, "https://privacy.example")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_owned()))
+        .unwrap()
 }
 
 pub struct Resp {

@@ -1,0 +1,80 @@
+//! The product team: `POST|DELETE /api/staff/session` (sign in with the
+//! staff credential, sign out) and `GET /api/staff/apps` (every app with all
+//! its versions, drafts included).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use privacy_center_core::wire::{StaffApp, StaffSessionRequest};
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::json::ApiJson;
+use crate::staff::{end_staff_session, start_staff_session, ClientIp, Staff, STAFF_ABSOLUTE_SECS};
+use crate::AppState;
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/staff/session", post(sign_in).delete(sign_out))
+        .route("/staff/apps", get(list_apps))
+}
+
+/// Exchanges the staff credential for a staff session cookie. A throttled
+/// client is refused before the credential is compared; a wrong one counts.
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<StaffSessionRequest>,
+) -> Result<Response> {
+    let now = Instant::now();
+    state
+        .staff
+        .throttle
+        .check(client, now)
+        .map_err(Error::TooManyRequests)?;
+    if !state.staff.credential.matches(&body.credential) {
+        state.staff.throttle.record_failure(client, now);
+        tracing::warn!(%client, "staff sign-in refused: wrong credential");
+        return Err(Error::InvalidCredential);
+    }
+    let old = state.staff_cookie.read(&headers);
+    let value = start_staff_session(&state.store, old.as_deref()).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            state.staff_cookie.set(&value, STAFF_ABSOLUTE_SECS),
+        )],
+    )
+        .into_response())
+}
+
+/// Ends the staff session (if any) and tells the browser to forget the cookie.
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(value) = state.staff_cookie.read(&headers) {
+        end_staff_session(&state.store, &value).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, state.staff_cookie.clear())],
+    )
+        .into_response())
+}
+
+/// Every app with every version, drafts included, and its `app.toml`.
+async fn list_apps(_: Staff, State(state): State<AppState>) -> Json<Vec<StaffApp>> {
+    Json(
+        state
+            .catalog
+            .apps()
+            .map(|a| StaffApp {
+                app: a.summary(),
+                versions: a.versions.iter().map(|v| v.file.meta.clone()).collect(),
+                app_toml: a.app_toml.clone(),
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,315 @@
+//! The product team's access to drafts: one staff credential configured on
+//! the server, exchanged for a staff session cookie. Sign-in attempts that
+//! fail are throttled per client address and across all clients, and a
+//! throttled client is refused before its credential is even compared.
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use sha2::{Digest, Sha256};
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
+
+use crate::clock::now_secs;
+use crate::error::{Error, Result};
+use crate::identity::{file_secret, new_session_value, sha256_hex, KEYS_DIR, SECRET_BYTES};
+use crate::store::Store;
+use crate::AppState;
+
+/// Environment variable that supplies the staff credential (else `keys/staff.credential`).
+pub const CREDENTIAL_VAR: &str = "PRIVACY_CENTER_STAFF_CREDENTIAL";
+/// File in the data directory's `keys/` holding a generated credential.
+const CREDENTIAL_FILE: &str = "staff.credential";
+/// A staff session unused this long ends.
+pub const STAFF_IDLE_SECS: i64 = 60 * 60;
+/// A staff session ends this long after it started.
+pub const STAFF_ABSOLUTE_SECS: i64 = 8 * 60 * 60;
+/// `last_seen_at` is written at most this often.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+/// Failed sign-ins counted within this window.
+pub const THROTTLE_WINDOW: Duration = Duration::from_secs(60);
+/// Failed sign-ins one client address may make per window.
+pub const FAILURES_PER_CLIENT: usize = 5;
+/// Failed sign-ins all clients together may make per window.
+pub const FAILURES_GLOBAL: usize = 20;
+
+/// The staff credential. Its `Debug` never shows the secret.
+pub struct Credential {
+    secret: String,
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Credential(..)")
+    }
+}
+
+impl Credential {
+    /// `PRIVACY_CENTER_STAFF_CREDENTIAL`, else `<data_dir>/keys/staff.credential`
+    /// (generated, mode 0600, on first use by the server or the CLI).
+    pub fn load(data_dir: &Path) -> Result<Credential> {
+        Credential::load_with(data_dir, |name| std::env::var(name).ok())
+    }
+
+    /// [`Credential::load`] with an explicit environment, for tests.
+    pub fn load_with(data_dir: &Path, env: impl Fn(&str) -> Option<String>) -> Result<Credential> {
+        let secret = match env(CREDENTIAL_VAR) {
+            Some(v) => v,
+            None => file_secret(&data_dir.join(KEYS_DIR), CREDENTIAL_FILE)?,
+        };
+        let secret = secret.trim().to_owned();
+        if secret.len() < SECRET_BYTES || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::Config(format!(
+                "the staff credential ({CREDENTIAL_VAR} or keys/{CREDENTIAL_FILE}) must be at least {SECRET_BYTES} printable characters"
+            )));
+        }
+        Ok(Credential { secret })
+    }
+
+    /// The credential, for `privacy-center staff-credential`.
+    pub fn secret(&self) -> &str {
+        &self.secret
+    }
+
+    /// Whether `presented` is the credential. Digests are compared in
+    /// constant time, so neither content nor length leaks through timing.
+    pub fn matches(&self, presented: &str) -> bool {
+        let want = Sha256::digest(self.secret.as_bytes());
+        let got = Sha256::digest(presented.as_bytes());
+        want.ct_eq(&got).into()
+    }
+}
+
+/// Sliding-window counter of failed sign-ins, per client address and overall.
+#[derive(Debug)]
+pub struct Throttle {
+    window: Duration,
+    per_client: usize,
+    global: usize,
+    failures: Mutex<Failures>,
+}
+
+#[derive(Debug, Default)]
+struct Failures {
+    by_client: HashMap<IpAddr, VecDeque<Instant>>,
+    all: VecDeque<Instant>,
+}
+
+impl Throttle {
+    /// At most `per_client` failures per address and `global` in total per `window`.
+    pub fn new(window: Duration, per_client: usize, global: usize) -> Throttle {
+        Throttle {
+            window,
+            per_client,
+            global,
+            failures: Mutex::default(),
+        }
+    }
+
+    /// `Err(seconds to wait)` when `client` (or everyone) has used up the window.
+    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+        let mut f = self.failures.lock().expect("throttle lock");
+        let window = self.window;
+        let expired = |t: &Instant| now.saturating_duration_since(*t) >= window;
+        while f.all.front().is_some_and(expired) {
+            f.all.pop_front();
+        }
+        f.by_client.retain(|_, q| {
+            while q.front().is_some_and(expired) {
+                q.pop_front();
+            }
+            !q.is_empty()
+        });
+        let wait = |q: &VecDeque<Instant>| {
+            let oldest = q.front().copied().unwrap_or(now);
+            let left = window.saturating_sub(now.saturating_duration_since(oldest));
+            left.as_secs() + u64::from(left.subsec_nanos() > 0)
+        };
+        if f.all.len() >= self.global {
+            return Err(wait(&f.all));
+        }
+        match f.by_client.get(&client) {
+            Some(q) if q.len() >= self.per_client => Err(wait(q)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed attempt by `client`.
+    pub fn record_failure(&self, client: IpAddr, now: Instant) {
+        let mut f = self.failures.lock().expect("throttle lock");
+        f.all.push_back(now);
+        f.by_client.entry(client).or_default().push_back(now);
+    }
+}
+
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle::new(THROTTLE_WINDOW, FAILURES_PER_CLIENT, FAILURES_GLOBAL)
+    }
+}
+
+/// The credential and the sign-in throttle of a running server.
+#[derive(Debug)]
+pub struct StaffAccess {
+    /// What the product team signs in with.
+    pub credential: Credential,
+    /// Failed sign-in counter.
+    pub throttle: Throttle,
+}
+
+/// The client's address as the socket saw it (no proxy headers are
+/// trusted); requests without one share the unspecified address.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
+        ))
+    }
+}
+
+/// Starts a staff session (deleting the one the browser replaces, if any,
+/// and expired ones); returns the cookie value.
+pub async fn start_staff_session(store: &Store, replaces: Option<&str>) -> Result<String> {
+    let now = now_secs();
+    let value = new_session_value();
+    let mut tx = store.pool().begin().await?;
+    sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ?")
+        .bind(now)
+        .bind(now - STAFF_IDLE_SECS)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(old) = replaces {
+        sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
+            .bind(sha256_hex(old.as_bytes()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "INSERT INTO staff_sessions (id_hash, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(sha256_hex(value.as_bytes()))
+    .bind(now)
+    .bind(now)
+    .bind(now + STAFF_ABSOLUTE_SECS)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(value)
+}
+
+/// Ends the staff session whose cookie value is `value` (if it exists).
+pub async fn end_staff_session(store: &Store, value: &str) -> Result<()> {
+    sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
+        .bind(sha256_hex(value.as_bytes()))
+        .execute(store.pool())
+        .await?;
+    Ok(())
+}
+
+/// Whether the request carries a live staff session (idle and absolute
+/// expiry enforced; `last_seen_at` written at most once a minute).
+pub async fn is_staff(state: &AppState, headers: &HeaderMap) -> Result<bool> {
+    let Some(value) = state.staff_cookie.read(headers) else {
+        return Ok(false);
+    };
+    let id_hash = sha256_hex(value.as_bytes());
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("SELECT last_seen_at, expires_at FROM staff_sessions WHERE id_hash = ?")
+            .bind(&id_hash)
+            .fetch_optional(state.store.pool())
+            .await?;
+    let Some((last_seen, expires)) = row else {
+        return Ok(false);
+    };
+    let now = now_secs();
+    if expires <= now || last_seen + STAFF_IDLE_SECS <= now {
+        end_staff_session(&state.store, &value).await?;
+        return Ok(false);
+    }
+    if now - last_seen >= TOUCH_INTERVAL_SECS {
+        sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?")
+            .bind(now)
+            .bind(&id_hash)
+            .execute(state.store.pool())
+            .await?;
+    }
+    Ok(true)
+}
+
+/// A request from the product team: extracting it answers 401
+/// `unauthenticated` without a live staff session.
+#[derive(Debug, Clone, Copy)]
+pub struct Staff;
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
+        if is_staff(state, &parts.headers).await? {
+            Ok(Staff)
+        } else {
+            Err(Error::Unauthenticated(
+                "sign in with the staff credential first".to_owned(),
+            ))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_are_generated_once_and_env_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Credential::load_with(dir.path(), |_| None).unwrap();
+        let again = Credential::load_with(dir.path(), |_| None).unwrap();
+        assert_eq!(first.secret(), again.secret());
+        assert!(first.matches(first.secret()));
+        assert!(!first.matches(&first.secret()[1..]));
+        assert!(!format!("{first:?}").contains(first.secret()));
+        let env = "s".repeat(40);
+        let from_env =
+            Credential::load_with(dir.path(), |n| (n == CREDENTIAL_VAR).then(|| env.clone()))
+                .unwrap();
+        assert!(from_env.matches(&env) && !from_env.matches(first.secret()));
+        assert!(Credential::load_with(dir.path(), |_| Some("short".into())).is_err());
+    }
+
+    #[test]
+    fn the_throttle_counts_failures_per_client_and_overall_within_the_window() {
+        let t = Throttle::new(Duration::from_secs(60), 2, 3);
+        let (a, b, c) = (
+            IpAddr::from([10, 0, 0, 1]),
+            IpAddr::from([10, 0, 0, 2]),
+            IpAddr::from([10, 0, 0, 3]),
+        );
+        let t0 = Instant::now();
+        t.record_failure(a, t0);
+        assert_eq!(t.check(a, t0), Ok(()));
+        t.record_failure(a, t0 + Duration::from_secs(10));
+        assert_eq!(t.check(a, t0 + Duration::from_secs(10)), Err(50));
+        assert_eq!(t.check(b, t0 + Duration::from_secs(10)), Ok(()));
+        t.record_failure(b, t0 + Duration::from_secs(20));
+        assert_eq!(
+            t.check(c, t0 + Duration::from_secs(20)),
+            Err(40),
+            "the global limit holds for a client that never failed"
+        );
+        assert_eq!(t.check(c, t0 + Duration::from_secs(60)), Ok(()));
+        assert_eq!(t.check(a, t0 + Duration::from_secs(65)), Ok(()));
+    }
+}

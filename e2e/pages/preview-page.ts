@@ -1,0 +1,78 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/**
+ * `/preview` and below: the product team's preview (its own bundle) — the
+ * staff sign-in, every version including drafts, one version rendered, and
+ * the live editor.
+ */
+export class PreviewPage {
+  readonly heading: Locator;
+  readonly credential: Locator;
+  readonly signInButton: Locator;
+  readonly signOutButton: Locator;
+  readonly alert: Locator;
+  readonly note: Locator;
+  /** The live editor's text area. */
+  readonly source: Locator;
+  readonly rawMode: Locator;
+  readonly markdownMode: Locator;
+  readonly diagnostics: Locator;
+  readonly diff: Locator;
+  /** The page the editor renders, as a reader would see it. */
+  readonly rendered: Locator;
+  readonly timing: Locator;
+
+  constructor(readonly page: Page) {
+    this.heading = page.getByRole('heading', { level: 1 }).first();
+    this.credential = page.getByLabel('团队凭证', { exact: true });
+    this.signInButton = page.getByRole('button', { name: '登录', exact: true });
+    this.signOutButton = page.getByRole('button', { name: '退出预览' });
+    this.alert = page.getByRole('alert');
+    this.note = page.getByRole('note');
+    this.source = page.getByRole('textbox', { name: '政策文件' });
+    this.rawMode = page.getByRole('radio', { name: /法务原文/ });
+    this.markdownMode = page.getByRole('radio', { name: /Markdown/ });
+    this.diagnostics = page.getByRole('region', { name: '检查结果' });
+    this.diff = page.getByRole('region', { name: '与当前发布版本的差异' });
+    this.rendered = page.locator('.editor-rendered article');
+    this.timing = page.locator('.editor-timing');
+  }
+
+  async goto(path = '/preview') {
+    await this.page.goto(path);
+  }
+
+  /** Enters the staff credential on whatever preview page shows the form. */
+  async signIn(credential: string) {
+    await this.credential.fill(credential);
+    await this.signInButton.click();
+  }
+
+  /** Opens `/preview`, signs in, and waits for the version list. */
+  async signInAndList(credential: string) {
+    await this.goto();
+    await this.signIn(credential);
+    await expect(this.heading).toHaveText('全部版本');
+  }
+
+  /** An app's section in the version list. */
+  app(name: string): Locator {
+    return this.page.getByRole('region', { name: new RegExp(`^${name}`) });
+  }
+
+  /** A version's row in an app's section. */
+  version(appName: string, version: string): Locator {
+    return this.app(appName).getByRole('listitem').filter({ hasText: version });
+  }
+
+  /** Opens the editor on an app's version (signed in already). */
+  async openEditor(app: string, version: string) {
+    await this.page.goto(`/preview/editor?app=${app}&version=${version}`);
+    await expect(this.source).not.toHaveValue('');
+  }
+
+  /** Replaces the editor's text as if typed at once. */
+  async replaceText(text: string) {
+    await this.source.fill(text);
+  }
+}
