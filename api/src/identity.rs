@@ -17,6 +17,7 @@ use std::io::Write;
 use std::path::Path;
 use subtle::ConstantTimeEq;
 
+use crate::cache::EpochCache;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -342,6 +343,30 @@ impl SessionCookie {
     }
 }
 
+/// A session row as the request path needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// App id.
+    pub app: String,
+    /// User id within the app.
+    pub user_id: String,
+    /// Where the session was started.
+    pub channel: Channel,
+    /// Last use, Unix seconds (written at most once a minute).
+    pub last_seen_at: i64,
+    /// Absolute end, Unix seconds.
+    pub expires_at: i64,
+}
+
+/// Sessions by the SHA-256 of their cookie value, kept in memory after
+/// their first use so a signed-in request needs no database read. Every
+/// change to a session row goes through this module, which updates or
+/// invalidates the entry after the database; expiry is checked on each use.
+pub type SessionCache = EpochCache<String, SessionRow>;
+
+/// Sessions kept in memory.
+pub const CACHED_SESSIONS: usize = 100_000;
+
 /// Starts a session for `user` of `app`; returns the cookie value.
 ///
 /// In one transaction: expired tokens and sessions are pruned, the token's
@@ -350,6 +375,7 @@ impl SessionCookie {
 /// new session row is stored by the SHA-256 of its value.
 pub async fn start_session(
     store: &Store,
+    sessions: &SessionCache,
     app: &str,
     user: &str,
     channel: Channel,
@@ -409,15 +435,20 @@ pub async fn start_session(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    if let Some(old) = replaces {
+        sessions.invalidate(&sha256_hex(old.as_bytes()));
+    }
     Ok(value)
 }
 
 /// Ends the session whose cookie value is `value` (if it exists).
-pub async fn end_session(store: &Store, value: &str) -> Result<()> {
+pub async fn end_session(store: &Store, sessions: &SessionCache, value: &str) -> Result<()> {
+    let id_hash = sha256_hex(value.as_bytes());
     sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-        .bind(sha256_hex(value.as_bytes()))
+        .bind(&id_hash)
         .execute(store.pool())
         .await?;
+    sessions.invalidate(&id_hash);
     Ok(())
 }
 
@@ -445,34 +476,53 @@ impl FromRequestParts<AppState> for CurrentUser {
             .read(&parts.headers)
             .ok_or_else(unauthenticated)?;
         let id_hash = sha256_hex(value.as_bytes());
-        let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT app, user_id, channel, last_seen_at, expires_at FROM sessions WHERE id_hash = ?",
-        )
-        .bind(&id_hash)
-        .fetch_optional(state.store.pool())
-        .await?;
-        let (app, user_id, channel, last_seen, expires) = row.ok_or_else(unauthenticated)?;
+        let session = match state.sessions.get(&id_hash) {
+            Some(s) => s,
+            None => {
+                let epoch = state.sessions.epoch();
+                let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT app, user_id, channel, last_seen_at, expires_at FROM sessions WHERE id_hash = ?",
+                )
+                .bind(&id_hash)
+                .fetch_optional(state.store.pool())
+                .await?;
+                let (app, user_id, channel, last_seen_at, expires_at) =
+                    row.ok_or_else(unauthenticated)?;
+                let s = SessionRow {
+                    app,
+                    user_id,
+                    channel: Channel::parse(&channel).unwrap_or_default(),
+                    last_seen_at,
+                    expires_at,
+                };
+                state.sessions.fill(epoch, id_hash.clone(), s.clone());
+                s
+            }
+        };
         let now = now_secs();
-        if expires <= now || last_seen + SESSION_IDLE_SECS <= now {
-            end_session(&state.store, &value).await?;
+        if session.expires_at <= now || session.last_seen_at + SESSION_IDLE_SECS <= now {
+            end_session(&state.store, &state.sessions, &value).await?;
             return Err(Error::Unauthenticated(
                 "your session has ended; please sign in again".to_owned(),
             ));
         }
-        if state.catalog.app(&app).is_none() {
+        if state.catalog.app(&session.app).is_none() {
             return Err(unauthenticated());
         }
-        if now - last_seen >= TOUCH_INTERVAL_SECS {
+        if now - session.last_seen_at >= TOUCH_INTERVAL_SECS {
             sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
                 .bind(now)
                 .bind(&id_hash)
                 .execute(state.store.pool())
                 .await?;
+            state
+                .sessions
+                .update(&id_hash, |s| s.last_seen_at = s.last_seen_at.max(now));
         }
         Ok(CurrentUser {
-            app,
-            user_id,
-            channel: Channel::parse(&channel).unwrap_or_default(),
+            app: session.app,
+            user_id: session.user_id,
+            channel: session.channel,
             session: id_hash,
         })
     }

@@ -5,6 +5,7 @@
 //! [`router`] builds the whole HTTP surface from an [`AppState`], so tests
 //! drive it directly without a socket.
 
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -77,6 +78,8 @@ pub struct AppState {
     pub ledger: ledger::Ledger,
     /// The session cookie's name and attributes.
     pub cookie: identity::SessionCookie,
+    /// Sessions read so far (see [`identity::SessionCache`]).
+    pub sessions: Arc<identity::SessionCache>,
     /// How the server runs.
     pub settings: Arc<Settings>,
 }
@@ -102,6 +105,7 @@ impl AppState {
             cookie: identity::SessionCookie {
                 secure: settings.is_https(),
             },
+            sessions: Arc::new(identity::SessionCache::new(identity::CACHED_SESSIONS)),
             store,
             keys: Arc::new(keys),
             ledger,

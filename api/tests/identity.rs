@@ -132,6 +132,8 @@ async fn the_webview_channel_is_recorded() {
 async fn signing_in_again_replaces_the_old_session() {
     let t = TestApp::new(&repo_policies()).await;
     let old = t.sign_in("vchat", "u").await;
+    // Used once, so the server has it in memory as well as in the database.
+    assert_eq!(t.get("/api/me", Some(&old)).await.status, StatusCode::OK);
     let body = session_body(&t.token("vchat", "u"));
     let res = t.post("/api/session", &body, Some(&old)).await;
     assert_eq!(res.status, StatusCode::CREATED);

@@ -82,7 +82,16 @@ async fn session_response(
     token: Option<&Claims>,
 ) -> Result<Response> {
     let old = state.cookie.read(headers);
-    let value = start_session(&state.store, app, user, channel, token, old.as_deref()).await?;
+    let value = start_session(
+        &state.store,
+        &state.sessions,
+        app,
+        user,
+        channel,
+        token,
+        old.as_deref(),
+    )
+    .await?;
     let body = SessionInfo {
         app: app.to_owned(),
         user: user.to_owned(),
@@ -99,7 +108,7 @@ async fn session_response(
 /// Ends the session (if any) and tells the browser to forget the cookie.
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(value) = state.cookie.read(&headers) {
-        end_session(&state.store, &value).await?;
+        end_session(&state.store, &state.sessions, &value).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,
