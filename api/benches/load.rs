@@ -23,7 +23,6 @@
 //! they compete.
 
 #[path = "../tests/common/server.rs"]
-#[allow(dead_code)]
 mod server;
 
 use hdrhistogram::Histogram;
