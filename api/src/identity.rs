@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 
 use crate::cache::EpochCache;
 use crate::clock::now_secs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenRefusal};
 use crate::store::Store;
 use crate::AppState;
 
@@ -212,37 +212,63 @@ impl Keys {
 
     /// Checks a handoff token's form, signature and lifetime at time `now`.
     /// Single use is enforced separately, when the session is created.
+    ///
+    /// A signature that the named app's key does not verify but another
+    /// app's key does is reported as `token_wrong_app` (a host backend
+    /// signing with the wrong app's key), any other as `token_invalid`.
     pub fn verify(&self, token: &str, now: i64) -> Result<Claims> {
-        const MALFORMED: Error = Error::InvalidToken("it is malformed");
+        let refuse = |r: TokenRefusal| Error::Token(r);
+        let malformed = || refuse(TokenRefusal::Invalid("it is malformed"));
         if token.len() > MAX_TOKEN_CHARS {
-            return Err(MALFORMED);
+            return Err(malformed());
         }
-        let (first, sig) = token.split_once('.').ok_or(MALFORMED)?;
-        let payload = URL_SAFE_NO_PAD.decode(first).map_err(|_| MALFORMED)?;
-        let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| MALFORMED)?;
-        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| MALFORMED)?;
-        let keys = self
-            .apps
-            .get(&claims.app)
-            .ok_or(Error::InvalidToken("its signature does not verify"))?;
-        let mut mac = HmacSha256::new_from_slice(&keys.hmac).expect("HMAC takes any key length");
-        mac.update(first.as_bytes());
-        mac.verify_slice(&sig)
-            .map_err(|_| Error::InvalidToken("its signature does not verify"))?;
+        let (first, sig) = token.split_once('.').ok_or_else(malformed)?;
+        let payload = URL_SAFE_NO_PAD.decode(first).map_err(|_| malformed())?;
+        let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| malformed())?;
+        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| malformed())?;
+        let signed_by = |keys: &AppKeys| {
+            let mut mac =
+                HmacSha256::new_from_slice(&keys.hmac).expect("HMAC takes any key length");
+            mac.update(first.as_bytes());
+            mac.verify_slice(&sig).is_ok()
+        };
+        if !self.apps.get(&claims.app).is_some_and(signed_by) {
+            let other_app = self
+                .apps
+                .iter()
+                .any(|(app, keys)| *app != claims.app && signed_by(keys));
+            return Err(if other_app {
+                refuse(TokenRefusal::WrongApp(
+                    "it was signed with the key of another app than the one it names",
+                ))
+            } else if !self.apps.contains_key(&claims.app) {
+                refuse(TokenRefusal::WrongApp(
+                    "it names an app this server does not serve",
+                ))
+            } else {
+                refuse(TokenRefusal::Invalid("its signature does not verify"))
+            });
+        }
         if claims.v != 1 {
-            return Err(Error::InvalidToken("its format version is not 1"));
+            return Err(refuse(TokenRefusal::Invalid("its format version is not 1")));
         }
         if claims.exp <= now {
-            return Err(Error::InvalidToken("it has expired"));
+            return Err(refuse(TokenRefusal::Expired));
         }
         if claims.exp > now + MAX_TTL_SECS as i64 + CLOCK_SKEW_SECS {
-            return Err(Error::InvalidToken("it is valid for too long"));
+            return Err(refuse(TokenRefusal::Invalid(
+                "its exp is more than 120 s ahead (is the host's clock right?)",
+            )));
         }
         if !valid_user_id(&claims.sub) {
-            return Err(Error::InvalidToken("its user id is not acceptable"));
+            return Err(refuse(TokenRefusal::Invalid(
+                "its user id (sub) must be 1-128 printable ASCII characters without spaces",
+            )));
         }
         if claims.jti.len() != 32 || !claims.jti.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(MALFORMED);
+            return Err(refuse(TokenRefusal::Invalid(
+                "its jti must be 32 hexadecimal digits",
+            )));
         }
         Ok(claims)
     }
@@ -410,7 +436,7 @@ pub async fn start_session(
         match inserted {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(Error::InvalidToken("it has already been used"));
+                return Err(Error::Token(TokenRefusal::Replayed));
             }
             Err(e) => return Err(e.into()),
         }

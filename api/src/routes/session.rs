@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use privacy_center_core::wire::{Channel, DevInfo, DevSessionRequest, SessionInfo, SessionRequest};
 
 use crate::clock::now_secs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenRefusal};
 use crate::identity::{end_session, start_session, valid_user_id, Claims};
 use crate::json::ApiJson;
 use crate::AppState;
@@ -34,7 +34,15 @@ async fn sign_in(
 ) -> Result<Response> {
     let claims = state.keys.verify(&req.token, now_secs())?;
     if state.catalog.app(&claims.app).is_none() {
-        return Err(Error::InvalidToken("it names an unknown app"));
+        return Err(Error::Token(TokenRefusal::WrongApp(
+            "it names an app this server does not serve",
+        )));
+    }
+    if req.app.as_ref().is_some_and(|page| *page != claims.app) {
+        // Checked before the token is used up: the right page can still take it.
+        return Err(Error::Token(TokenRefusal::WrongApp(
+            "it was minted for another app than the page it was opened on",
+        )));
     }
     let channel = req.channel.unwrap_or(Channel::Browser);
     session_response(
