@@ -323,6 +323,19 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
     )
     .await
     .line(&format!("writes, {conns} conns back to back, {label}"));
+    if batch.is_none() {
+        // More connections, bigger groups: the headroom of group commit.
+        let many = conns * 4;
+        measure(
+            &server.addr,
+            pid,
+            &consent_shapes(&cookies, &body, many),
+            None,
+            secs,
+        )
+        .await
+        .line(&format!("writes, {many} conns back to back, {label}"));
+    }
     for rate in [1000.0, 3000.0] {
         // Enough connections that one slow answer does not hold back the schedule.
         let open_conns = (rate / 10.0) as usize;
