@@ -108,7 +108,7 @@ impl Run {
     fn line(&self, what: &str) {
         println!(
             "{what:<44} {:>8.0}/s  ok {:>7}  failed {:>4}  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  \
-             cpu: server {:.2} cores, generator {:.2} cores",
+             cpu: server {:.2} cores ({:.0} µs/request), generator {:.2} cores",
             self.rate(),
             self.ok,
             self.failed,
@@ -116,6 +116,7 @@ impl Run {
             self.ms(0.99),
             self.hist.max() as f64 / 1000.0,
             self.server_cpu,
+            self.server_cpu * 1e6 / self.rate().max(1.0),
             self.own_cpu,
         );
     }
@@ -457,21 +458,30 @@ async fn me_vs_bare(secs: f64, conns: usize) {
     );
     measure(&server.addr, server.pid(), &me_shapes, None, 1.0).await;
     measure(&bare.addr, bare_pid, &bare_shapes, None, 1.0).await;
-    // Alternate, so drift in the machine's load hits both alike.
-    let (mut ours, mut theirs) = (0.0, 0.0);
-    for round in 1..=2 {
-        let a = measure(&server.addr, server.pid(), &me_shapes, None, secs).await;
+    // Alternate in short rounds, so drift in the machine's load hits both alike.
+    let rounds = 4;
+    let round_secs = (secs * 2.0 / rounds as f64).max(1.0);
+    let (mut ours, mut theirs, mut ratios) = (0.0, 0.0, Vec::new());
+    for round in 1..=rounds {
+        let a = measure(&server.addr, server.pid(), &me_shapes, None, round_secs).await;
         a.line(&format!("GET /api/me, {conns} conns, round {round}"));
-        let b = measure(&bare.addr, bare_pid, &bare_shapes, None, secs).await;
+        let b = measure(&bare.addr, bare_pid, &bare_shapes, None, round_secs).await;
         b.line(&format!("bare axum JSON, {conns} conns, round {round}"));
         ours += a.rate();
         theirs += b.rate();
+        ratios.push(a.rate() / b.rate());
     }
+    ratios.sort_by(f64::total_cmp);
     println!(
-        "GET /api/me / bare axum = {:.0}/s / {:.0}/s = {:.0} %",
-        ours / 2.0,
-        theirs / 2.0,
-        100.0 * ours / theirs
+        "GET /api/me / bare axum = {:.0}/s / {:.0}/s = {:.0} % (rounds: {})",
+        ours / rounds as f64,
+        theirs / rounds as f64,
+        100.0 * ours / theirs,
+        ratios
+            .iter()
+            .map(|r| format!("{:.0} %", 100.0 * r))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
 

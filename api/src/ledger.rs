@@ -470,9 +470,10 @@ async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &H
             stats.commits.fetch_add(1, Ordering::Relaxed);
             outcomes
         }
-        Err(e) if jobs.len() > 1 => {
-            // Something failed in the database, not in a request's own rules:
-            // write each request on its own so one cannot fail the others.
+        Err(Failed::BeforeCommit(e)) if jobs.len() > 1 => {
+            // Something failed in the database, not in a request's own rules,
+            // and nothing was committed: write each request on its own so
+            // one cannot fail the others.
             tracing::warn!(error = %e, requests = jobs.len(), "ledger batch failed; retrying one by one");
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
@@ -481,13 +482,20 @@ async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &H
                         stats.commits.fetch_add(1, Ordering::Relaxed);
                         one.remove(0)
                     }
-                    Err(e) => Err(e),
+                    Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => Err(e),
                 };
                 outcomes.push(outcome);
             }
             outcomes
         }
-        Err(e) => vec![Err(e)],
+        // A failed COMMIT may still have reached the disk: retrying could
+        // write a request twice, so every request of the batch fails.
+        Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => {
+            tracing::error!(error = %e, requests = jobs.len(), "ledger batch failed");
+            jobs.iter()
+                .map(|_| Err(Error::Internal("the ledger write failed".into())))
+                .collect()
+        }
     };
     let written = outcomes.iter().filter(|o| o.is_ok()).count();
     stats.records.fetch_add(written as u64, Ordering::Relaxed);
@@ -518,13 +526,30 @@ const HEADS_PER_QUERY: usize = 200;
 /// Rows one INSERT writes (ten variables each).
 const ROWS_PER_INSERT: usize = 64;
 
+/// Why a batch wrote nothing (or may have: a failed COMMIT).
+enum Failed {
+    /// Nothing was committed.
+    BeforeCommit(Error),
+    /// COMMIT itself failed; whether the rows reached the disk is unknown.
+    Commit(Error),
+}
+
+impl<E: Into<Error>> From<E> for Failed {
+    fn from(e: E) -> Failed {
+        Failed::BeforeCommit(e.into())
+    }
+}
+
 /// One transaction for the whole batch, in a constant number of statements:
 /// the chain heads of every user in the batch are read with one query, each
 /// request is checked against its user's head in memory (a refused request
 /// writes nothing and does not affect the others), the new rows go in with
 /// multi-row INSERTs, and one COMMIT (one fsync with `synchronous=FULL`)
-/// makes them durable. The outer error means nothing was committed.
-async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> Result<Vec<Result<ConsentRecord>>> {
+/// makes them durable.
+async fn write_all(
+    pool: &SqlitePool,
+    jobs: &[Job],
+) -> std::result::Result<Vec<Result<ConsentRecord>>, Failed> {
     let mut conn = pool.acquire().await?;
     let mut tx: Transaction<'_, Sqlite> =
         sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
@@ -559,7 +584,9 @@ async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> Result<Vec<Result<Consent
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         insert_rows(&mut tx, chunk).await?;
     }
-    tx.commit().await?;
+    tx.commit()
+        .await
+        .map_err(|e| Failed::Commit(Error::from(e)))?;
     Ok(outcomes)
 }
 
