@@ -189,11 +189,18 @@ pub async fn dev() -> Result<DevInfo, ApiError> {
     get_json("/api/dev").await
 }
 
-/// `POST /api/session`: exchanges a host app's handoff token for a session cookie.
-pub async fn sign_in(token: String, channel: Channel) -> Result<SessionInfo, ApiError> {
+/// `POST /api/session`: exchanges a host app's handoff token for a session
+/// cookie; `app`, the app whose page it was opened on, makes the server
+/// refuse another app's token.
+pub async fn sign_in(
+    token: String,
+    channel: Channel,
+    app: Option<String>,
+) -> Result<SessionInfo, ApiError> {
     let body = SessionRequest {
         token,
         channel: Some(channel),
+        app,
     };
     post_json("/api/session", &body).await
 }

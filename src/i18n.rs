@@ -151,6 +151,8 @@ pub struct Messages {
     pub handoff_expired: &'static str,
     /// The sign-in link was used before.
     pub handoff_used: &'static str,
+    /// The sign-in link belongs to another app.
+    pub handoff_wrong_app: &'static str,
     /// The sign-in link is invalid.
     pub handoff_invalid: &'static str,
     /// What to do after a refused sign-in link.
@@ -349,7 +351,8 @@ static ZH_CN: Messages = Messages {
     sign_in_failed: "登录失败，请检查应用和用户 ID 后重试。",
     handoff_failed: "无法通过应用登录",
     handoff_expired: "登录链接已过期。",
-    handoff_used: "登录链接已被使用过或无效。",
+    handoff_used: "登录链接已被使用过，每个链接只能登录一次。",
+    handoff_wrong_app: "登录链接属于另一个应用。",
     handoff_invalid: "登录链接无效。",
     handoff_reopen: "请返回应用重新打开此页面。",
     my_consents: "我的同意记录",
@@ -471,7 +474,8 @@ static EN: Messages = Messages {
     sign_in_failed: "Sign-in failed. Check the app and user id and try again.",
     handoff_failed: "Could not sign you in from the app",
     handoff_expired: "The sign-in link has expired.",
-    handoff_used: "The sign-in link has already been used or is invalid.",
+    handoff_used: "The sign-in link has already been used; each link signs in once.",
+    handoff_wrong_app: "The sign-in link belongs to another app.",
     handoff_invalid: "The sign-in link is invalid.",
     handoff_reopen: "Please go back to the app and open this page again.",
     my_consents: "My consent records",

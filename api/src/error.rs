@@ -37,9 +37,10 @@ pub enum Error {
     /// 401 `unauthenticated`: no valid session (or service token) came with the request.
     #[error("{0}")]
     Unauthenticated(String),
-    /// 401 `invalid_token`: a handoff token was refused; nothing was recorded.
-    #[error("the sign-in token was refused: {0}")]
-    InvalidToken(&'static str),
+    /// 401 `token_invalid`, `token_expired`, `token_replayed` or
+    /// `token_wrong_app`: a handoff token was refused; nothing was recorded.
+    #[error("{0}")]
+    Token(TokenRefusal),
     /// 401 `invalid_credential`: the staff credential does not match; the
     /// failure counts towards the sign-in throttle.
     #[error("the staff credential is not correct")]
@@ -83,6 +84,51 @@ pub enum Error {
     Policies(Vec<String>),
 }
 
+/// Why a handoff token was refused. Each reason has its own machine-readable
+/// `code` (all with status 401), so the SPA and host apps never parse messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenRefusal {
+    /// `token_invalid`: malformed, a signature that does not verify, or a
+    /// claim the server does not accept (the reason says which).
+    Invalid(&'static str),
+    /// `token_expired`: its `exp` has passed.
+    Expired,
+    /// `token_replayed`: its `jti` was already exchanged for a session.
+    Replayed,
+    /// `token_wrong_app`: it belongs to another app than the one it names,
+    /// the page it was opened on, or any app this server serves.
+    WrongApp(&'static str),
+}
+
+impl TokenRefusal {
+    /// The `code` of the JSON error.
+    pub fn code(self) -> &'static str {
+        match self {
+            TokenRefusal::Invalid(_) => "token_invalid",
+            TokenRefusal::Expired => "token_expired",
+            TokenRefusal::Replayed => "token_replayed",
+            TokenRefusal::WrongApp(_) => "token_wrong_app",
+        }
+    }
+}
+
+impl std::fmt::Display for TokenRefusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenRefusal::Invalid(why) => write!(f, "the sign-in token is not valid: {why}"),
+            TokenRefusal::Expired => f.write_str(
+                "the sign-in token has expired; host apps mint a new one each time they open the page",
+            ),
+            TokenRefusal::Replayed => f.write_str(
+                "the sign-in token has already been used; each token signs in once",
+            ),
+            TokenRefusal::WrongApp(why) => {
+                write!(f, "the sign-in token belongs to another app: {why}")
+            }
+        }
+    }
+}
+
 impl Error {
     /// A 422 about one field.
     pub fn invalid_field(field: &str, problem: impl Into<String>) -> Error {
@@ -110,7 +156,7 @@ impl Error {
             }
             Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
             Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
-            Error::InvalidToken(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            Error::Token(refusal) => (StatusCode::UNAUTHORIZED, refusal.code()),
             Error::InvalidCredential => (StatusCode::UNAUTHORIZED, "invalid_credential"),
             Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),

@@ -17,8 +17,9 @@ use std::io::Write;
 use std::path::Path;
 use subtle::ConstantTimeEq;
 
+use crate::cache::EpochCache;
 use crate::clock::now_secs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenRefusal};
 use crate::store::Store;
 use crate::AppState;
 
@@ -211,37 +212,63 @@ impl Keys {
 
     /// Checks a handoff token's form, signature and lifetime at time `now`.
     /// Single use is enforced separately, when the session is created.
+    ///
+    /// A signature that the named app's key does not verify but another
+    /// app's key does is reported as `token_wrong_app` (a host backend
+    /// signing with the wrong app's key), any other as `token_invalid`.
     pub fn verify(&self, token: &str, now: i64) -> Result<Claims> {
-        const MALFORMED: Error = Error::InvalidToken("it is malformed");
+        let refuse = |r: TokenRefusal| Error::Token(r);
+        let malformed = || refuse(TokenRefusal::Invalid("it is malformed"));
         if token.len() > MAX_TOKEN_CHARS {
-            return Err(MALFORMED);
+            return Err(malformed());
         }
-        let (first, sig) = token.split_once('.').ok_or(MALFORMED)?;
-        let payload = URL_SAFE_NO_PAD.decode(first).map_err(|_| MALFORMED)?;
-        let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| MALFORMED)?;
-        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| MALFORMED)?;
-        let keys = self
-            .apps
-            .get(&claims.app)
-            .ok_or(Error::InvalidToken("its signature does not verify"))?;
-        let mut mac = HmacSha256::new_from_slice(&keys.hmac).expect("HMAC takes any key length");
-        mac.update(first.as_bytes());
-        mac.verify_slice(&sig)
-            .map_err(|_| Error::InvalidToken("its signature does not verify"))?;
+        let (first, sig) = token.split_once('.').ok_or_else(malformed)?;
+        let payload = URL_SAFE_NO_PAD.decode(first).map_err(|_| malformed())?;
+        let sig = URL_SAFE_NO_PAD.decode(sig).map_err(|_| malformed())?;
+        let claims: Claims = serde_json::from_slice(&payload).map_err(|_| malformed())?;
+        let signed_by = |keys: &AppKeys| {
+            let mut mac =
+                HmacSha256::new_from_slice(&keys.hmac).expect("HMAC takes any key length");
+            mac.update(first.as_bytes());
+            mac.verify_slice(&sig).is_ok()
+        };
+        if !self.apps.get(&claims.app).is_some_and(signed_by) {
+            let other_app = self
+                .apps
+                .iter()
+                .any(|(app, keys)| *app != claims.app && signed_by(keys));
+            return Err(if other_app {
+                refuse(TokenRefusal::WrongApp(
+                    "it was signed with the key of another app than the one it names",
+                ))
+            } else if !self.apps.contains_key(&claims.app) {
+                refuse(TokenRefusal::WrongApp(
+                    "it names an app this server does not serve",
+                ))
+            } else {
+                refuse(TokenRefusal::Invalid("its signature does not verify"))
+            });
+        }
         if claims.v != 1 {
-            return Err(Error::InvalidToken("its format version is not 1"));
+            return Err(refuse(TokenRefusal::Invalid("its format version is not 1")));
         }
         if claims.exp <= now {
-            return Err(Error::InvalidToken("it has expired"));
+            return Err(refuse(TokenRefusal::Expired));
         }
         if claims.exp > now + MAX_TTL_SECS as i64 + CLOCK_SKEW_SECS {
-            return Err(Error::InvalidToken("it is valid for too long"));
+            return Err(refuse(TokenRefusal::Invalid(
+                "its exp is more than 120 s ahead (is the host's clock right?)",
+            )));
         }
         if !valid_user_id(&claims.sub) {
-            return Err(Error::InvalidToken("its user id is not acceptable"));
+            return Err(refuse(TokenRefusal::Invalid(
+                "its user id (sub) must be 1-128 printable ASCII characters without spaces",
+            )));
         }
         if claims.jti.len() != 32 || !claims.jti.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(MALFORMED);
+            return Err(refuse(TokenRefusal::Invalid(
+                "its jti must be 32 hexadecimal digits",
+            )));
         }
         Ok(claims)
     }
@@ -379,6 +406,30 @@ pub fn new_session_value() -> String {
     URL_SAFE_NO_PAD.encode(b)
 }
 
+/// A session row as the request path needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// App id.
+    pub app: String,
+    /// User id within the app.
+    pub user_id: String,
+    /// Where the session was started.
+    pub channel: Channel,
+    /// Last use, Unix seconds (written at most once a minute).
+    pub last_seen_at: i64,
+    /// Absolute end, Unix seconds.
+    pub expires_at: i64,
+}
+
+/// Sessions by the SHA-256 of their cookie value, kept in memory after
+/// their first use so a signed-in request needs no database read. Every
+/// change to a session row goes through this module, which updates or
+/// invalidates the entry after the database; expiry is checked on each use.
+pub type SessionCache = EpochCache<String, SessionRow>;
+
+/// Sessions kept in memory.
+pub const CACHED_SESSIONS: usize = 100_000;
+
 /// Starts a session for `user` of `app`; returns the cookie value.
 ///
 /// In one transaction: expired tokens and sessions are pruned, the token's
@@ -387,6 +438,7 @@ pub fn new_session_value() -> String {
 /// new session row is stored by the SHA-256 of its value.
 pub async fn start_session(
     store: &Store,
+    sessions: &SessionCache,
     app: &str,
     user: &str,
     channel: Channel,
@@ -417,7 +469,7 @@ pub async fn start_session(
         match inserted {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(Error::InvalidToken("it has already been used"));
+                return Err(Error::Token(TokenRefusal::Replayed));
             }
             Err(e) => return Err(e.into()),
         }
@@ -442,15 +494,20 @@ pub async fn start_session(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    if let Some(old) = replaces {
+        sessions.invalidate(&sha256_hex(old.as_bytes()));
+    }
     Ok(value)
 }
 
 /// Ends the session whose cookie value is `value` (if it exists).
-pub async fn end_session(store: &Store, value: &str) -> Result<()> {
+pub async fn end_session(store: &Store, sessions: &SessionCache, value: &str) -> Result<()> {
+    let id_hash = sha256_hex(value.as_bytes());
     sqlx::query("DELETE FROM sessions WHERE id_hash = ?")
-        .bind(sha256_hex(value.as_bytes()))
+        .bind(&id_hash)
         .execute(store.pool())
         .await?;
+    sessions.invalidate(&id_hash);
     Ok(())
 }
 
@@ -478,34 +535,53 @@ impl FromRequestParts<AppState> for CurrentUser {
             .read(&parts.headers)
             .ok_or_else(unauthenticated)?;
         let id_hash = sha256_hex(value.as_bytes());
-        let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT app, user_id, channel, last_seen_at, expires_at FROM sessions WHERE id_hash = ?",
-        )
-        .bind(&id_hash)
-        .fetch_optional(state.store.pool())
-        .await?;
-        let (app, user_id, channel, last_seen, expires) = row.ok_or_else(unauthenticated)?;
+        let session = match state.sessions.get(&id_hash) {
+            Some(s) => s,
+            None => {
+                let epoch = state.sessions.epoch();
+                let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
+                    "SELECT app, user_id, channel, last_seen_at, expires_at FROM sessions WHERE id_hash = ?",
+                )
+                .bind(&id_hash)
+                .fetch_optional(state.store.pool())
+                .await?;
+                let (app, user_id, channel, last_seen_at, expires_at) =
+                    row.ok_or_else(unauthenticated)?;
+                let s = SessionRow {
+                    app,
+                    user_id,
+                    channel: Channel::parse(&channel).unwrap_or_default(),
+                    last_seen_at,
+                    expires_at,
+                };
+                state.sessions.fill(epoch, id_hash.clone(), s.clone());
+                s
+            }
+        };
         let now = now_secs();
-        if expires <= now || last_seen + SESSION_IDLE_SECS <= now {
-            end_session(&state.store, &value).await?;
+        if session.expires_at <= now || session.last_seen_at + SESSION_IDLE_SECS <= now {
+            end_session(&state.store, &state.sessions, &value).await?;
             return Err(Error::Unauthenticated(
                 "your session has ended; please sign in again".to_owned(),
             ));
         }
-        if state.catalog.app(&app).is_none() {
+        if state.catalog.app(&session.app).is_none() {
             return Err(unauthenticated());
         }
-        if now - last_seen >= TOUCH_INTERVAL_SECS {
+        if now - session.last_seen_at >= TOUCH_INTERVAL_SECS {
             sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?")
                 .bind(now)
                 .bind(&id_hash)
                 .execute(state.store.pool())
                 .await?;
+            state
+                .sessions
+                .update(&id_hash, |s| s.last_seen_at = s.last_seen_at.max(now));
         }
         Ok(CurrentUser {
-            app,
-            user_id,
-            channel: Channel::parse(&channel).unwrap_or_default(),
+            app: session.app,
+            user_id: session.user_id,
+            channel: session.channel,
             session: id_hash,
         })
     }

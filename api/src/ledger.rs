@@ -8,12 +8,13 @@
 
 use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
+use crate::cache::EpochCache;
 use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{Error, Result};
 use crate::identity::{random_hex, sha256_hex};
@@ -346,6 +347,23 @@ pub enum Event {
     },
 }
 
+/// What the consent verdict needs of a user's latest record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// `accept` or `withdraw`.
+    pub action: ConsentAction,
+    /// Policy version.
+    pub version: String,
+    /// Policy content hash.
+    pub sha256: String,
+}
+
+/// Chain heads by (app, user); `None` = the user has no record yet.
+type Heads = EpochCache<(String, String), Option<Head>>;
+
+/// Users whose chain heads are kept in memory.
+const CACHED_HEADS: usize = 100_000;
+
 struct Job {
     append: Append,
     reply: oneshot::Sender<Result<ConsentRecord>>,
@@ -374,13 +392,15 @@ impl Stats {
 ///
 /// Every request waiting when the writer becomes free is written in one
 /// `BEGIN IMMEDIATE … COMMIT` (group commit): under load, many consents
-/// share one fsync instead of queueing behind each other's. Each row runs
-/// in its own SAVEPOINT, so one refused row does not fail the others; no
-/// request is answered before the commit that holds it.
+/// share one fsync instead of queueing behind each other's, and the batch
+/// costs a constant number of statements (see `write_all`). A refused
+/// request does not fail the others; no request is answered before the
+/// commit that holds it.
 #[derive(Debug, Clone)]
 pub struct Ledger {
     tx: mpsc::Sender<Job>,
     stats: Arc<Stats>,
+    heads: Arc<Heads>,
 }
 
 impl Ledger {
@@ -390,8 +410,27 @@ impl Ledger {
         let max_batch = max_batch.max(1);
         let (tx, rx) = mpsc::channel(max_batch.max(1024));
         let stats = Arc::new(Stats::default());
-        tokio::spawn(run(pool, rx, max_batch, stats.clone()));
-        Ledger { tx, stats }
+        let heads = Arc::new(Heads::new(CACHED_HEADS));
+        tokio::spawn(run(pool, rx, max_batch, stats.clone(), heads.clone()));
+        Ledger { tx, stats, heads }
+    }
+
+    /// A user's latest record as the consent verdict needs it. Served from
+    /// memory once read: the writer task is the only thing that changes
+    /// chain heads, and it updates the cache after each commit.
+    pub async fn head(&self, pool: &SqlitePool, app: &str, user: &str) -> Result<Option<Head>> {
+        let key = (app.to_owned(), user.to_owned());
+        if let Some(head) = self.heads.get(&key) {
+            return Ok(head);
+        }
+        let epoch = self.heads.epoch();
+        let head = latest(pool, app, user).await?.map(|r| Head {
+            action: ConsentAction::parse(&r.action).unwrap_or_default(),
+            version: r.version,
+            sha256: r.sha256,
+        });
+        self.heads.fill(epoch, key, head.clone());
+        Ok(head)
     }
 
     /// Appends a record; answers once it is committed.
@@ -412,65 +451,200 @@ impl Ledger {
     }
 }
 
-async fn run(pool: SqlitePool, mut rx: mpsc::Receiver<Job>, max_batch: usize, stats: Arc<Stats>) {
+async fn run(
+    pool: SqlitePool,
+    mut rx: mpsc::Receiver<Job>,
+    max_batch: usize,
+    stats: Arc<Stats>,
+    heads: Arc<Heads>,
+) {
     let mut batch = Vec::with_capacity(max_batch);
     while rx.recv_many(&mut batch, max_batch).await > 0 {
-        write_batch(&pool, std::mem::take(&mut batch), &stats).await;
+        write_batch(&pool, std::mem::take(&mut batch), &stats, &heads).await;
     }
 }
 
-async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats) {
+async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &Heads) {
     let outcomes = match write_all(pool, &jobs).await {
         Ok(outcomes) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
-            let written = outcomes.iter().filter(|o| o.is_ok()).count();
-            stats.records.fetch_add(written as u64, Ordering::Relaxed);
             outcomes
         }
-        Err(e) => {
+        Err(Failed::BeforeCommit(e)) if jobs.len() > 1 => {
+            // Something failed in the database, not in a request's own rules,
+            // and nothing was committed: write each request on its own so
+            // one cannot fail the others.
+            tracing::warn!(error = %e, requests = jobs.len(), "ledger batch failed; retrying one by one");
+            let mut outcomes = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                let outcome = match write_all(pool, std::slice::from_ref(job)).await {
+                    Ok(mut one) => {
+                        stats.commits.fetch_add(1, Ordering::Relaxed);
+                        one.remove(0)
+                    }
+                    Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => Err(e),
+                };
+                outcomes.push(outcome);
+            }
+            outcomes
+        }
+        // A failed COMMIT may still have reached the disk: retrying could
+        // write a request twice, so every request of the batch fails.
+        Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => {
             tracing::error!(error = %e, requests = jobs.len(), "ledger batch failed");
             jobs.iter()
-                .map(|_| Err(Error::Internal("the ledger batch failed".into())))
+                .map(|_| Err(Error::Internal("the ledger write failed".into())))
                 .collect()
         }
     };
+    let written = outcomes.iter().filter(|o| o.is_ok()).count();
+    stats.records.fetch_add(written as u64, Ordering::Relaxed);
+    let failed = outcomes
+        .iter()
+        .any(|o| matches!(o, Err(Error::Database(_) | Error::Internal(_))));
+    if failed {
+        // A failed COMMIT may still have reached the disk: trust the database.
+        heads.clear();
+    }
+    for record in outcomes.iter().flatten() {
+        heads.set(
+            (record.app.clone(), record.user.clone()),
+            Some(Head {
+                action: record.action,
+                version: record.version.clone(),
+                sha256: record.sha256.clone(),
+            }),
+        );
+    }
     for (job, outcome) in jobs.into_iter().zip(outcomes) {
         let _ = job.reply.send(outcome);
     }
 }
 
-/// One transaction for the whole batch; the outer error means nothing was committed.
-async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> Result<Vec<Result<ConsentRecord>>> {
+/// Users whose chain heads one query reads (two variables each).
+const HEADS_PER_QUERY: usize = 200;
+/// Rows one INSERT writes (ten variables each).
+const ROWS_PER_INSERT: usize = 64;
+
+/// Why a batch wrote nothing (or may have: a failed COMMIT).
+enum Failed {
+    /// Nothing was committed.
+    BeforeCommit(Error),
+    /// COMMIT itself failed; whether the rows reached the disk is unknown.
+    Commit(Error),
+}
+
+impl<E: Into<Error>> From<E> for Failed {
+    fn from(e: E) -> Failed {
+        Failed::BeforeCommit(e.into())
+    }
+}
+
+/// One transaction for the whole batch, in a constant number of statements:
+/// the chain heads of every user in the batch are read with one query, each
+/// request is checked against its user's head in memory (a refused request
+/// writes nothing and does not affect the others), the new rows go in with
+/// multi-row INSERTs, and one COMMIT (one fsync with `synchronous=FULL`)
+/// makes them durable.
+async fn write_all(
+    pool: &SqlitePool,
+    jobs: &[Job],
+) -> std::result::Result<Vec<Result<ConsentRecord>>, Failed> {
     let mut conn = pool.acquire().await?;
     let mut tx: Transaction<'_, Sqlite> =
         sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    // Heads are read inside the write transaction: nothing can move them
+    // between the read and the commit.
+    let mut keys: Vec<(&str, &str)> = jobs
+        .iter()
+        .map(|j| (j.append.app.as_str(), j.append.user_id.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut heads: HashMap<(String, String), Row> = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(HEADS_PER_QUERY) {
+        for row in heads_of(&mut tx, chunk).await? {
+            heads.insert((row.app.clone(), row.user_id.clone()), row);
+        }
+    }
+    let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
     let mut outcomes = Vec::with_capacity(jobs.len());
     for job in jobs {
-        sqlx::query("SAVEPOINT ledger_row")
-            .execute(&mut *tx)
-            .await?;
-        let outcome = append_one(&mut tx, &job.append).await;
-        if outcome.is_err() {
-            sqlx::query("ROLLBACK TO ledger_row")
-                .execute(&mut *tx)
-                .await?;
+        let a = &job.append;
+        let key = (a.app.clone(), a.user_id.clone());
+        match next_row(heads.get(&key), a) {
+            Ok(row) => {
+                outcomes.push(Ok(row.to_wire()));
+                heads.insert(key, row.clone());
+                rows.push(row);
+            }
+            Err(e) => outcomes.push(Err(e)),
         }
-        sqlx::query("RELEASE ledger_row").execute(&mut *tx).await?;
-        outcomes.push(outcome);
     }
-    tx.commit().await?;
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        insert_rows(&mut tx, chunk).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(|e| Failed::Commit(Error::from(e)))?;
     Ok(outcomes)
 }
 
-async fn append_one(conn: &mut SqliteConnection, a: &Append) -> Result<ConsentRecord> {
-    let head = latest(&mut *conn, &a.app, &a.user_id).await?;
+/// The latest row of each (app, user) given, for those that have one.
+async fn heads_of(conn: &mut SqliteConnection, keys: &[(&str, &str)]) -> Result<Vec<Row>> {
+    let values = vec!["(?, ?)"; keys.len()].join(", ");
+    // One index probe per user on consents_user (app, user_id, seq).
+    let sql = format!(
+        "SELECT {COLUMNS} FROM consents WHERE seq IN (\
+           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.column1 AND c.user_id = k.column2 \
+                   ORDER BY c.seq DESC LIMIT 1) FROM (VALUES {values}) AS k)"
+    );
+    let mut q = sqlx::query_as::<_, Row>(&sql);
+    for (app, user) in keys {
+        q = q.bind(*app).bind(*user);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
+         recorded_at, prev_hash, hash) VALUES {values}"
+    );
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        q = q
+            .bind(&r.record_id)
+            .bind(&r.app)
+            .bind(&r.user_id)
+            .bind(&r.version)
+            .bind(&r.sha256)
+            .bind(&r.action)
+            .bind(&r.channel)
+            .bind(&r.recorded_at)
+            .bind(&r.prev_hash)
+            .bind(&r.hash);
+    }
+    let inserted = q.execute(&mut *conn).await?.rows_affected();
+    if inserted != rows.len() as u64 {
+        return Err(Error::Internal(format!(
+            "inserted {inserted} of {} ledger rows",
+            rows.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The row `a` appends after `head` (its user's latest row, if any), or why
+/// it is refused.
+fn next_row(head: Option<&Row>, a: &Append) -> Result<Row> {
     let (version, sha256, action) = match &a.event {
         Event::Accept { version, sha256 } => {
             (version.clone(), sha256.clone(), ConsentAction::Accept)
         }
         Event::Withdraw { version, sha256 } => {
             let standing = head
-                .as_ref()
                 .filter(|h| h.action == ConsentAction::Accept.as_str())
                 .ok_or_else(|| {
                     Error::NothingToWithdraw("there is no standing consent to withdraw".to_owned())
@@ -490,7 +664,6 @@ async fn append_one(conn: &mut SqliteConnection, a: &Append) -> Result<ConsentRe
             )
         }
     };
-    let prev_hash = head.map_or_else(|| GENESIS.to_owned(), |h| h.hash);
     let mut row = Row {
         seq: 0,
         record_id: random_hex(16),
@@ -501,27 +674,11 @@ async fn append_one(conn: &mut SqliteConnection, a: &Append) -> Result<ConsentRe
         action: action.as_str().to_owned(),
         channel: a.channel.as_str().to_owned(),
         recorded_at: rfc3339_ms(now_ms()),
-        prev_hash,
+        prev_hash: head.map_or_else(|| GENESIS.to_owned(), |h| h.hash.clone()),
         hash: String::new(),
     };
     row.hash = row.fields().hash();
-    row.seq = sqlx::query_scalar(
-        "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
-         recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq",
-    )
-    .bind(&row.record_id)
-    .bind(&row.app)
-    .bind(&row.user_id)
-    .bind(&row.version)
-    .bind(&row.sha256)
-    .bind(&row.action)
-    .bind(&row.channel)
-    .bind(&row.recorded_at)
-    .bind(&row.prev_hash)
-    .bind(&row.hash)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(row.to_wire())
+    Ok(row)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 //! [`router`] builds the whole HTTP surface from an [`AppState`], so tests
 //! drive it directly without a socket.
 
+pub mod cache;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -82,6 +83,8 @@ pub struct AppState {
     pub staff: Arc<staff::StaffAccess>,
     /// The staff session cookie's name and attributes.
     pub staff_cookie: identity::SessionCookie,
+    /// Sessions read so far (see [`identity::SessionCache`]).
+    pub sessions: Arc<identity::SessionCache>,
     /// How the server runs.
     pub settings: Arc<Settings>,
 }
@@ -103,6 +106,7 @@ impl AppState {
         )?;
         let credential = staff::Credential::load(&settings.data_dir)?;
         let ledger = ledger::Ledger::start(store.pool().clone(), settings.ledger_batch);
+        store.spawn_checkpointer(std::time::Duration::from_millis(200));
         Ok(AppState {
             catalog: Arc::new(catalog),
             cookie: identity::SessionCookie::user(settings.is_https()),
@@ -111,6 +115,7 @@ impl AppState {
                 throttle: staff::Throttle::default(),
             }),
             staff_cookie: identity::SessionCookie::staff(settings.is_https()),
+            sessions: Arc::new(identity::SessionCache::new(identity::CACHED_SESSIONS)),
             store,
             keys: Arc::new(keys),
             ledger,

@@ -32,13 +32,39 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
+            .busy_timeout(Duration::from_secs(5))
+            // No checkpoint inside a COMMIT: the ledger writer would answer
+            // late. A server checkpoints from its own task instead
+            // (`spawn_checkpointer`); the last connection to close checkpoints too.
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Store { pool })
+    }
+
+    /// Copies the write-ahead log into the database file every `every`, on
+    /// a connection of its own, so checkpoints (page copies and their fsync)
+    /// run beside commits instead of inside one. PASSIVE: it never waits for
+    /// readers or the writer. Runs until the runtime stops.
+    pub fn spawn_checkpointer(&self, every: Duration) {
+        let pool = self.pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let done: std::result::Result<(i64, i64, i64), sqlx::Error> =
+                    sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+                        .fetch_one(&pool)
+                        .await;
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        });
     }
 
     /// Whether the database answers.

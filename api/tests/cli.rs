@@ -1,11 +1,12 @@
 //! The `privacy-center` binary as an operator runs it.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use common::server::{Server, BIN};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Command, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_privacy-center");
+use std::process::Command;
 
 fn policies() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")
@@ -48,13 +49,13 @@ fn policy_check_fails_naming_the_file() {
 #[test]
 fn serve_creates_the_database_and_answers_real_http() {
     let data = tempfile::tempdir().unwrap();
-    let (mut child, addr) = spawn_server(&data.path().join("nested"));
+    let server = Server::start(&data.path().join("nested"), &[]);
+    let addr = server.addr.clone();
     let response = http(
         &addr,
         &format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.contains("\"database\":true"), "{response}");
     assert!(data.path().join("nested/privacy-center.sqlite3").is_file());
@@ -95,33 +96,6 @@ fn run_token(args: &[&str], data: &Path) -> String {
     stdout.trim().to_owned()
 }
 
-/// Starts `serve` on a free loopback port with `data_dir` and the repository's
-/// policies; returns the child and the `host:port` it printed.
-fn spawn_server(data_dir: &Path) -> (std::process::Child, String) {
-    let mut child = Command::new(BIN)
-        .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--policies")
-        .arg(policies())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap();
-    assert!(url.starts_with("http://127.0.0.1:"), "{line}");
-    (
-        child,
-        url.trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_owned(),
-    )
-}
-
 fn http(addr: &str, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
@@ -150,7 +124,8 @@ fn cli_tokens_are_accepted_by_a_server_on_the_same_data_dir() {
         }
     }
 
-    let (mut child, addr) = spawn_server(data.path());
+    let server = Server::start(data.path(), &[]);
+    let addr = server.addr.clone();
 
     let body = format!("{{\"token\":\"{token}\",\"channel\":\"webview\"}}");
     let response = http(
@@ -187,8 +162,7 @@ fn cli_tokens_are_accepted_by_a_server_on_the_same_data_dir() {
              Authorization: Bearer {service}\r\nConnection: close\r\n\r\n"
         ),
     );
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(server);
     assert!(status.starts_with("HTTP/1.1 200"), "{status}");
     assert!(status.contains("\"consent\":\"never\""), "{status}");
 }

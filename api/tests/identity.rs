@@ -111,6 +111,8 @@ async fn the_webview_channel_is_recorded() {
 async fn signing_in_again_replaces_the_old_session() {
     let t = TestApp::new(&repo_policies()).await;
     let old = t.sign_in("vchat", "u").await;
+    // Used once, so the server has it in memory as well as in the database.
+    assert_eq!(t.get("/api/me", Some(&old)).await.status, StatusCode::OK);
     let body = session_body(&t.token("vchat", "u"));
     let res = t.post("/api/session", &body, Some(&old)).await;
     assert_eq!(res.status, StatusCode::CREATED);
@@ -163,12 +165,30 @@ async fn idle_and_absolute_expiry_end_sessions() {
     assert!(seen >= now, "last_seen_at moved forward");
 }
 
+/// Signs `claims` as a host backend does: `base64url(json) "." base64url(HMAC-SHA256(key, first part))`.
+fn sign(claims: &serde_json::Value, key_hex: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let first = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap());
+    let mut mac =
+        Hmac::<sha2::Sha256>::new_from_slice(&hex::decode(key_hex.trim()).unwrap()).unwrap();
+    mac.update(first.as_bytes());
+    format!(
+        "{first}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+fn claims(app: &str, exp: i64) -> serde_json::Value {
+    json!({"v": 1, "app": app, "sub": "u", "exp": exp, "jti": "0123456789abcdef0123456789abcdef"})
+}
+
 #[tokio::test]
-async fn refused_tokens_write_nothing() {
+async fn refused_tokens_write_nothing_and_say_why() {
     let dir = copy_policies();
     add_other_app(dir.path());
     let t = TestApp::new(dir.path()).await;
     let now = now_secs();
+    let key = |app: &str| std::fs::read_to_string(t.data.join(format!("keys/{app}.key"))).unwrap();
 
     let expired = t.state.keys.mint("vchat", "u", 10, now - 60).unwrap();
     let good = t.token("vchat", "u");
@@ -176,38 +196,78 @@ async fn refused_tokens_write_nothing() {
     let mut bad_sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
     bad_sig[5] ^= 0x40;
     let forged = format!("{payload}.{}", URL_SAFE_NO_PAD.encode(bad_sig));
-    // vchat's token with its payload rewritten to claim app `other`.
-    let mut claims: serde_json::Value =
+    // vchat's token with its payload rewritten to claim app `other`: no key signed that.
+    let mut rewritten: serde_json::Value =
         serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
-    claims["app"] = json!("other");
-    let as_other = format!(
+    rewritten["app"] = json!("other");
+    let rewritten = format!(
         "{}.{sig}",
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap())
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&rewritten).unwrap())
     );
-    // A token minted with other's key but presented as vchat's.
-    let other = t.token("other", "u");
-    let (other_payload, other_sig) = other.split_once('.').unwrap();
-    let mut claims: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(other_payload).unwrap()).unwrap();
-    claims["app"] = json!("vchat");
-    let other_as_vchat = format!(
-        "{}.{other_sig}",
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap())
-    );
+    // A backend that names vchat but signs with other's key.
+    let other_key_for_vchat = sign(&claims("vchat", now + 60), &key("other"));
+    let unknown_app = sign(&claims("nope", now + 60), &"ab".repeat(32));
+    let too_long = sign(&claims("vchat", now + 600), &key("vchat"));
+    let mut bad_user = claims("vchat", now + 60);
+    bad_user["sub"] = json!("has space");
+    let bad_user = sign(&bad_user, &key("vchat"));
 
-    for (what, token) in [
-        ("expired", expired),
-        ("forged signature", forged),
-        ("app vchat's token claiming other", as_other),
-        ("app other's token claiming vchat", other_as_vchat),
-        ("garbage", "not-a-token".to_owned()),
+    for (what, token, code, says) in [
+        ("expired", expired, "token_expired", "expired"),
+        ("forged signature", forged, "token_invalid", "signature"),
+        ("rewritten payload", rewritten, "token_invalid", "signature"),
+        (
+            "another app's key",
+            other_key_for_vchat,
+            "token_wrong_app",
+            "another app",
+        ),
+        (
+            "unknown app",
+            unknown_app,
+            "token_wrong_app",
+            "does not serve",
+        ),
+        ("valid too long", too_long, "token_invalid", "120 s"),
+        ("bad user id", bad_user, "token_invalid", "user id"),
+        (
+            "garbage",
+            "not-a-token".to_owned(),
+            "token_invalid",
+            "malformed",
+        ),
     ] {
         let res = t.post("/api/session", &session_body(&token), None).await;
-        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{what}: {}", res.json);
-        res.assert_error(StatusCode::UNAUTHORIZED, "invalid_token");
+        res.assert_error(StatusCode::UNAUTHORIZED, code);
+        let message = res.json["message"].as_str().unwrap();
+        assert!(message.contains(says), "{what}: {message}");
         assert!(!res.headers.contains_key(header::SET_COOKIE), "{what}");
         nothing_written(&t).await;
     }
+    // The same construction with the right key is accepted: the helper signs as the server checks.
+    let right = sign(&claims("vchat", now + 60), &key("vchat"));
+    let res = t.post("/api/session", &session_body(&right), None).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+}
+
+#[tokio::test]
+async fn a_token_opened_on_another_apps_page_is_refused_and_not_used_up() {
+    let dir = copy_policies();
+    add_other_app(dir.path());
+    let t = TestApp::new(dir.path()).await;
+    let token = t.token("other", "u");
+    let on_vchat = json!({"token": token, "channel": "webview", "app": "vchat"}).to_string();
+    let res = t.post("/api/session", &on_vchat, None).await;
+    res.assert_error(StatusCode::UNAUTHORIZED, "token_wrong_app");
+    assert!(res.json["message"]
+        .as_str()
+        .unwrap()
+        .contains("another app"));
+    nothing_written(&t).await;
+    let on_other = json!({"token": token, "channel": "webview", "app": "other"}).to_string();
+    let res = t.post("/api/session", &on_other, None).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    assert_eq!(res.json["app"], "other");
 }
 
 #[tokio::test]
@@ -219,7 +279,7 @@ async fn a_token_works_once() {
         StatusCode::CREATED
     );
     let replay = t.post("/api/session", &body, None).await;
-    replay.assert_error(StatusCode::UNAUTHORIZED, "invalid_token");
+    replay.assert_error(StatusCode::UNAUTHORIZED, "token_replayed");
     assert!(replay.json["message"]
         .as_str()
         .unwrap()

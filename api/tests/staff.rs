@@ -84,10 +84,7 @@ async fn drafts_are_hidden_without_the_staff_cookie_and_shown_with_it() {
     assert_eq!(draft.status, StatusCode::OK, "{}", draft.json);
     assert_eq!(draft.json["meta"]["status"], "draft");
     assert_eq!(draft.json["is_current"], false);
-    assert!(draft.json["markdown"]
-        .as_str()
-        .unwrap()
-        .contains("极光推送"));
+    assert!(draft.json["html"].as_str().unwrap().contains("极光推送"));
 
     let apps = t.get("/api/staff/apps", Some(&cookie)).await;
     assert_eq!(apps.status, StatusCode::OK, "{}", apps.json);

@@ -158,6 +158,10 @@ pub struct SessionRequest {
     /// `webview` when the SPA took the token from its URL fragment; default `browser`.
     #[serde(default)]
     pub channel: Option<Channel>,
+    /// The app whose page the token was opened on, when the SPA knows it: a
+    /// token of another app is then refused (`token_wrong_app`) and not used up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
 }
 
 /// `POST /api/dev/session` (only with `serve --dev`): sign in as anyone.

@@ -71,11 +71,24 @@ test.describe('consent', () => {
 
     await page.goto(`/vchat#token=${token}`);
     await expect(consentDialog.handoffError).toBeVisible();
-    await expect(consentDialog.handoffError).toContainText('登录链接已被使用过或无效');
+    await expect(consentDialog.handoffError).toContainText('登录链接已被使用过');
     expect(await page.evaluate(() => location.hash)).toBe('');
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('V聊隐私政策');
     await expect(consentDialog.dialog).toHaveCount(0);
     await expect(page.getByRole('link', { name: '我的同意记录' })).toHaveCount(0);
+  });
+
+  test("another app's token is refused on this app's page and still works on its own", async ({ page, consentDialog }) => {
+    const token = mintToken('weimeng', newUserId());
+    await page.goto(`/vchat#token=${token}`);
+    await expect(consentDialog.handoffError).toBeVisible();
+    await expect(consentDialog.handoffError).toContainText('登录链接属于另一个应用');
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    await expect(consentDialog.dialog).toHaveCount(0);
+
+    await page.goto(`/weimeng#token=${token}`);
+    await expect(consentDialog.dialog).toBeVisible();
+    await expect(consentDialog.handoffError).toHaveCount(0);
   });
 
   test('"Not now" leaves the app in limited mode, and agreeing from the note works', async ({ page, devSignIn, consentDialog }, info) => {

@@ -9,26 +9,28 @@ use crate::i18n::use_i18n;
 /// Why a handoff token from the URL fragment was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandoffError {
-    /// The token's time ran out.
+    /// The token's time ran out (`token_expired`).
     Expired,
-    /// The token was already exchanged once.
+    /// The token was already exchanged once (`token_replayed`).
     Used,
-    /// Anything else: bad signature, unknown app, malformed, server unreachable.
+    /// The token is another app's (`token_wrong_app`).
+    WrongApp,
+    /// Anything else: bad signature, malformed, server unreachable.
     Invalid,
 }
 
 impl HandoffError {
+    /// By the error's machine-readable `code`, never by its message.
     fn from_api(e: &ApiError) -> HandoffError {
-        let message = match e {
-            ApiError::Server { body: Some(b), .. } => b.message.as_str(),
+        let code = match e {
+            ApiError::Server { body: Some(b), .. } => b.code.as_str(),
             _ => "",
         };
-        if message.contains("expired") {
-            HandoffError::Expired
-        } else if message.contains("already been used") {
-            HandoffError::Used
-        } else {
-            HandoffError::Invalid
+        match code {
+            "token_expired" => HandoffError::Expired,
+            "token_replayed" => HandoffError::Used,
+            "token_wrong_app" => HandoffError::WrongApp,
+            _ => HandoffError::Invalid,
         }
     }
 }
@@ -94,6 +96,13 @@ fn take_fragment_token() -> Option<String> {
     Some(token).filter(|t| !t.is_empty())
 }
 
+/// The app of a handoff URL, `/{app}`: the one page host apps open with a
+/// token. Other paths name no app.
+fn app_in_path(path: &str) -> Option<String> {
+    let segment = path.trim_matches('/');
+    (!segment.is_empty() && !segment.contains('/')).then(|| segment.to_owned())
+}
+
 /// The `token=` parameter of a URL fragment such as `#token=abc&x=1`.
 fn token_in_fragment(hash: &str) -> Option<String> {
     hash.trim_start_matches('#')
@@ -106,7 +115,10 @@ fn token_in_fragment(hash: &str) -> Option<String> {
 /// exchanged for a session cookie before the user is first loaded; it is
 /// kept only inside that one request.
 pub fn provide_session() {
-    let pending = StoredValue::new(take_fragment_token());
+    let pending = StoredValue::new(take_fragment_token().map(|token| {
+        let path = window().location().pathname().unwrap_or_default();
+        (token, app_in_path(&path))
+    }));
     let handoff_error = RwSignal::new(None);
     // Filled by the first load of the user rather than by a resource of its
     // own: one resource type fewer in the wasm.
@@ -115,8 +127,8 @@ pub fn provide_session() {
         let token = pending.try_update_value(Option::take).flatten();
         async move {
             let mut signed_in = true;
-            if let Some(token) = token {
-                if let Err(e) = api::sign_in(token, Channel::Webview).await {
+            if let Some((token, app)) = token {
+                if let Err(e) = api::sign_in(token, Channel::Webview, app).await {
                     handoff_error.set(Some(HandoffError::from_api(&e)));
                     signed_in = false;
                 }
@@ -180,6 +192,7 @@ pub fn HandoffAlert() -> impl IntoView {
             let reason = match e {
                 HandoffError::Expired => t.handoff_expired,
                 HandoffError::Used => t.handoff_used,
+                HandoffError::WrongApp => t.handoff_wrong_app,
                 HandoffError::Invalid => t.handoff_invalid,
             };
             view! {
@@ -205,34 +218,41 @@ mod tests {
         assert_eq!(token_in_fragment(""), None);
     }
 
-    fn refused(message: &str) -> ApiError {
+    fn refused(code: &str) -> ApiError {
         ApiError::Server {
             status: 401,
             body: Some(ErrorBody {
-                code: "invalid_token".into(),
-                message: format!("the sign-in token was refused: {message}"),
+                code: code.into(),
+                // The message is for people and may change; only the code counts.
+                message: "expired already been used".into(),
                 fields: Default::default(),
             }),
         }
     }
 
     #[test]
-    fn tells_expired_from_used_from_invalid() {
-        assert_eq!(
-            HandoffError::from_api(&refused("it has expired")),
-            HandoffError::Expired
-        );
-        assert_eq!(
-            HandoffError::from_api(&refused("it has already been used")),
-            HandoffError::Used
-        );
-        assert_eq!(
-            HandoffError::from_api(&refused("its signature does not verify")),
-            HandoffError::Invalid
-        );
+    fn tells_refusals_apart_by_code() {
+        for (code, want) in [
+            ("token_expired", HandoffError::Expired),
+            ("token_replayed", HandoffError::Used),
+            ("token_wrong_app", HandoffError::WrongApp),
+            ("token_invalid", HandoffError::Invalid),
+            ("internal", HandoffError::Invalid),
+        ] {
+            assert_eq!(HandoffError::from_api(&refused(code)), want, "{code}");
+        }
         assert_eq!(
             HandoffError::from_api(&ApiError::Network("offline".into())),
             HandoffError::Invalid
         );
+    }
+
+    #[test]
+    fn only_a_single_segment_path_names_the_app() {
+        assert_eq!(app_in_path("/vchat"), Some("vchat".into()));
+        assert_eq!(app_in_path("/vchat/"), Some("vchat".into()));
+        assert_eq!(app_in_path("/"), None);
+        assert_eq!(app_in_path("/me/consents"), None);
+        assert_eq!(app_in_path("/vchat/v/2024-01-01"), None);
     }
 }

@@ -7,9 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use privacy_center_core::consent::{self, Latest};
-use privacy_center_core::wire::{
-    Channel, ConsentAction, ConsentStatus, CurrentPolicy, Export, ExportSession, Me,
-};
+use privacy_center_core::wire::{Channel, ConsentStatus, CurrentPolicy, Export, ExportSession, Me};
 
 use crate::catalog::App;
 use crate::clock::{now_ms, rfc3339_ms};
@@ -26,11 +24,14 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// The consent verdict for a user of `app`, from their latest record.
 pub(super) async fn status(state: &AppState, app: &App, user: &str) -> Result<ConsentStatus> {
-    let latest = ledger::latest(state.store.pool(), &app.config.id, user).await?;
-    let latest = latest.as_ref().map(|r| Latest {
-        action: ConsentAction::parse(&r.action).unwrap_or_default(),
-        version: &r.version,
-        sha256: &r.sha256,
+    let head = state
+        .ledger
+        .head(state.store.pool(), &app.config.id, user)
+        .await?;
+    let latest = head.as_ref().map(|h| Latest {
+        action: h.action,
+        version: &h.version,
+        sha256: &h.sha256,
     });
     Ok(consent::evaluate(&app.published_meta(), latest))
 }

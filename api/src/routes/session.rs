@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use privacy_center_core::wire::{Channel, DevInfo, DevSessionRequest, SessionInfo, SessionRequest};
 
 use crate::clock::now_secs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TokenRefusal};
 use crate::identity::{end_session, start_session, valid_user_id, Claims, SESSION_ABSOLUTE_SECS};
 use crate::json::ApiJson;
 use crate::AppState;
@@ -34,7 +34,15 @@ async fn sign_in(
 ) -> Result<Response> {
     let claims = state.keys.verify(&req.token, now_secs())?;
     if state.catalog.app(&claims.app).is_none() {
-        return Err(Error::InvalidToken("it names an unknown app"));
+        return Err(Error::Token(TokenRefusal::WrongApp(
+            "it names an app this server does not serve",
+        )));
+    }
+    if req.app.as_ref().is_some_and(|page| *page != claims.app) {
+        // Checked before the token is used up: the right page can still take it.
+        return Err(Error::Token(TokenRefusal::WrongApp(
+            "it was minted for another app than the page it was opened on",
+        )));
     }
     let channel = req.channel.unwrap_or(Channel::Browser);
     session_response(
@@ -82,7 +90,16 @@ async fn session_response(
     token: Option<&Claims>,
 ) -> Result<Response> {
     let old = state.cookie.read(headers);
-    let value = start_session(&state.store, app, user, channel, token, old.as_deref()).await?;
+    let value = start_session(
+        &state.store,
+        &state.sessions,
+        app,
+        user,
+        channel,
+        token,
+        old.as_deref(),
+    )
+    .await?;
     let body = SessionInfo {
         app: app.to_owned(),
         user: user.to_owned(),
@@ -102,7 +119,7 @@ async fn session_response(
 /// Ends the session (if any) and tells the browser to forget the cookie.
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(value) = state.cookie.read(&headers) {
-        end_session(&state.store, &value).await?;
+        end_session(&state.store, &state.sessions, &value).await?;
     }
     Ok((
         StatusCode::NO_CONTENT,

@@ -2,6 +2,8 @@
 //! temporary directory, requests driven through `router()`.
 #![allow(dead_code)]
 
+pub mod server;
+
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;

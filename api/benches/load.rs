@@ -1,0 +1,505 @@
+//! Load benchmark for issue #5: durable consent writes and `GET /api/me`
+//! against the real release binary in its own process, over loopback HTTP.
+//!
+//! `cargo bench -p privacy-center-api --bench load` runs, in one process and
+//! one sitting:
+//!
+//! 1. consent writes (`POST /api/me/consents`, synchronous=FULL) with group
+//!    commit (the default `--ledger-batch`) and with `--ledger-batch 1`
+//!    (one commit per request): the most acknowledged writes/s with many
+//!    connections sending back to back, then an open-loop run at a fixed
+//!    3,000 writes/s;
+//! 2. latency at a fixed 1,000 writes/s, open loop, each request timed from
+//!    the moment it was *scheduled* to be sent (so a stalled server cannot
+//!    hide its stall by delaying the next send: no coordinated omission);
+//! 3. `GET /api/me` against a bare axum endpoint serving the same JSON from
+//!    a separate tiny process (this bench binary re-run with `--bare-server`).
+//!
+//! Environment: `LOAD_ONLY` (`writes` or `me`: one part only),
+//! `LOAD_SECS` (default 5) per measurement, `LOAD_CONNS`
+//! (default 64) connections for the saturation runs, `LOAD_THREADS`
+//! (default 1) generator threads. It prints what it measures and the CPU
+//! time the server and the generator each used, since on a 2-core machine
+//! they compete.
+
+#[path = "../tests/common/server.rs"]
+mod server;
+
+use hdrhistogram::Histogram;
+use hyper::{Method, StatusCode};
+use server::{request, Conn, Server};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const USERS: usize = 256;
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--bare-server") {
+        bare_server(&args[2]);
+        return;
+    }
+    let threads: usize = env_or("LOAD_THREADS", 1);
+    let rt = if threads <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(threads)
+            .enable_all()
+            .build()
+    }
+    .unwrap();
+    rt.block_on(run(threads));
+}
+
+/// What one request looks like, per connection.
+#[derive(Clone)]
+struct Shape {
+    method: Method,
+    path: &'static str,
+    cookie: Option<String>,
+    body: Option<Arc<str>>,
+    want: StatusCode,
+}
+
+impl Shape {
+    fn build(&self, addr: &str) -> hyper::Request<http_body_util::Full<hyper::body::Bytes>> {
+        request(
+            self.method.clone(),
+            addr,
+            self.path,
+            self.cookie.as_deref(),
+            self.body.as_deref(),
+        )
+    }
+}
+
+/// Outcome of one measurement.
+struct Run {
+    ok: u64,
+    failed: u64,
+    secs: f64,
+    hist: Histogram<u64>,
+    server_cpu: f64,
+    own_cpu: f64,
+}
+
+impl Run {
+    fn rate(&self) -> f64 {
+        self.ok as f64 / self.secs
+    }
+
+    fn ms(&self, q: f64) -> f64 {
+        self.hist.value_at_quantile(q) as f64 / 1000.0
+    }
+
+    fn line(&self, what: &str) {
+        println!(
+            "{what:<44} {:>8.0}/s  ok {:>7}  failed {:>4}  p50 {:>7.2} ms  p99 {:>7.2} ms  max {:>7.2} ms  \
+             cpu: server {:.2} cores ({:.0} µs/request), generator {:.2} cores",
+            self.rate(),
+            self.ok,
+            self.failed,
+            self.ms(0.5),
+            self.ms(0.99),
+            self.hist.max() as f64 / 1000.0,
+            self.server_cpu,
+            self.server_cpu * 1e6 / self.rate().max(1.0),
+            self.own_cpu,
+        );
+    }
+}
+
+/// CPU seconds (user + system) a process has used so far.
+fn cpu_secs(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are 14 and 15.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    ticks / 100.0
+}
+
+/// fsyncs per second of a small file in `dir` (what a commit costs the disk).
+fn fsyncs_per_sec(dir: &Path) -> f64 {
+    use std::io::Write;
+    let path = dir.join("fsync-probe");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let started = Instant::now();
+    let mut n = 0;
+    while started.elapsed() < Duration::from_millis(500) {
+        f.write_all(b"x").unwrap();
+        f.sync_all().unwrap();
+        n += 1;
+    }
+    let _ = std::fs::remove_file(&path);
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// `rate` = None: every connection sends back to back (closed loop, for the
+/// most a server can do). `rate` = Some(r): open loop at r requests/s spread
+/// over the connections; each request is timed from its scheduled send time.
+async fn measure(
+    addr: &str,
+    server_pid: u32,
+    shapes: &[Shape],
+    rate: Option<f64>,
+    secs: f64,
+) -> Run {
+    let conns = shapes.len();
+    let mut opened = Vec::with_capacity(conns);
+    for _ in 0..conns {
+        opened.push(Conn::open(addr).await.unwrap());
+    }
+    let (server0, own0) = (cpu_secs(server_pid), cpu_secs(std::process::id()));
+    let start = Instant::now() + Duration::from_millis(20);
+    let end = start + Duration::from_secs_f64(secs);
+    let mut tasks = tokio::task::JoinSet::new();
+    for (k, (mut conn, shape)) in opened.into_iter().zip(shapes.iter().cloned()).enumerate() {
+        let addr = addr.to_owned();
+        tasks.spawn(async move {
+            let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+            let (mut ok, mut failed) = (0u64, 0u64);
+            let mut i = 0u64;
+            tokio::time::sleep_until(start.into()).await;
+            loop {
+                let scheduled = match rate {
+                    Some(r) => {
+                        let at = start
+                            + Duration::from_secs_f64((k as u64 + i * conns as u64) as f64 / r);
+                        if at >= end {
+                            break;
+                        }
+                        tokio::time::sleep_until(at.into()).await;
+                        at
+                    }
+                    None => {
+                        let now = Instant::now();
+                        if now >= end {
+                            break;
+                        }
+                        now
+                    }
+                };
+                i += 1;
+                match conn.send(shape.build(&addr)).await {
+                    Ok(a) if a.status == shape.want => {
+                        ok += 1;
+                        let us = scheduled.elapsed().as_micros() as u64;
+                        hist.saturating_record(us.max(1));
+                    }
+                    Ok(_) | Err(_) => failed += 1,
+                }
+            }
+            (hist, ok, failed)
+        });
+    }
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+    let (mut ok, mut failed) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        let (h, o, f) = done.unwrap();
+        hist.add(h).unwrap();
+        ok += o;
+        failed += f;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    Run {
+        ok,
+        failed,
+        secs,
+        hist,
+        server_cpu: (cpu_secs(server_pid) - server0) / secs,
+        own_cpu: (cpu_secs(std::process::id()) - own0) / secs,
+    }
+}
+
+/// Signs `n` users of vchat in with tokens minted by the server's own keys
+/// (what `privacy-center token` does); returns their cookies.
+async fn sign_in(addr: &str, data: &Path, n: usize) -> Vec<String> {
+    let keys = privacy_center_api::identity::Keys::load(data, ["vchat"]).unwrap();
+    let now = privacy_center_api::clock::now_secs();
+    let mut conn = Conn::open(addr).await.unwrap();
+    let mut cookies = Vec::with_capacity(n);
+    for i in 0..n {
+        let token = keys.mint("vchat", &format!("load-{i}"), 60, now).unwrap();
+        let body = serde_json::json!({ "token": token }).to_string();
+        let a = conn
+            .send(request(
+                Method::POST,
+                addr,
+                "/api/session",
+                None,
+                Some(&body),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::CREATED);
+        cookies.push(a.cookie());
+    }
+    cookies
+}
+
+async fn get_me(addr: &str, cookie: &str) -> serde_json::Value {
+    let mut conn = Conn::open(addr).await.unwrap();
+    let a = conn
+        .send(request(Method::GET, addr, "/api/me", Some(cookie), None))
+        .await
+        .unwrap();
+    assert_eq!(a.status, StatusCode::OK);
+    a.json()
+}
+
+fn consent_shapes(cookies: &[String], body: &Arc<str>, conns: usize) -> Vec<Shape> {
+    (0..conns)
+        .map(|k| Shape {
+            method: Method::POST,
+            path: "/api/me/consents",
+            cookie: Some(cookies[k % cookies.len()].clone()),
+            body: Some(body.clone()),
+            want: StatusCode::CREATED,
+        })
+        .collect()
+}
+
+async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
+    let data = tempfile::tempdir().unwrap();
+    let batch_arg = batch.map(|b| b.to_string());
+    let mut args = vec![];
+    if let Some(b) = &batch_arg {
+        args.extend(["--ledger-batch", b.as_str()]);
+    }
+    let server = Server::start(data.path(), &args);
+    let label = match batch {
+        Some(b) => format!("--ledger-batch {b}"),
+        None => "group commit (default batch)".to_owned(),
+    };
+    let cookies = sign_in(&server.addr, data.path(), USERS).await;
+    let me = get_me(&server.addr, &cookies[0]).await;
+    let body: Arc<str> = serde_json::json!({
+        "version": me["current"]["version"],
+        "sha256": me["current"]["sha256"],
+    })
+    .to_string()
+    .into();
+    let pid = server.pid();
+    println!(
+        "{label}: server pid {pid}, disk {:.0} fsyncs/s, load average {}",
+        fsyncs_per_sec(data.path()),
+        loadavg()
+    );
+    // Warm up (page cache, connection pool, allocator).
+    measure(
+        &server.addr,
+        pid,
+        &consent_shapes(&cookies, &body, conns),
+        None,
+        1.0,
+    )
+    .await;
+    measure(
+        &server.addr,
+        pid,
+        &consent_shapes(&cookies, &body, conns),
+        None,
+        secs,
+    )
+    .await
+    .line(&format!("writes, {conns} conns back to back, {label}"));
+    if batch.is_none() {
+        // More connections, bigger groups: the headroom of group commit.
+        let many = conns * 4;
+        measure(
+            &server.addr,
+            pid,
+            &consent_shapes(&cookies, &body, many),
+            None,
+            secs,
+        )
+        .await
+        .line(&format!("writes, {many} conns back to back, {label}"));
+    }
+    for rate in [1000.0, 3000.0] {
+        // Enough connections that one slow answer does not hold back the schedule.
+        let open_conns = (rate / 10.0) as usize;
+        measure(
+            &server.addr,
+            pid,
+            &consent_shapes(&cookies, &body, open_conns),
+            Some(rate),
+            secs.max(10.0),
+        )
+        .await
+        .line(&format!("writes, open loop {rate:.0}/s, {label}"));
+    }
+    drop(server);
+}
+
+/// A tiny axum server answering `GET /api/me` with a fixed JSON value (read
+/// from `json_file`), serialised per request as ours is; prints its address
+/// like `privacy-center serve` does.
+fn bare_server(json_file: &str) {
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json_file).unwrap()).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let app = axum::Router::new().route(
+            "/api/me",
+            axum::routing::get(move || {
+                let v = value.clone();
+                async move { axum::Json(v) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        println!("bare server at http://{}/", listener.local_addr().unwrap());
+        axum::serve(listener, app).await.unwrap();
+    });
+}
+
+struct Bare {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Bare {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_bare(json_file: &Path) -> Bare {
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .arg("--bare-server")
+        .arg(json_file)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    Bare { child, addr }
+}
+
+async fn me_vs_bare(secs: f64, conns: usize) {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let cookies = sign_in(&server.addr, data.path(), USERS).await;
+    // Half the users have consented, so both branches of the verdict run.
+    let me = get_me(&server.addr, &cookies[0]).await;
+    let body: Arc<str> = serde_json::json!({
+        "version": me["current"]["version"],
+        "sha256": me["current"]["sha256"],
+    })
+    .to_string()
+    .into();
+    let half = consent_shapes(&cookies[..USERS / 2], &body, USERS / 2);
+    let mut conn = Conn::open(&server.addr).await.unwrap();
+    for s in &half {
+        assert_eq!(
+            conn.send(s.build(&server.addr)).await.unwrap().status,
+            StatusCode::CREATED
+        );
+    }
+    let sample = get_me(&server.addr, &cookies[0]).await;
+    let json_file = data.path().join("me.json");
+    std::fs::write(&json_file, sample.to_string()).unwrap();
+    let bare = start_bare(&json_file);
+    let me_shapes: Vec<Shape> = (0..conns)
+        .map(|k| Shape {
+            method: Method::GET,
+            path: "/api/me",
+            cookie: Some(cookies[k % cookies.len()].clone()),
+            body: None,
+            want: StatusCode::OK,
+        })
+        .collect();
+    let bare_shapes: Vec<Shape> = (0..conns)
+        .map(|_| Shape {
+            method: Method::GET,
+            path: "/api/me",
+            cookie: None,
+            body: None,
+            want: StatusCode::OK,
+        })
+        .collect();
+    let bare_pid = bare.child.id();
+    println!(
+        "GET /api/me: server pid {}, bare server pid {bare_pid}, load average {}",
+        server.pid(),
+        loadavg()
+    );
+    measure(&server.addr, server.pid(), &me_shapes, None, 1.0).await;
+    measure(&bare.addr, bare_pid, &bare_shapes, None, 1.0).await;
+    // Alternate in short rounds, so drift in the machine's load hits both alike.
+    let rounds = 4;
+    let round_secs = (secs * 2.0 / rounds as f64).max(1.0);
+    let (mut ours, mut theirs, mut ratios) = (0.0, 0.0, Vec::new());
+    for round in 1..=rounds {
+        let a = measure(&server.addr, server.pid(), &me_shapes, None, round_secs).await;
+        a.line(&format!("GET /api/me, {conns} conns, round {round}"));
+        let b = measure(&bare.addr, bare_pid, &bare_shapes, None, round_secs).await;
+        b.line(&format!("bare axum JSON, {conns} conns, round {round}"));
+        ours += a.rate();
+        theirs += b.rate();
+        ratios.push(a.rate() / b.rate());
+    }
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "GET /api/me / bare axum = {:.0}/s / {:.0}/s = {:.0} % (rounds: {})",
+        ours / rounds as f64,
+        theirs / rounds as f64,
+        100.0 * ours / theirs,
+        ratios
+            .iter()
+            .map(|r| format!("{:.0} %", 100.0 * r))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+async fn run(threads: usize) {
+    let secs: f64 = env_or("LOAD_SECS", 5.0);
+    let conns: usize = env_or("LOAD_CONNS", 64);
+    println!(
+        "load: {} cores, generator {threads} thread(s), {secs} s per run, load average {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        loadavg()
+    );
+    let only = std::env::var("LOAD_ONLY").unwrap_or_default();
+    if only.is_empty() || only == "writes" {
+        consent_writes(None, secs, conns).await;
+        consent_writes(Some(1), secs, conns).await;
+    }
+    if only.is_empty() || only == "me" {
+        me_vs_bare(secs, conns).await;
+    }
+    println!("load average after: {}", loadavg());
+}

@@ -1,0 +1,294 @@
+//! `kill -9` during a stream of consent writes: the real binary on one data
+//! directory is killed at random moments and restarted while signed-in users
+//! keep writing over HTTP. Afterwards every write answered 201 is in the
+//! ledger exactly as answered, no write appears that was not sent, and
+//! `privacy-center ledger verify` passes.
+
+mod common;
+
+use common::server::{mint_token, request, Conn, Server, BIN};
+use hyper::{Method, StatusCode};
+use privacy_center_api::ledger::{self, GENESIS};
+use privacy_center_api::store::{Store, DB_FILE};
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+const USERS: usize = 8;
+const MIN_ACKED: usize = 600;
+const MIN_KILLS: usize = 4;
+
+/// What one request came to.
+#[derive(Debug, Clone)]
+enum Outcome {
+    /// 201 with the record the server says it committed.
+    Acked {
+        record_id: String,
+        hash: String,
+        prev_hash: String,
+        action: String,
+    },
+    /// A definite refusal (409 nothing to withdraw): nothing was written.
+    Refused,
+    /// No answer (connection refused, reset or closed): may or may not be written.
+    Unknown,
+}
+
+/// One user's sequential stream of writes, alternating accept and withdraw.
+async fn writer(
+    user: usize,
+    cookie: String,
+    accept: String,
+    mut addr: watch::Receiver<String>,
+    stop: Arc<AtomicBool>,
+    acked: Arc<AtomicUsize>,
+) -> Vec<(&'static str, Outcome)> {
+    let withdraw = serde_json::json!({"action": "withdraw"}).to_string();
+    let mut log: Vec<(&'static str, Outcome)> = Vec::new();
+    let mut conn: Option<Conn> = None;
+    while !stop.load(Ordering::Relaxed) {
+        let current = addr.borrow_and_update().clone();
+        if conn.as_ref().is_none_or(|c| c.addr() != current) {
+            conn = match Conn::open(&current).await {
+                Ok(c) => Some(c),
+                Err(_) => {
+                    // Down: wait for the restart (or a moment, if it is just slow).
+                    let _ = tokio::time::timeout(Duration::from_millis(50), addr.changed()).await;
+                    continue;
+                }
+            };
+        }
+        let c = conn.as_mut().unwrap();
+        let (kind, body) = if log.len().is_multiple_of(2) {
+            ("accept", accept.as_str())
+        } else {
+            ("withdraw", withdraw.as_str())
+        };
+        let req = request(
+            Method::POST,
+            &current,
+            "/api/me/consents",
+            Some(&cookie),
+            Some(body),
+        );
+        let outcome = match c.send(req).await {
+            Ok(a) if a.status == StatusCode::CREATED => {
+                let j = a.json();
+                acked.fetch_add(1, Ordering::Relaxed);
+                Outcome::Acked {
+                    record_id: j["record_id"].as_str().unwrap().to_owned(),
+                    hash: j["hash"].as_str().unwrap().to_owned(),
+                    prev_hash: j["prev_hash"].as_str().unwrap().to_owned(),
+                    action: j["action"].as_str().unwrap().to_owned(),
+                }
+            }
+            Ok(a) if a.status == StatusCode::CONFLICT && kind == "withdraw" => {
+                assert_eq!(a.json()["code"], "nothing_to_withdraw", "user {user}");
+                Outcome::Refused
+            }
+            Ok(a) => panic!(
+                "user {user}: {kind} answered {}: {}",
+                a.status,
+                String::from_utf8_lossy(&a.body)
+            ),
+            Err(_) => {
+                conn = None;
+                Outcome::Unknown
+            }
+        };
+        log.push((kind, outcome));
+    }
+    log
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acknowledged_consents_survive_repeated_kill_9() {
+    let seed: u64 = std::env::var("DURABILITY_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
+    println!("DURABILITY_SEED={seed}");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let started = Instant::now();
+    let data = tempfile::tempdir().unwrap();
+    let log_dir = tempfile::tempdir().unwrap();
+    let log_file =
+        |n: usize| std::fs::File::create(log_dir.path().join(format!("{n}.log"))).unwrap();
+
+    let mut server = Server::start_with(data.path(), &[], log_file(0));
+    // Users sign in with tokens minted by the CLI, as a host app's backend would.
+    let mut cookies = Vec::new();
+    let mut conn = Conn::open(&server.addr).await.unwrap();
+    for i in 0..USERS {
+        let token = mint_token(data.path(), "vchat", &format!("durable-{i}"));
+        let body = serde_json::json!({ "token": token, "channel": "webview" }).to_string();
+        let a = conn
+            .send(request(
+                Method::POST,
+                &server.addr,
+                "/api/session",
+                None,
+                Some(&body),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::CREATED);
+        cookies.push(a.cookie());
+    }
+    let me = conn
+        .send(request(
+            Method::GET,
+            &server.addr,
+            "/api/me",
+            Some(&cookies[0]),
+            None,
+        ))
+        .await
+        .unwrap()
+        .json();
+    let accept = serde_json::json!({
+        "version": me["current"]["version"],
+        "sha256": me["current"]["sha256"],
+    })
+    .to_string();
+    drop(conn);
+
+    let (addr_tx, addr_rx) = watch::channel(server.addr.clone());
+    let stop = Arc::new(AtomicBool::new(false));
+    let acked = Arc::new(AtomicUsize::new(0));
+    let writers: Vec<_> = cookies
+        .into_iter()
+        .enumerate()
+        .map(|(i, cookie)| {
+            tokio::spawn(writer(
+                i,
+                cookie,
+                accept.clone(),
+                addr_rx.clone(),
+                stop.clone(),
+                acked.clone(),
+            ))
+        })
+        .collect();
+
+    // Kill at random moments while the stream runs, restarting on the same data.
+    let mut kills = 0;
+    while kills < MIN_KILLS || acked.load(Ordering::Relaxed) < MIN_ACKED {
+        let wait = rng.gen_range(100..500);
+        tokio::time::sleep(Duration::from_millis(wait)).await;
+        let before = acked.load(Ordering::Relaxed);
+        server.kill9();
+        kills += 1;
+        println!("kill {kills} after {wait} ms, {before} writes acknowledged so far");
+        // Let the writers hit the dead server for a moment.
+        tokio::time::sleep(Duration::from_millis(rng.gen_range(0..50))).await;
+        server = Server::start_with(data.path(), &[], log_file(kills));
+        addr_tx.send(server.addr.clone()).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(45),
+            "too slow: {} acknowledged after {kills} kills",
+            acked.load(Ordering::Relaxed)
+        );
+    }
+    // One last kill with writes in flight, then stop the writers.
+    tokio::time::sleep(Duration::from_millis(rng.gen_range(50..200))).await;
+    server.kill9();
+    kills += 1;
+    stop.store(true, Ordering::Relaxed);
+    let mut logs = Vec::new();
+    for w in writers {
+        logs.push(w.await.unwrap());
+    }
+
+    let out = Command::new(BIN)
+        .args(["ledger", "verify", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "ledger verify: {stdout}");
+    assert!(stdout.contains("every chain verifies"), "{stdout}");
+
+    let store = Store::open(data.path()).await.unwrap();
+    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(integrity, "ok", "{}", data.path().join(DB_FILE).display());
+    let (mut total_acked, mut total_unknown, mut total_stored) = (0, 0, 0);
+    for (i, log) in logs.iter().enumerate() {
+        let user = format!("durable-{i}");
+        let rows = ledger::records(store.pool(), "vchat", &user).await.unwrap();
+        let by_id: HashMap<&str, (usize, &ledger::Row)> = rows
+            .iter()
+            .enumerate()
+            .map(|(n, r)| (r.record_id.as_str(), (n, r)))
+            .collect();
+        let mut last_pos: Option<usize> = None;
+        let mut previous: Option<&Outcome> = None;
+        let mut unknown = 0;
+        for (n, (kind, outcome)) in log.iter().enumerate() {
+            match outcome {
+                Outcome::Acked {
+                    record_id,
+                    hash,
+                    prev_hash,
+                    action,
+                } => {
+                    total_acked += 1;
+                    assert_eq!(action, kind, "{user} request {n}");
+                    let (pos, row) = by_id.get(record_id.as_str()).unwrap_or_else(|| {
+                        panic!("{user} request {n}: acknowledged record {record_id} is missing")
+                    });
+                    assert_eq!(&row.hash, hash, "{user} request {n}: stored as answered");
+                    assert_eq!(&row.prev_hash, prev_hash, "{user} request {n}");
+                    assert!(
+                        last_pos.is_none_or(|p| p < *pos),
+                        "{user} request {n}: acknowledged writes keep their order"
+                    );
+                    // Nothing unanswered in between: the server built on the
+                    // previous acknowledged record, so it had not lost it.
+                    if let Some(Outcome::Acked { hash: prev, .. }) = previous {
+                        assert_eq!(prev_hash, prev, "{user} request {n}");
+                    }
+                    if n == 0 {
+                        assert_eq!(prev_hash, GENESIS);
+                    }
+                    last_pos = Some(*pos);
+                }
+                Outcome::Refused => {
+                    // A withdraw right after an acknowledged accept must find it.
+                    assert!(
+                        !matches!(previous, Some(Outcome::Acked { action, .. }) if action == "accept"),
+                        "{user} request {n}: withdraw refused although the accept before it was acknowledged"
+                    );
+                }
+                Outcome::Unknown => unknown += 1,
+            }
+            previous = Some(outcome);
+        }
+        let acked_here = log
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Acked { .. }))
+            .count();
+        // Every stored row is an acknowledged write or one that got no answer.
+        assert!(
+            rows.len() >= acked_here && rows.len() <= acked_here + unknown,
+            "{user}: {} rows for {acked_here} acknowledged and {unknown} unanswered writes",
+            rows.len()
+        );
+        total_unknown += unknown;
+        total_stored += rows.len();
+    }
+    println!(
+        "{kills} kills; {total_acked} writes acknowledged, {total_unknown} unanswered, \
+         {total_stored} stored; {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(total_acked >= MIN_ACKED);
+    assert!(kills > MIN_KILLS);
+}
