@@ -311,6 +311,27 @@ async fn comparing_two_versions_shows_what_changed() {
         .map(|s| s["new_heading"].as_str().unwrap())
         .collect();
     assert_eq!(added, ["2、位置信息日志"], "the section V聊 added in 2020");
+    // Bodies shown whole come rendered and sanitised, so the reader's
+    // browser needs no Markdown renderer: the added section as HTML, every
+    // unchanged one too; changed text is shown as spans instead.
+    for s in sections {
+        let html = |side: &str| s[side].as_str().unwrap_or("").to_owned();
+        match s["status"].as_str().unwrap() {
+            "added" => assert!(html("new_html").starts_with("<p>"), "{s}"),
+            "unchanged" => assert_eq!(
+                html("new_html").is_empty(),
+                s["new_text"].as_str().unwrap().trim().is_empty(),
+                "{s}"
+            ),
+            // A renamed section with the same body shows that body whole.
+            "changed" => assert_eq!(
+                html("new_html").is_empty(),
+                !s["spans"].as_array().unwrap().is_empty(),
+                "{s}"
+            ),
+            _ => {}
+        }
+    }
     let teen = sections
         .iter()
         .find(|s| s["new_heading"] == "十、未成年人保护")

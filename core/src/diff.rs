@@ -62,6 +62,13 @@ pub struct SectionDiff {
     pub new_text: String,
     /// Character-level changes of the body; empty when the body is unchanged.
     pub spans: Vec<Span>,
+    /// `old_text` as sanitised HTML, filled by [`render_bodies`] (the server
+    /// does, so no reader's browser needs a Markdown renderer); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub old_html: String,
+    /// `new_text` as sanitised HTML, like `old_html`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub new_html: String,
 }
 
 /// Counts per status, for the "what changed" summary.
@@ -253,6 +260,25 @@ fn spans(old: &str, new: &str) -> Vec<Span> {
 }
 
 /// Compares two policy bodies (Markdown, without front matter).
+/// Fills each section's `old_html` and `new_html` with its body rendered by
+/// [`crate::render::render`] (only the sides a reader is shown as a whole:
+/// added, removed and unchanged bodies; changed ones are shown as spans).
+pub fn render_bodies(diff: &mut PolicyDiff) {
+    let html = |markdown: &str| {
+        crate::render::render(markdown)
+            .map(|r| r.html)
+            .unwrap_or_default()
+    };
+    for s in &mut diff.sections {
+        match s.status {
+            SectionStatus::Added => s.new_html = html(&s.new_text),
+            SectionStatus::Removed => s.old_html = html(&s.old_text),
+            _ if s.spans.is_empty() => s.new_html = html(&s.new_text),
+            _ => {}
+        }
+    }
+}
+
 pub fn diff(old_markdown: &str, new_markdown: &str) -> PolicyDiff {
     let old = sections(old_markdown);
     let new = sections(new_markdown);
@@ -298,6 +324,8 @@ pub fn diff(old_markdown: &str, new_markdown: &str) -> PolicyDiff {
                     op: SpanOp::Delete,
                     text: old[i].body.clone(),
                 }],
+                old_html: String::new(),
+                new_html: String::new(),
             });
         }
     };
@@ -332,6 +360,8 @@ pub fn diff(old_markdown: &str, new_markdown: &str) -> PolicyDiff {
                     } else {
                         spans(&o.body, &n.body)
                     },
+                    old_html: String::new(),
+                    new_html: String::new(),
                 });
             }
             None => {
@@ -351,6 +381,8 @@ pub fn diff(old_markdown: &str, new_markdown: &str) -> PolicyDiff {
                         op: SpanOp::Insert,
                         text: n.body.clone(),
                     }],
+                    old_html: String::new(),
+                    new_html: String::new(),
                 });
             }
         }

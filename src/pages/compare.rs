@@ -15,7 +15,6 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use privacy_center_core::diff::{SectionDiff, SectionStatus, Span, SpanOp};
-use privacy_center_core::render::render;
 use privacy_center_core::wire::{PolicyComparison, PolicyMeta};
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
@@ -465,11 +464,10 @@ fn span_text(out: &mut String, spans: &[Span], ctx: &Context, keep: impl Fn(Span
     out.push_str("</div>");
 }
 
-/// A section body as the reader sees it (Markdown rendered and sanitised by `core`).
-fn rendered(out: &mut String, markdown: &str, ctx: &Context) {
-    let html = render(markdown)
-        .map(|r| r.html)
-        .unwrap_or_else(|_| esc(markdown));
+/// A section body as the reader sees it: the server rendered and sanitised
+/// it with `core::render` (`core::diff::render_bodies`), so this bundle
+/// carries no Markdown renderer.
+fn rendered(out: &mut String, html: &str, ctx: &Context) {
     let _ = write!(
         out,
         r#"<div class="diff-rendered" lang="{}">{html}</div>"#,
@@ -518,12 +516,12 @@ fn changed_section(out: &mut String, n: usize, s: &SectionDiff, ctx: &Context) {
                 (
                     "new",
                     "ins",
-                    &s.new_text,
+                    &s.new_html,
                     t.insertion_start,
                     t.insertion_end,
                 )
             } else {
-                ("old", "del", &s.old_text, t.deletion_start, t.deletion_end)
+                ("old", "del", &s.old_html, t.deletion_start, t.deletion_end)
             };
             let _ = write!(
                 out,
@@ -541,7 +539,7 @@ fn changed_section(out: &mut String, n: usize, s: &SectionDiff, ctx: &Context) {
                 r#"<details class="diff-unchanged-text"><summary>{}</summary>"#,
                 t.show_text
             );
-            rendered(out, &s.new_text, ctx);
+            rendered(out, &s.new_html, ctx);
             out.push_str("</details>");
         }
         _ => {
@@ -583,7 +581,7 @@ fn unchanged_run(out: &mut String, run: &[SectionDiff], ctx: &Context) {
     for s in run {
         out.push_str(r#"<section class="diff-section diff-unchanged" data-status="unchanged">"#);
         heading(out, s, ctx, None);
-        rendered(out, &s.new_text, ctx);
+        rendered(out, &s.new_html, ctx);
         out.push_str("</section>");
     }
     out.push_str("</details>");

@@ -127,6 +127,10 @@ async fn compare(
         app: app.summary(),
         from: old.file.meta.clone(),
         to: new.file.meta.clone(),
-        diff: privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown),
+        diff: {
+            let mut diff = privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown);
+            privacy_center_core::diff::render_bodies(&mut diff);
+            diff
+        },
     }))
 }
