@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::server::{Server, BIN};
+use common::server::{run_ok, Server, BIN};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -14,16 +14,7 @@ fn policies() -> std::path::PathBuf {
 
 #[test]
 fn policy_check_passes_on_the_repository_tree() {
-    let out = Command::new(BIN)
-        .args(["policy", "check"])
-        .arg(policies())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = run_ok(Command::new(BIN).args(["policy", "check"]).arg(policies()));
     assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
 }
 
@@ -77,19 +68,14 @@ fn serve_refuses_to_start_on_a_broken_policy_tree() {
 }
 
 fn run_token(args: &[&str], data: &Path) -> String {
-    let out = Command::new(BIN)
-        .arg("token")
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--policies")
-        .arg(policies())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new(BIN)
+            .arg("token")
+            .args(args)
+            .arg("--data-dir")
+            .arg(data)
+            .arg("--policies")
+            .arg(policies()),
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(stdout.lines().count(), 1, "the token alone: {stdout}");
@@ -235,18 +221,13 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
     std::fs::create_dir(&app_dir).unwrap();
     std::fs::copy(policies().join("vchat/app.toml"), app_dir.join("app.toml")).unwrap();
     let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/vchat-raw.txt");
-    let out = Command::new(BIN)
-        .args(["policy", "import", "--app", "vchat", "--out"])
-        .arg(app_dir.join("2020-10-01.md"))
-        .arg("--policies")
-        .arg(dir.path())
-        .arg(&raw)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        Command::new(BIN)
+            .args(["policy", "import", "--app", "vchat", "--out"])
+            .arg(app_dir.join("2020-10-01.md"))
+            .arg("--policies")
+            .arg(dir.path())
+            .arg(&raw),
     );
     let file = std::fs::read_to_string(app_dir.join("2020-10-01.md")).unwrap();
     assert!(
@@ -271,16 +252,7 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
         ),
     )
     .unwrap();
-    let check = Command::new(BIN)
-        .args(["policy", "check"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    run_ok(Command::new(BIN).args(["policy", "check"]).arg(dir.path()));
 }
 
 #[test]

@@ -7,6 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
+use common::server::run_ok;
 use common::*;
 use privacy_center_api::identity::sha256_hex;
 use serde_json::json;
@@ -254,16 +255,11 @@ async fn cross_site_staff_requests_are_refused() {
 #[tokio::test]
 async fn the_cli_prints_the_credential_the_server_accepts() {
     let data = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_privacy-center"))
-        .args(["staff-credential", "--data-dir"])
-        .arg(data.path())
-        .env_remove("PRIVACY_CENTER_STAFF_CREDENTIAL")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        Command::new(env!("CARGO_BIN_EXE_privacy-center"))
+            .args(["staff-credential", "--data-dir"])
+            .arg(data.path())
+            .env_remove("PRIVACY_CENTER_STAFF_CREDENTIAL"),
     );
     let printed = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert!(printed.len() >= 32, "{printed}");

@@ -10,7 +10,7 @@ use hyper::{HeaderMap, Method, Request, StatusCode};
 use hyper_util::rt::TokioIo;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 /// The binary under test (debug under `cargo test`, release under `cargo bench`).
 pub const BIN: &str = env!("CARGO_BIN_EXE_privacy-center");
@@ -88,20 +88,27 @@ impl Drop for Server {
     }
 }
 
-/// Runs `privacy-center token` as a host app's backend would mint: the
-/// token alone, signed with the keys in `data_dir`.
-pub fn mint_token(data_dir: &Path, app: &str, user: &str) -> String {
-    let out = Command::new(BIN)
-        .args(["token", "--app", app, "--user", user, "--data-dir"])
-        .arg(data_dir)
-        .arg("--policies")
-        .arg(policies())
-        .output()
-        .unwrap();
+/// Runs a command that must succeed (the test fails with its stderr
+/// otherwise) and returns what it printed.
+pub fn run_ok(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs `privacy-center token` as a host app's backend would mint: the
+/// token alone, signed with the keys in `data_dir`.
+pub fn mint_token(data_dir: &Path, app: &str, user: &str) -> String {
+    let out = run_ok(
+        Command::new(BIN)
+            .args(["token", "--app", app, "--user", user, "--data-dir"])
+            .arg(data_dir)
+            .arg("--policies")
+            .arg(policies()),
     );
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
