@@ -241,19 +241,7 @@ async fn sign_in(addr: &str, data: &Path, n: usize) -> Vec<String> {
     let mut cookies = Vec::with_capacity(n);
     for i in 0..n {
         let token = keys.mint("vchat", &format!("load-{i}"), 60, now).unwrap();
-        let body = serde_json::json!({ "token": token }).to_string();
-        let a = conn
-            .send(request(
-                Method::POST,
-                addr,
-                "/api/session",
-                None,
-                Some(&body),
-            ))
-            .await
-            .unwrap();
-        assert_eq!(a.status, StatusCode::CREATED);
-        cookies.push(a.cookie());
+        cookies.push(conn.sign_in(serde_json::json!({ "token": token })).await);
     }
     cookies
 }

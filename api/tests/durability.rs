@@ -125,19 +125,8 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
     let mut conn = Conn::open(&server.addr).await.unwrap();
     for i in 0..USERS {
         let token = mint_token(data.path(), "vchat", &format!("durable-{i}"));
-        let body = serde_json::json!({ "token": token, "channel": "webview" }).to_string();
-        let a = conn
-            .send(request(
-                Method::POST,
-                &server.addr,
-                "/api/session",
-                None,
-                Some(&body),
-            ))
-            .await
-            .unwrap();
-        assert_eq!(a.status, StatusCode::CREATED);
-        cookies.push(a.cookie());
+        let body = serde_json::json!({ "token": token, "channel": "webview" });
+        cookies.push(conn.sign_in(body).await);
     }
     let me = conn
         .send(request(

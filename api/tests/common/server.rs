@@ -173,6 +173,30 @@ impl Conn {
         })
     }
 
+    /// Exchanges a handoff token for a session (`POST /api/session` with
+    /// `body`, e.g. `{"token": …}`) and returns the session cookie.
+    pub async fn sign_in(&mut self, body: serde_json::Value) -> String {
+        let addr = self.addr.clone();
+        let body = body.to_string();
+        let a = self
+            .send(request(
+                Method::POST,
+                &addr,
+                "/api/session",
+                None,
+                Some(&body),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            a.status,
+            StatusCode::CREATED,
+            "{}",
+            String::from_utf8_lossy(&a.body)
+        );
+        a.cookie()
+    }
+
     /// The `host:port` this connection goes to.
     pub fn addr(&self) -> &str {
         &self.addr
