@@ -1,11 +1,13 @@
 //! Every word the UI shows, in Simplified Chinese (default) and English.
 //!
 //! A translation is a `Messages` value, so the compiler refuses a locale
-//! that misses a key. The chosen locale follows the browser's languages
+//! that misses a key. The words around a policy's text come from
+//! `core::words`, which the server uses for the page it pre-renders. The chosen locale follows the browser's languages
 //! until the user picks one, which is then remembered on this device.
 
 use leptos::prelude::*;
 use privacy_center_core::date::Date;
+use privacy_center_core::words::{self, Lang};
 
 /// A UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,18 +38,13 @@ impl Locale {
         }
     }
 
-    /// Picks the first supported language from a browser's preference list.
+    /// Picks the first supported language from a browser's preference list
+    /// (the rule the server follows for `Accept-Language`).
     pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Locale {
-        for tag in preferred {
-            let tag = tag.to_ascii_lowercase();
-            if tag == "zh" || tag.starts_with("zh-") {
-                return Locale::ZhCn;
-            }
-            if tag == "en" || tag.starts_with("en-") {
-                return Locale::En;
-            }
+        match Lang::negotiate(preferred) {
+            Lang::ZhCn => Locale::ZhCn,
+            Lang::En => Locale::En,
         }
-        Locale::ZhCn
     }
 
     fn from_tag(tag: &str) -> Option<Locale> {
@@ -308,21 +305,21 @@ pub struct Messages {
 }
 
 static ZH_CN: Messages = Messages {
-    product_name: "隐私中心",
-    skip_to_content: "跳到正文",
+    product_name: words::ZH_CN.product_name,
+    skip_to_content: words::ZH_CN.skip_to_content,
     language: "语言",
     home_heading: "隐私政策与个人信息保护",
     home_intro: "选择一个应用，阅读它当前的隐私政策，了解你的个人信息如何被收集、使用和保护。",
     read_policy: "阅读隐私政策",
     no_policy_yet: "尚未发布隐私政策",
     loading: "正在加载…",
-    version: "版本",
-    effective: "生效日期",
-    published: "更新日期",
-    operator: "运营方",
-    contents: "目录",
+    version: words::ZH_CN.version,
+    effective: words::ZH_CN.effective,
+    published: words::ZH_CN.published,
+    operator: words::ZH_CN.operator,
+    contents: words::ZH_CN.contents,
     close: "关闭",
-    find: "查找",
+    find: words::ZH_CN.find,
     find_in_policy: "在本政策中查找",
     find_previous: "上一个",
     find_next: "下一个",
@@ -333,12 +330,12 @@ static ZH_CN: Messages = Messages {
     load_failed: "加载失败",
     network_problem: "暂时无法连接到服务器，请检查网络后重试。",
     retry: "重试",
-    footer: "隐私中心 · 你的个人信息，由你掌控",
-    history: "版本历史",
+    footer: words::ZH_CN.footer,
+    history: words::ZH_CN.history,
     history_intro:
         "这个应用发布过的每一版隐私政策，最新的在最上面。标记为“重大变更”的版本需要你重新同意。",
-    old_version_notice: "你正在阅读的是历史版本，它已被更新的版本取代。",
-    view_current: "查看当前版本",
+    old_version_notice: words::ZH_CN.old_version_notice,
+    view_current: words::ZH_CN.view_current,
     current_badge: "当前版本",
     material_badge: "重大变更",
     read_version: "阅读此版本",
@@ -428,25 +425,25 @@ static ZH_CN: Messages = Messages {
     compare_swap: "按从旧到新的顺序对比",
     pick_in_history: "在版本历史中选择版本",
     compare_with_previous: "与上一版对比",
-    date: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+    date: words::ZH_CN.date,
 };
 
 static EN: Messages = Messages {
-    product_name: "Privacy Center",
-    skip_to_content: "Skip to content",
+    product_name: words::EN.product_name,
+    skip_to_content: words::EN.skip_to_content,
     language: "Language",
     home_heading: "Privacy policies and your personal information",
     home_intro: "Choose an app to read its current privacy policy and see how your personal information is collected, used and protected.",
     read_policy: "Read the privacy policy",
     no_policy_yet: "No privacy policy published yet",
     loading: "Loading…",
-    version: "Version",
-    effective: "Effective",
-    published: "Updated",
-    operator: "Operated by",
-    contents: "Contents",
+    version: words::EN.version,
+    effective: words::EN.effective,
+    published: words::EN.published,
+    operator: words::EN.operator,
+    contents: words::EN.contents,
     close: "Close",
-    find: "Find",
+    find: words::EN.find,
     find_in_policy: "Find in this policy",
     find_previous: "Previous match",
     find_next: "Next match",
@@ -457,11 +454,11 @@ static EN: Messages = Messages {
     load_failed: "Could not load this page",
     network_problem: "The server cannot be reached right now. Check your connection and try again.",
     retry: "Try again",
-    footer: "Privacy Center · your personal information, under your control",
-    history: "Version history",
+    footer: words::EN.footer,
+    history: words::EN.history,
     history_intro: "Every version of this app's privacy policy, newest first. Versions marked “material change” ask for your consent again.",
-    old_version_notice: "You are reading an earlier version; a newer one has replaced it.",
-    view_current: "Read the current version",
+    old_version_notice: words::EN.old_version_notice,
+    view_current: words::EN.view_current,
     current_badge: "Current",
     material_badge: "Material change",
     read_version: "Read this version",
@@ -551,13 +548,7 @@ static EN: Messages = Messages {
     compare_swap: "Compare from older to newer",
     pick_in_history: "Pick versions in the history",
     compare_with_previous: "Compare with the previous version",
-    date: |d| {
-        const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
-        ];
-        format!("{} {} {}", d.day(), MONTHS[usize::from(d.month()) - 1], d.year())
-    },
+    date: words::EN.date,
 };
 
 /// The product team's preview (`/preview`, its own bundle): words that the
@@ -833,14 +824,6 @@ pub fn use_i18n() -> I18n {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn follows_the_first_supported_browser_language() {
-        assert_eq!(Locale::negotiate(["en-US", "zh-CN"]), Locale::En);
-        assert_eq!(Locale::negotiate(["fr-FR", "zh-TW", "en"]), Locale::ZhCn);
-        assert_eq!(Locale::negotiate(["fr-FR", "de"]), Locale::ZhCn);
-        assert_eq!(Locale::negotiate([]), Locale::ZhCn);
-    }
 
     #[test]
     fn formats_dates_per_language() {

@@ -14,6 +14,7 @@ pub mod error;
 pub mod identity;
 pub mod json;
 pub mod ledger;
+pub mod prerender;
 pub mod routes;
 pub mod staff;
 pub mod store;
@@ -126,9 +127,10 @@ impl AppState {
 
 /// The whole HTTP surface: `/api/...` plus, when given, the built SPA.
 pub fn router(state: AppState, spa: Option<web::Spa>) -> Router {
+    let catalog = state.catalog.clone();
     let app = Router::new().nest("/api", routes::api(state));
     let app = match spa {
-        Some(spa) => app.fallback_service(spa.service()),
+        Some(spa) => app.fallback_service(spa.service(catalog)),
         None => app,
     };
     web::with_security_headers(app)

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::services::ServeDir;
 
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::prerender;
 
 /// CSP for API responses and for a server without a built SPA.
 const STRICT_CSP: &str =
@@ -85,14 +87,15 @@ impl Spa {
     }
 
     /// The service for every path the API does not own: `/preview` and
-    /// below from the preview's build, everything else from the reader's.
-    pub fn service(&self) -> Router {
+    /// below from the preview's build, everything else from the reader's,
+    /// whose reader routes come with their policy pre-rendered from `catalog`.
+    pub fn service(&self, catalog: Arc<Catalog>) -> Router {
         let router = Router::new();
         let router = match &self.preview {
-            Some(p) => router.nest_service("/preview", p.service()),
+            Some(p) => router.nest_service("/preview", p.service(None)),
             None => router,
         };
-        router.fallback_service(self.reader.service())
+        router.fallback_service(self.reader.service(Some(catalog)))
     }
 }
 
@@ -108,11 +111,14 @@ impl Page {
         })
     }
 
-    fn service(&self) -> Router {
+    /// The build's files, and its shell page for every other path (with
+    /// the policy pre-rendered into it when `catalog` is given).
+    fn service(&self, catalog: Option<Arc<Catalog>>) -> Router {
         let shell = self.clone();
         let fallback = move |req: Request| {
             let shell = shell.clone();
-            async move { shell.shell_or_404(req.uri().path()) }
+            let catalog = catalog.clone();
+            async move { shell.shell_or_404(&req, catalog.as_deref()) }
         };
         let files = ServeDir::new(&self.dist)
             .precompressed_gzip()
@@ -131,7 +137,8 @@ impl Page {
             }))
     }
 
-    fn shell_or_404(&self, path: &str) -> Response {
+    fn shell_or_404(&self, req: &Request, catalog: Option<&Catalog>) -> Response {
+        let path = req.uri().path();
         let ext = path
             .rsplit('/')
             .next()
@@ -140,11 +147,26 @@ impl Page {
         if ext.is_some_and(|e| ASSET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         }
+        let accept_language = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let page = catalog.and_then(|c| prerender::page(c, path, accept_language));
+        let html = match &page {
+            Some(p) => prerender::into_shell(&self.index_html, p),
+            None => self.index_html.to_string(),
+        };
         let mut res = (
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            Body::from(self.index_html.to_string()),
+            Body::from(html),
         )
             .into_response();
+        if page.is_some() {
+            // The frame's words follow the browser's languages.
+            res.headers_mut()
+                .insert(header::VARY, HeaderValue::from_static("accept-language"));
+        }
         if let Some(link) = policy_preload(path).and_then(|l| HeaderValue::from_str(&l).ok()) {
             res.headers_mut().insert(header::LINK, link);
         }
@@ -188,7 +210,7 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     let h = res.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     // Assets may be sent pre-compressed, so caches must key on the encoding.
-    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     res
 }
 

@@ -280,6 +280,37 @@ async fn the_spa_shell_answers_every_route_but_not_missing_assets() {
         let (_, headers, _) = call(&t.router, Method::GET, route).await;
         assert!(!headers.contains_key("link"), "{route}");
     }
+    // A published version's page comes inside the shell, so its text shows
+    // before the app runs; other routes, unknown versions and drafts get
+    // the bare shell.
+    let doc = get_json(&t.router, "/api/apps/vchat/policies/2020-10-01")
+        .await
+        .1;
+    let (_, headers, body) = call(&t.router, Method::GET, "/vchat/v/2020-10-01").await;
+    let body = String::from_utf8(body).unwrap();
+    assert!(
+        body.contains(r#"<body><div id="prerender">"#),
+        "{body:.300}"
+    );
+    let title = doc["meta"]["title"].as_str().unwrap();
+    assert!(body.contains(&format!("<h1>{title}</h1>")));
+    assert!(body.contains("start()"), "the app still starts");
+    assert!(headers
+        .get_all("vary")
+        .iter()
+        .any(|v| v == "accept-language"));
+    for route in [
+        "/",
+        "/no/such/page",
+        "/vchat/v/1999-01-01",
+        "/vchat/history",
+    ] {
+        let (_, _, body) = call(&t.router, Method::GET, route).await;
+        assert!(
+            !String::from_utf8(body).unwrap().contains("prerender"),
+            "{route}"
+        );
+    }
     let (status, headers, _) = call(&t.router, Method::GET, "/app-0123456789abcdef.js").await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers["cache-control"]

@@ -15,5 +15,6 @@ pub mod import;
 pub mod policy;
 pub mod render;
 pub mod wire;
+pub mod words;
 
 pub use error::Error;

@@ -15,6 +15,10 @@ export class PolicyPage {
   readonly findPrevious: Locator;
   /** The contents entry marked as the section in view (found even while the drawer is closed). */
   readonly currentTocEntry: Locator;
+  /** The server's copy of the page, shown until the app takes over. */
+  readonly serverCopy: Locator;
+  /** The page's facts (operator, dates, version) and links, as text. */
+  readonly header: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.getByRole('heading', { level: 1 });
@@ -27,12 +31,35 @@ export class PolicyPage {
     this.findNext = page.getByRole('button', { name: /^(下一个|Next match)$/ });
     this.findPrevious = page.getByRole('button', { name: /^(上一个|Previous match)$/ });
     this.currentTocEntry = page.locator('nav.toc a[aria-current="location"]');
+    this.serverCopy = page.locator('#prerender');
+    this.header = page.locator('article .policy-header');
   }
 
+  /** Opens a policy and waits until the app runs it (the server's copy is gone). */
   async goto(app: string, fragment = '') {
     await this.page.goto(`/${app}${fragment}`);
+    await this.appRunning();
+  }
+
+  /** Waits until the app has replaced the server's copy of the page with its own. */
+  async appRunning() {
+    await expect(this.serverCopy).toHaveCount(0);
     await expect(this.title).toBeVisible();
     await expect(this.body.locator('h2').first()).toBeVisible();
+  }
+
+  /**
+   * Holds back the app's WebAssembly until the returned function is called,
+   * so a test can look at the page the server sent before the app starts.
+   */
+  async holdApp(): Promise<() => void> {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    await this.page.route('**/*_bg.wasm', async (route) => {
+      await released;
+      await route.continue();
+    });
+    return release;
   }
 
   /** Makes the contents usable: opens the drawer where it is one (phones). */

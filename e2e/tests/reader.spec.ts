@@ -128,6 +128,71 @@ test.describe('reader: find in policy', () => {
   });
 });
 
+test.describe('reader: the server sends the text with the page', () => {
+  test('the text, its header and contents show before the app has loaded', async ({ policy, page }, info) => {
+    const release = await policy.holdApp();
+    await page.goto(`/${APP}`);
+    // The WebAssembly is held back: everything visible now came from the server.
+    await expect(policy.serverCopy).toBeVisible();
+    await expect(policy.title).toHaveText(/隐私/);
+    await expect(policy.body.locator('p').first()).toBeVisible();
+    await expect(policy.fact('运营方')).not.toBeEmpty();
+    await expect(page.getByRole('link', { name: '版本历史' })).toBeVisible();
+    await expect(page).toHaveTitle(/· 隐私中心$/);
+    await screenshot(page, info, 'reader-before-app');
+    const header = await policy.header.innerText();
+    // Scroll into the text, then let the app start: the reader stays where they were.
+    const heading = policy.section(SECTION);
+    await heading.scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy({ top: -100, behavior: 'instant' }));
+    const before = await heading.evaluate((h) => h.getBoundingClientRect().top);
+    release();
+    await policy.appRunning();
+    const after = await policy.section(SECTION).evaluate((h) => h.getBoundingClientRect().top);
+    expect(Math.abs(after - before), 'the section moved on screen when the app took over').toBeLessThan(24);
+    // One page, the app's: same header words, one text, working reading aids.
+    await expect(page.locator('.policy-body')).toHaveCount(1);
+    await expect(page.locator('h1')).toHaveCount(1);
+    expect(await policy.header.innerText()).toBe(header);
+    await policy.openFind();
+  });
+
+  test.describe('with scripts off', () => {
+    test.use({ javaScriptEnabled: false });
+
+    test('the policy is readable and section links land on their section', async ({ policy, page }, info) => {
+      await page.goto(`/${APP}#${encodeURIComponent(SECTION_ID)}`);
+      await expect(policy.title).toBeVisible();
+      await expect(policy.section(SECTION)).toBeInViewport();
+      await expect(policy.fact('生效日期')).toHaveText(/\d{4}年\d{1,2}月\d{1,2}日/);
+      if (info.project.name !== 'phone') {
+        // The contents are plain links to the sections.
+        await expect(policy.tocLink('四、我们如何保护个人信息')).toHaveAttribute(
+          'href',
+          `#${'四-我们如何保护个人信息'}`,
+        );
+      }
+      await screenshot(page, info, 'reader-no-script');
+    });
+
+    test('the frame follows the browser language; an old version says so', async ({ browser, request }, info) => {
+      const versions: { version: string }[] = (await (await request.get(`/api/apps/${APP}/policies`)).json()).versions;
+      expect(versions.length, 'an older version to open').toBeGreaterThan(1);
+      const context = await browser.newContext({
+        ...info.project.use,
+        javaScriptEnabled: false,
+        locale: 'en-GB',
+      });
+      const page = await context.newPage();
+      await page.goto(`/${APP}/v/${versions[0].version}`);
+      await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+      await expect(page.locator('.policy-facts')).toContainText('Operated by');
+      await expect(page.getByRole('note')).toContainText('earlier version');
+      await context.close();
+    });
+  });
+});
+
 test.describe('reader: position, layout and print', () => {
   test('back from another page returns to the same reading position', async ({ policy, page }) => {
     await policy.goto(APP);

@@ -4,6 +4,7 @@ pub mod consent;
 pub mod find;
 pub mod focus;
 pub mod position;
+pub mod prerender;
 pub mod session;
 pub mod shell;
 pub mod status;

@@ -113,11 +113,16 @@ fn saved_position() -> Option<f64> {
 }
 
 /// Puts the reader back where they were in this history entry (back/forward,
-/// reload); otherwise onto the section the URL names, highlighted. Call once
-/// the text is in the page.
-pub fn restore_or_go_to_fragment() {
+/// reload), or where they had scrolled to in the server's copy of the page
+/// (`into_text`: px below the top of the text); otherwise onto the section
+/// the URL names, highlighted. Call once the text is in the page.
+pub fn restore_or_go_to_fragment(into_text: Option<f64>) {
     if let Some(y) = saved_position() {
         jump_to(y);
+    } else if let Some(offset) =
+        into_text.filter(|_| window().location().hash().unwrap_or_default().is_empty())
+    {
+        jump_to(text_top() + offset);
     } else if let Some(el) = fragment_target(&window().location().hash().unwrap_or_default()) {
         // Straight there: a page that opens scrolling through the whole
         // text would make the reader wait.

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
+use crate::components::prerender;
 use crate::components::session::{use_session, DevBanner, HandoffAlert};
 use crate::i18n::{use_i18n, Locale};
 
@@ -15,6 +17,16 @@ pub fn Shell(
     let i18n = use_i18n();
     let session = use_session();
     Effect::new(move |_| document().set_title(i18n.t().product_name));
+    // The server's pre-rendered page belongs to the address it was sent
+    // for: once the app moves elsewhere, the app's pages show.
+    let location = use_location();
+    Effect::new(move |first: Option<String>| {
+        let path = location.pathname.get();
+        if first.as_ref().is_some_and(|f| *f != path) {
+            prerender::dismiss();
+        }
+        first.unwrap_or(path)
+    });
     let signed_in = move || session.me().is_some();
     view! {
         <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>

@@ -3,12 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::prerender;
 use crate::i18n::use_i18n;
 
 /// "Page not found", with a way back.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let i18n = use_i18n();
+    prerender::dismiss();
     view! {
         <section class="not-found">
             <p class="not-found-code" aria-hidden="true">"404"</p>

@@ -13,6 +13,7 @@ use crate::api;
 use crate::components::consent::{AgreedLine, ConsentGate};
 use crate::components::find::FindBar;
 use crate::components::position;
+use crate::components::prerender;
 use crate::components::status::{LoadError, Loading};
 use crate::components::toc::{self, Toc, TocToggle};
 use crate::i18n::use_i18n;
@@ -152,13 +153,16 @@ fn Reader(
             let spied = spied.clone();
             let owner = owner.clone();
             position::when_in_document(el.into(), move || {
+                // First: the server's copy of this page goes (its ids would
+                // shadow these), and the reader keeps their place in the text.
+                let scrolled = prerender::take_over();
                 position::add_heading_anchors(ids.iter().map(String::as_str));
                 // The observer is disconnected when this page goes away.
                 match owner {
                     Some(o) => o.with(|| toc::spy_on_sections(spied, set_active)),
                     None => toc::spy_on_sections(spied, set_active),
                 }
-                position::restore_or_go_to_fragment();
+                position::restore_or_go_to_fragment(scrolled);
             });
         }
         true

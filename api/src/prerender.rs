@@ -1,0 +1,322 @@
+//! The policy page in the HTML the server sends for a reader route, so the
+//! text is on screen as soon as the page arrives instead of after the app's
+//! WebAssembly has downloaded and started (issue #4's cold-load figure), and
+//! readable with scripts off.
+//!
+//! The markup mirrors what the SPA draws (`src/pages/policy.rs`, the shell,
+//! the contents) with the same classes and words (`core::words`), so the
+//! stylesheet lays both out alike. It sits in `<div id="prerender">`; the
+//! stylesheet hides whatever the app mounts after it until the app, its own
+//! page ready, removes it (`src/components/prerender.rs`).
+
+use privacy_center_core::date::Date;
+use privacy_center_core::render::TocEntry;
+use privacy_center_core::words::{escape_html as esc, Lang, PageWords};
+
+use crate::catalog::{App, Catalog, Version};
+
+/// The id of the element the app takes over from.
+pub const ELEMENT_ID: &str = "prerender";
+
+/// A reader route's page: what goes into `<body>`, and the tab title.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Prerendered {
+    /// The `<div id="prerender">` element.
+    pub body: String,
+    /// The page title, escaped.
+    pub title: String,
+    /// The language of the frame's words.
+    pub lang: Lang,
+}
+
+/// The published version a reader route shows (`/{app}` is the current
+/// one, `/{app}/v/{version}` any published one); `None` for any other path,
+/// a draft, or a name the catalog does not know (the app then shows its
+/// own "not found").
+pub fn route<'c>(catalog: &'c Catalog, path: &str) -> Option<(&'c App, &'c Version)> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let (app, version) = match segments.as_slice() {
+        [app] => {
+            let app = catalog.app(app)?;
+            (app, app.current()?)
+        }
+        [app, "v", name] => {
+            let app = catalog.app(app)?;
+            (app, app.version(name)?)
+        }
+        _ => return None,
+    };
+    version.is_published().then_some((app, version))
+}
+
+/// The page for `path` in the language `accept_language` asks for.
+pub fn page(catalog: &Catalog, path: &str, accept_language: &str) -> Option<Prerendered> {
+    let (app, version) = route(catalog, path)?;
+    let lang = Lang::from_accept_language(accept_language);
+    let w = lang.words();
+    let meta = &version.file.meta;
+    let is_current = app
+        .current()
+        .is_some_and(|c| c.file.meta.version == meta.version);
+    let mut html = String::with_capacity(version.rendered.html.len() + 8 * 1024);
+    html.push_str(&format!(
+        r##"<div id="{ELEMENT_ID}"><a class="skip-link" href="#main">{skip}</a><header class="site-header"><a href="/" class="brand"><span class="brand-mark" aria-hidden="true">◈</span><span>{product}</span></a><nav class="header-nav"></nav></header><main id="main" tabindex="-1"><article class="policy" lang="{locale}"><header class="policy-header"><p class="policy-app">{app_name}</p><h1>{title}</h1><dl class="policy-facts"><div><dt>{operator}</dt><dd>{company}</dd></div>"##,
+        skip = w.skip_to_content,
+        product = w.product_name,
+        locale = esc(&app.config.locale),
+        app_name = esc(&app.config.name),
+        title = esc(&meta.title),
+        operator = w.operator,
+        company = esc(&app.config.company),
+    ));
+    let fact = |html: &mut String, class: &str, label: &str, d: Date| {
+        html.push_str(&format!(
+            r#"<div{class}><dt>{label}</dt><dd><time datetime="{d}">{text}</time></dd></div>"#,
+            text = (w.date)(d)
+        ));
+    };
+    if let Some(d) = meta.effective {
+        fact(&mut html, r#" class="fact-effective""#, w.effective, d);
+    }
+    if let Some(d) = meta.published {
+        fact(&mut html, "", w.published, d);
+    }
+    let app_id = esc(&app.config.id);
+    html.push_str(&format!(
+        r#"<div><dt>{}</dt><dd>{}</dd></div></dl><p class="policy-links"><a href="/{app_id}/history">{}</a></p>"#,
+        w.version,
+        esc(&meta.version),
+        w.history,
+    ));
+    if !is_current {
+        html.push_str(&format!(
+            r#"<p class="notice notice-old" role="note">{} <a href="/{app_id}">{}</a></p>"#,
+            w.old_version_notice, w.view_current
+        ));
+    }
+    html.push_str(r#"</header><div class="policy-layout"><aside class="reader-side">"#);
+    contents(&mut html, &version.rendered.toc, w);
+    html.push_str(r#"</aside><div class="policy-body">"#);
+    // Sanitised by `core::render` when the catalog was loaded.
+    with_heading_anchors(&mut html, &version.rendered.html);
+    html.push_str(&format!(
+        r#"</div></div></article></main><footer class="site-footer">{}</footer></div>"#,
+        w.footer
+    ));
+    Some(Prerendered {
+        body: html,
+        title: format!("{} · {}", esc(&meta.title), w.product_name),
+        lang,
+    })
+}
+
+/// The reading bar and the contents as plain links (the app adds the drawer,
+/// find and scroll-spy). The bar's buttons are drawn so nothing moves when
+/// the app takes over, but stay inert until it does.
+fn contents(html: &mut String, toc: &[TocEntry], w: &PageWords) {
+    let Some(top) = toc.iter().map(|e| e.level).min() else {
+        html.push_str(&format!(
+            r#"<div class="reader-bar"><button type="button" class="find-toggle button-quiet" disabled><span aria-hidden="true">⌕ </span>{}</button></div>"#,
+            w.find
+        ));
+        return;
+    };
+    html.push_str(&format!(
+        r#"<div class="reader-bar"><button type="button" class="toc-toggle button-quiet" disabled><span aria-hidden="true">☰ </span>{contents}</button><button type="button" class="find-toggle button-quiet" disabled><span aria-hidden="true">⌕ </span>{find}</button></div><nav class="toc" aria-label="{contents}"><div class="toc-head"><h2 class="toc-title">{contents}</h2></div><ol>"#,
+        contents = w.contents,
+        find = w.find,
+    ));
+    for e in toc.iter().filter(|e| e.level <= top + 1) {
+        let class = if e.level == top { "toc-l1" } else { "toc-l2" };
+        let id = esc(&e.id);
+        html.push_str(&format!(
+            r##"<li class="{class}"><a href="#{id}" data-id="{id}">{}</a></li>"##,
+            esc(&e.text)
+        ));
+    }
+    html.push_str("</ol></nav>");
+}
+
+/// Appends the rendered text with what the app adds to each heading once it
+/// runs (`position::add_heading_anchors`): a focus target and a `#` link to
+/// itself. Both copies must wrap lines alike, or the text would move when
+/// the app takes over on a narrow screen.
+fn with_heading_anchors(out: &mut String, html: &str) {
+    let mut rest = html;
+    while let Some(start) = find_heading(rest) {
+        let level = &rest[start + 2..start + 3];
+        let attr = start + r#"<h1 id=""#.len();
+        let Some(id_len) = rest[attr..].find('"') else {
+            break;
+        };
+        let close = format!("</h{level}>");
+        let Some(end) = rest[attr..].find(&close).map(|i| attr + i) else {
+            break;
+        };
+        let id = &rest[attr..attr + id_len];
+        out.push_str(&rest[..attr + id_len + 1]);
+        out.push_str(r#" tabindex="-1""#);
+        out.push_str(&rest[attr + id_len + 1..end]);
+        out.push_str(&format!(
+            r##"<a class="heading-anchor" href="#{id}" aria-hidden="true" tabindex="-1">#</a>"##
+        ));
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+}
+
+/// Where the next `<hN id="` starts.
+fn find_heading(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = html[from..].find("<h").map(|i| from + i) {
+        let tag = html.as_bytes().get(i + 2..i + 8)?;
+        if (b'1'..=b'6').contains(&tag[0]) && &tag[1..] == br#" id=""# {
+            return Some(i);
+        }
+        from = i + 2;
+    }
+    None
+}
+
+/// `index_html` with `page` in its body, its title and language.
+pub fn into_shell(index_html: &str, page: &Prerendered) -> String {
+    let mut out = String::with_capacity(index_html.len() + page.body.len());
+    let lang_attr = format!(r#"<html lang="{}""#, page.lang.tag());
+    let shell = index_html.replacen(r#"<html lang="zh-CN""#, &lang_attr, 1);
+    let shell = match (shell.find("<title>"), shell.find("</title>")) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}<title>{}{}", &shell[..a], page.title, &shell[b..])
+        }
+        _ => shell,
+    };
+    match shell.find("<body>") {
+        Some(i) => {
+            let at = i + "<body>".len();
+            out.push_str(&shell[..at]);
+            out.push_str(&page.body);
+            out.push_str(&shell[at..]);
+        }
+        None => out.push_str(&shell),
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn catalog() -> Catalog {
+        Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")).unwrap()
+    }
+
+    #[test]
+    fn only_published_versions_of_known_apps_are_prerendered() {
+        let c = catalog();
+        let (app, v) = route(&c, "/huajian").unwrap();
+        assert_eq!(app.config.id, "huajian");
+        assert_eq!(
+            Some(v.file.meta.version.as_str()),
+            app.current().map(|c| c.file.meta.version.as_str())
+        );
+        for app in c.apps() {
+            for v in &app.versions {
+                let path = format!("/{}/v/{}", app.config.id, v.file.meta.version);
+                assert_eq!(route(&c, &path).is_some(), v.is_published(), "{path}");
+            }
+        }
+        for other in [
+            "/",
+            "/nope",
+            "/huajian/history",
+            "/huajian/v/1999-01-01",
+            "/me/consents",
+            "/huajian/compare/a/b",
+        ] {
+            assert!(route(&c, other).is_none(), "{other}");
+        }
+    }
+
+    #[test]
+    fn the_page_carries_the_text_contents_and_header_in_the_asked_language() {
+        let c = catalog();
+        let (app, v) = route(&c, "/huajian").unwrap();
+        let zh = page(&c, "/huajian", "zh-CN,zh;q=0.9").unwrap();
+        assert!(zh.body.starts_with(r#"<div id="prerender">"#) && zh.body.ends_with("</div>"));
+        // The text word for word (tags and the headings' `#` links aside).
+        let body = zh
+            .body
+            .split(r#"<div class="policy-body">"#)
+            .nth(1)
+            .unwrap();
+        let body = body.split("</div></div></article>").next().unwrap();
+        let words = |html: &str| -> String {
+            html.replace(">#</a>", "></a>")
+                .split(['<', '>'])
+                .step_by(2)
+                .collect()
+        };
+        assert_eq!(words(body), words(&v.rendered.html));
+        assert!(zh
+            .body
+            .contains(&format!("<h1>{}</h1>", esc(&v.file.meta.title))));
+        assert!(zh
+            .body
+            .contains(&format!("<dd>{}</dd>", esc(&app.config.company))));
+        assert!(zh.body.contains("<dt>运营方</dt>") && zh.body.contains("目录"));
+        for e in v.rendered.toc.iter().take(3) {
+            assert!(
+                zh.body.contains(&format!(r##"href="#{}""##, esc(&e.id))),
+                "{}",
+                e.id
+            );
+        }
+        assert!(
+            !zh.body.contains("notice-old"),
+            "the current version is not old"
+        );
+        let en = page(&c, "/huajian", "en-GB,en;q=0.8").unwrap();
+        assert_eq!(en.lang, Lang::En);
+        assert!(en.body.contains("<dt>Operated by</dt>"));
+        let first = &app
+            .versions
+            .iter()
+            .find(|v| v.is_published())
+            .unwrap()
+            .file
+            .meta
+            .version;
+        if app.current().map(|c| &c.file.meta.version) != Some(first) {
+            let old = page(&c, &format!("/huajian/v/{first}"), "").unwrap();
+            assert!(old.body.contains("notice-old"));
+        }
+    }
+
+    #[test]
+    fn headings_get_the_anchor_the_app_adds() {
+        let mut out = String::new();
+        with_heading_anchors(
+            &mut out,
+            r#"<p>a<hr></p><h2 id="一-甲">一、甲</h2><p>x</p><h3 id="a&amp;b">A <strong>B</strong></h3><h4>no id</h4>"#,
+        );
+        assert_eq!(
+            out,
+            r##"<p>a<hr></p><h2 id="一-甲" tabindex="-1">一、甲<a class="heading-anchor" href="#一-甲" aria-hidden="true" tabindex="-1">#</a></h2><p>x</p><h3 id="a&amp;b" tabindex="-1">A <strong>B</strong><a class="heading-anchor" href="#a&amp;b" aria-hidden="true" tabindex="-1">#</a></h3><h4>no id</h4>"##
+        );
+    }
+
+    #[test]
+    fn goes_into_the_body_title_and_lang_of_the_shell() {
+        let shell = "<!doctype html>\n<html lang=\"zh-CN\">\n<head><title>隐私中心 · Privacy Center</title></head>\n<body>\n<noscript>x</noscript>\n</body>\n</html>";
+        let p = Prerendered {
+            body: r#"<div id="prerender">text</div>"#.into(),
+            title: "A &amp; B · Privacy Center".into(),
+            lang: Lang::En,
+        };
+        let out = into_shell(shell, &p);
+        assert_eq!(
+            out,
+            "<!doctype html>\n<html lang=\"en\">\n<head><title>A &amp; B · Privacy Center</title></head>\n<body><div id=\"prerender\">text</div>\n<noscript>x</noscript>\n</body>\n</html>"
+        );
+    }
+}
