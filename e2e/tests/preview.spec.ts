@@ -41,6 +41,19 @@ test.describe('preview', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'V聊隐私政策' })).toBeVisible();
     await expect(page.locator('.policy-body')).toContainText('极光推送');
     await screenshot(page, info, 'preview-draft');
+    // Its SDK table (the corpus's only one) stays inside the text column:
+    // on a 360 px phone it scrolls sideways by itself, never the page.
+    const table = page.locator('.policy-body table').first();
+    await table.scrollIntoViewIfNeeded();
+    const fit = await table.evaluate((t) => ({
+      right: t.getBoundingClientRect().right,
+      viewport: document.documentElement.clientWidth,
+      scrolls: t.scrollWidth > t.clientWidth,
+    }));
+    expect(fit.right, 'table edge inside the viewport').toBeLessThanOrEqual(fit.viewport);
+    if (info.project.name === 'phone') expect(fit.scrolls, 'four columns scroll inside the table on a phone').toBe(true);
+    await table.evaluate((t) => t.scrollBy({ left: 1000 }));
+    await screenshot(page, info, 'preview-draft-table');
     // Reload: entered once, carried by the cookie.
     await page.reload();
     await expect(page.locator('.policy-body')).toContainText('极光推送');
