@@ -93,6 +93,17 @@ export class PolicyPage {
     return this.page.locator('.policy-facts div').filter({ has: this.page.getByText(label, { exact: true }) }).locator('dd');
   }
 
+  /** Waits until the page has stopped scrolling (smooth scrolls take a while). */
+  async scrollSettled() {
+    await this.page.waitForFunction(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const y = window.scrollY;
+          setTimeout(() => requestAnimationFrame(() => resolve(window.scrollY === y)), 150);
+        }),
+    );
+  }
+
   /** The page's vertical scroll offset in CSS pixels. */
   scrollY(): Promise<number> {
     return this.page.evaluate(() => window.scrollY);

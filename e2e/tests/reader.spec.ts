@@ -220,6 +220,10 @@ test.describe('reader: position, layout and print', () => {
     await policy.openToc();
     await policy.tocLink(SECTION).click();
     await expect(policy.section(SECTION)).toBeInViewport();
+    await policy.scrollSettled();
+    // Exactly one contents entry is marked: the section just opened.
+    await expect(page.locator('nav.toc a.active')).toHaveCount(1);
+    await expect(policy.currentTocEntry).toHaveText(SECTION);
     await screenshot(page, info, 'policy-reader-section');
   });
 
