@@ -11,7 +11,9 @@
 //!    3,000 writes/s;
 //! 2. latency at a fixed 1,000 writes/s, open loop, each request timed from
 //!    the moment it was *scheduled* to be sent (so a stalled server cannot
-//!    hide its stall by delaying the next send: no coordinated omission);
+//!    hide its stall by delaying the next send: no coordinated omission):
+//!    once on the warmed-up server ("steady") and once right after the
+//!    saturation runs ("after burst"), with the WAL's size after each;
 //! 3. `GET /api/me` against a bare axum endpoint serving the same JSON from
 //!    a separate tiny process (this bench binary re-run with `--bare-server`).
 //!
@@ -147,6 +149,12 @@ fn fsyncs_per_sec(dir: &Path) -> f64 {
     }
     let _ = std::fs::remove_file(&path);
     n as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Size of the database's write-ahead log in MB (0 when there is none).
+fn wal_mb(data: &Path) -> f64 {
+    let wal = data.join(format!("{}-wal", privacy_center_api::store::DB_FILE));
+    std::fs::metadata(wal).map_or(0.0, |m| m.len() as f64 / 1e6)
 }
 
 fn loadavg() -> String {
@@ -303,6 +311,25 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
         1.0,
     )
     .await;
+    let wal = || wal_mb(data.path());
+    // The fixed rate first, on a server in its steady state; again below
+    // right after the saturation runs, to show what a burst leaves behind.
+    let fixed = |when: &'static str| {
+        let (addr, cookies, body, label) = (&server.addr, &cookies, &body, &label);
+        async move {
+            measure(
+                addr,
+                pid,
+                &consent_shapes(cookies, body, 100),
+                Some(1000.0),
+                secs.max(10.0),
+            )
+            .await
+            .line(&format!("writes, open loop 1000/s {when}, {label}"));
+            println!("  WAL after: {:.1} MB", wal());
+        }
+    };
+    fixed("steady").await;
     measure(
         &server.addr,
         pid,
@@ -325,7 +352,9 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
         .await
         .line(&format!("writes, {many} conns back to back, {label}"));
     }
-    for rate in [1000.0, 3000.0] {
+    println!("  WAL after: {:.1} MB", wal());
+    fixed("after burst").await;
+    for rate in [3000.0] {
         // Enough connections that one slow answer does not hold back the schedule.
         let open_conns = (rate / 10.0) as usize;
         measure(

@@ -56,12 +56,21 @@ impl Store {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
+                let started = std::time::Instant::now();
                 let done: std::result::Result<(i64, i64, i64), sqlx::Error> =
                     sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
                         .fetch_one(&pool)
                         .await;
-                if let Err(e) = done {
-                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                let ms = started.elapsed().as_millis();
+                match done {
+                    // (busy, frames in the WAL, frames copied so far)
+                    Ok((_, frames, copied)) if ms >= 1000 => {
+                        tracing::warn!(ms, frames, copied, "slow WAL checkpoint")
+                    }
+                    Ok((_, frames, copied)) => {
+                        tracing::trace!(ms, frames, copied, "WAL checkpoint")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
                 }
             }
         });
