@@ -133,5 +133,5 @@ pub fn router(state: AppState, spa: Option<web::Spa>) -> Router {
         Some(spa) => app.fallback_service(spa.service(catalog)),
         None => app,
     };
-    web::with_security_headers(app)
+    web::with_security_headers(web::with_compression(app))
 }

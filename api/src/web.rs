@@ -257,6 +257,17 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     out
 }
 
+/// Gzips what is worth it for a phone on a slow network: a policy's JSON
+/// and the shell with a policy in it are tens of KB of text. Small answers
+/// (most of the API) stay as they are, since compressing them costs more
+/// than it saves; files under `dist/` come pre-compressed from the build.
+pub fn with_compression(app: Router) -> Router {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    use tower_http::compression::CompressionLayer;
+    let worth_it = SizeAbove::new(2048).and(NotForContentType::IMAGES);
+    app.layer(CompressionLayer::new().gzip(true).compress_when(worth_it))
+}
+
 /// Adds the headers every response carries; API responses get a CSP that
 /// allows nothing (the SPA's service sets its own).
 pub fn with_security_headers(app: Router) -> Router {

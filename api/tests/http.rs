@@ -450,3 +450,42 @@ async fn the_preview_is_its_own_build_with_its_own_csp() {
     let (_, _, body) = call(&t.router, Method::GET, "/previewer").await;
     assert!(String::from_utf8(body).unwrap().contains("reader()"));
 }
+
+#[tokio::test]
+async fn large_answers_are_gzipped_for_clients_that_accept_it_small_ones_are_not() {
+    use std::io::Read;
+    let t = app_with(&repo_policies(), None).await;
+    let get = |uri: &'static str, gzip: bool| {
+        let mut req = Request::builder().uri(uri);
+        if gzip {
+            req = req.header("accept-encoding", "gzip");
+        }
+        let req = req.body(Body::empty()).unwrap();
+        let router = t.router.clone();
+        async move {
+            let res = router.oneshot(req).await.unwrap();
+            let headers = res.headers().clone();
+            let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+            (headers, body)
+        }
+    };
+    let uri = "/api/apps/huajian/policies/current";
+    let (plain_headers, plain) = get(uri, false).await;
+    assert!(plain_headers.get("content-encoding").is_none());
+    let (headers, zipped) = get(uri, true).await;
+    assert_eq!(headers["content-encoding"], "gzip");
+    assert!(
+        zipped.len() * 2 < plain.len(),
+        "{} B gzipped of {} B",
+        zipped.len(),
+        plain.len()
+    );
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&zipped[..])
+        .read_to_end(&mut unzipped)
+        .unwrap();
+    assert_eq!(unzipped, plain, "the same JSON once decompressed");
+    // A small answer is not worth compressing.
+    let (headers, _) = get("/api/health", true).await;
+    assert!(headers.get("content-encoding").is_none());
+}
