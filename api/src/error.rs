@@ -58,6 +58,10 @@ pub enum Error {
     /// 409 `nothing_to_withdraw`: the user has no standing acceptance to withdraw.
     #[error("{0}")]
     NothingToWithdraw(String),
+    /// 409 `nothing_to_defer`: "Not now" for a version the user need not be
+    /// asked about (they agreed to what it requires); nothing was recorded.
+    #[error("{0}")]
+    NothingToDefer(String),
     /// 500: an internal invariant failed (e.g. the ledger writer stopped).
     /// Details are logged, never returned.
     #[error("internal: {0}")]
@@ -162,6 +166,7 @@ impl Error {
             Error::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
             Error::StaleVersion(_) => (StatusCode::CONFLICT, "stale_version"),
             Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, "nothing_to_withdraw"),
+            Error::NothingToDefer(_) => (StatusCode::CONFLICT, "nothing_to_defer"),
             Error::Database(_)
             | Error::Migrate(_)
             | Error::Io { .. }

@@ -18,7 +18,7 @@ use std::path::Path;
 use subtle::ConstantTimeEq;
 
 use crate::cache::EpochCache;
-use crate::clock::now_secs;
+use crate::clock::{now_ms, now_secs};
 use crate::error::{Error, Result, TokenRefusal};
 use crate::store::Store;
 use crate::AppState;
@@ -415,6 +415,8 @@ pub struct SessionRow {
     pub user_id: String,
     /// Where the session was started.
     pub channel: Channel,
+    /// When it started, Unix milliseconds.
+    pub created_ms: i64,
     /// Last use, Unix seconds (written at most once a minute).
     pub last_seen_at: i64,
     /// Absolute end, Unix seconds.
@@ -445,7 +447,8 @@ pub async fn start_session(
     token: Option<&Claims>,
     replaces: Option<&str>,
 ) -> Result<String> {
-    let now = now_secs();
+    let now_ms = now_ms();
+    let now = now_ms.div_euclid(1000);
     let value = new_session_value();
     let mut tx = store.pool().begin().await?;
     // A write comes first so the transaction takes the write lock at once.
@@ -481,14 +484,15 @@ pub async fn start_session(
             .await?;
     }
     sqlx::query(
-        "INSERT INTO sessions (id_hash, app, user_id, channel, created_at, last_seen_at, expires_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO sessions (id_hash, app, user_id, channel, created_at, created_ms, last_seen_at, expires_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(sha256_hex(value.as_bytes()))
     .bind(app)
     .bind(user)
     .bind(channel.as_str())
     .bind(now)
+    .bind(now_ms)
     .bind(now)
     .bind(now + SESSION_ABSOLUTE_SECS)
     .execute(&mut *tx)
@@ -523,6 +527,9 @@ pub struct CurrentUser {
     pub channel: Channel,
     /// SHA-256 (hex) of the session cookie's value: the session row's key.
     pub session: String,
+    /// When the session started, Unix milliseconds: a "Not now" after it
+    /// holds for this session only.
+    pub started_ms: i64,
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -539,18 +546,20 @@ impl FromRequestParts<AppState> for CurrentUser {
             Some(s) => s,
             None => {
                 let epoch = state.sessions.epoch();
-                let row: Option<(String, String, String, i64, i64)> = sqlx::query_as(
-                    "SELECT app, user_id, channel, last_seen_at, expires_at FROM sessions WHERE id_hash = ?",
+                let row: Option<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+                    "SELECT app, user_id, channel, created_ms, last_seen_at, expires_at \
+                     FROM sessions WHERE id_hash = ?",
                 )
                 .bind(&id_hash)
                 .fetch_optional(state.store.pool())
                 .await?;
-                let (app, user_id, channel, last_seen_at, expires_at) =
+                let (app, user_id, channel, created_ms, last_seen_at, expires_at) =
                     row.ok_or_else(unauthenticated)?;
                 let s = SessionRow {
                     app,
                     user_id,
                     channel: Channel::parse(&channel).unwrap_or_default(),
+                    created_ms,
                     last_seen_at,
                     expires_at,
                 };
@@ -583,6 +592,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             user_id: session.user_id,
             channel: session.channel,
             session: id_hash,
+            started_ms: session.created_ms,
         })
     }
 }

@@ -5,6 +5,10 @@
 //! previous record's hash, so altering, removing or reordering rows breaks a
 //! link that [`verify_chain`] reports. (Removing a chain's *last* rows leaves
 //! no broken link; only a copy of the heads kept elsewhere would show that.)
+//!
+//! Events are decisions (`accept`, `withdraw`) and "Not now" (`defer`), in
+//! one chain: the order of what a user was asked and answered is evidence
+//! too. The consent verdict reads the latest decision and any `defer` after it.
 
 use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord};
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -41,7 +45,7 @@ pub struct Fields<'a> {
     pub version: &'a str,
     /// Policy content hash.
     pub sha256: &'a str,
-    /// `accept` or `withdraw`.
+    /// `accept`, `withdraw` or `defer`.
     pub action: &'a str,
     /// `browser` or `webview`.
     pub channel: &'a str,
@@ -98,7 +102,7 @@ pub struct Row {
     pub version: String,
     /// Policy content hash.
     pub sha256: String,
-    /// `accept` or `withdraw`.
+    /// `accept`, `withdraw` or `defer`.
     pub action: String,
     /// `browser` or `webview`.
     pub channel: String,
@@ -300,21 +304,6 @@ pub async fn records(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<Row
     .await?)
 }
 
-/// A user's latest record, if any.
-pub async fn latest(
-    conn: impl sqlx::Executor<'_, Database = Sqlite>,
-    app: &str,
-    user: &str,
-) -> Result<Option<Row>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM consents WHERE app = ? AND user_id = ? ORDER BY seq DESC LIMIT 1"
-    ))
-    .bind(app)
-    .bind(user)
-    .fetch_optional(conn)
-    .await?)
-}
-
 /// What a user did, to be appended to their chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Append {
@@ -345,21 +334,109 @@ pub enum Event {
         /// Expected content hash.
         sha256: Option<String>,
     },
+    /// "Not now" for this version (already checked to be current); refused
+    /// when the user's standing decision already accepts it.
+    Defer {
+        /// Version name.
+        version: String,
+        /// Its content hash.
+        sha256: String,
+    },
 }
 
-/// What the consent verdict needs of a user's latest record.
+/// One record as the consent verdict needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Head {
-    /// `accept` or `withdraw`.
+pub struct Mark {
+    /// The event.
     pub action: ConsentAction,
     /// Policy version.
     pub version: String,
     /// Policy content hash.
     pub sha256: String,
+    /// RFC 3339 time.
+    pub recorded_at: String,
 }
 
-/// Chain heads by (app, user); `None` = the user has no record yet.
-type Heads = EpochCache<(String, String), Option<Head>>;
+impl Mark {
+    fn of(row: &Row) -> Mark {
+        Mark {
+            action: ConsentAction::parse(&row.action).unwrap_or_default(),
+            version: row.version.clone(),
+            sha256: row.sha256.clone(),
+            recorded_at: row.recorded_at.clone(),
+        }
+    }
+}
+
+/// What the consent verdict needs of a user's chain; both `None` = no record yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Head {
+    /// The latest `accept` or `withdraw`.
+    pub decision: Option<Mark>,
+    /// The latest `defer`, when it came after `decision`.
+    pub deferral: Option<Mark>,
+}
+
+/// Chain heads by (app, user).
+type Heads = EpochCache<(String, String), Head>;
+
+/// A chain's newest row and its newest decision (the same row unless "Not
+/// now" came since), as the writer checks a request against them.
+#[derive(Debug, Clone)]
+struct Tip {
+    last: Row,
+    decision: Option<Row>,
+}
+
+impl Tip {
+    /// Groups rows read by [`tips_of`]: per chain, its newest row is `last`
+    /// and its newest non-`defer` row is `decision`.
+    fn group(rows: Vec<Row>) -> HashMap<(String, String), Tip> {
+        let mut tips: HashMap<(String, String), Tip> = HashMap::new();
+        for row in rows {
+            let key = (row.app.clone(), row.user_id.clone());
+            let decides = row.action != ConsentAction::Defer.as_str();
+            match tips.get_mut(&key) {
+                None => {
+                    let decision = decides.then(|| row.clone());
+                    tips.insert(
+                        key,
+                        Tip {
+                            last: row,
+                            decision,
+                        },
+                    );
+                }
+                Some(tip) => {
+                    if decides && tip.decision.as_ref().is_none_or(|d| d.seq < row.seq) {
+                        tip.decision = Some(row.clone());
+                    }
+                    if tip.last.seq < row.seq {
+                        tip.last = row;
+                    }
+                }
+            }
+        }
+        tips
+    }
+
+    /// The chain after `row` is appended.
+    fn push(&mut self, row: Row) {
+        if row.action != ConsentAction::Defer.as_str() {
+            self.decision = Some(row.clone());
+        }
+        self.last = row;
+    }
+
+    fn head(&self) -> Head {
+        let deferral =
+            (self.last.action == ConsentAction::Defer.as_str()).then(|| Mark::of(&self.last));
+        Head {
+            decision: self.decision.as_ref().map(Mark::of),
+            deferral,
+        }
+    }
+}
 
 /// Users whose chain heads are kept in memory.
 const CACHED_HEADS: usize = 100_000;
@@ -415,20 +492,21 @@ impl Ledger {
         Ledger { tx, stats, heads }
     }
 
-    /// A user's latest record as the consent verdict needs it. Served from
-    /// memory once read: the writer task is the only thing that changes
-    /// chain heads, and it updates the cache after each commit.
-    pub async fn head(&self, pool: &SqlitePool, app: &str, user: &str) -> Result<Option<Head>> {
+    /// A user's latest decision and any "Not now" since, as the consent
+    /// verdict needs them. Served from memory once read: the writer task is
+    /// the only thing that changes chain heads, and it updates the cache
+    /// after each commit.
+    pub async fn head(&self, pool: &SqlitePool, app: &str, user: &str) -> Result<Head> {
         let key = (app.to_owned(), user.to_owned());
         if let Some(head) = self.heads.get(&key) {
             return Ok(head);
         }
         let epoch = self.heads.epoch();
-        let head = latest(pool, app, user).await?.map(|r| Head {
-            action: ConsentAction::parse(&r.action).unwrap_or_default(),
-            version: r.version,
-            sha256: r.sha256,
-        });
+        let mut conn = pool.acquire().await?;
+        let head = Tip::group(tips_of(&mut conn, &[(app, user)]).await?)
+            .remove(&key)
+            .map(|tip| tip.head())
+            .unwrap_or_default();
         self.heads.fill(epoch, key, head.clone());
         Ok(head)
     }
@@ -465,9 +543,11 @@ async fn run(
 }
 
 async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &Heads) {
+    let mut tips = Vec::new();
     let outcomes = match write_all(pool, &jobs).await {
-        Ok(outcomes) => {
+        Ok((outcomes, written)) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
+            tips = written;
             outcomes
         }
         Err(Failed::BeforeCommit(e)) if jobs.len() > 1 => {
@@ -478,8 +558,9 @@ async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &H
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
                 let outcome = match write_all(pool, std::slice::from_ref(job)).await {
-                    Ok(mut one) => {
+                    Ok((mut one, written)) => {
                         stats.commits.fetch_add(1, Ordering::Relaxed);
+                        tips.extend(written);
                         one.remove(0)
                     }
                     Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => Err(e),
@@ -506,22 +587,15 @@ async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &H
         // A failed COMMIT may still have reached the disk: trust the database.
         heads.clear();
     }
-    for record in outcomes.iter().flatten() {
-        heads.set(
-            (record.app.clone(), record.user.clone()),
-            Some(Head {
-                action: record.action,
-                version: record.version.clone(),
-                sha256: record.sha256.clone(),
-            }),
-        );
+    for (key, head) in tips {
+        heads.set(key, head);
     }
     for (job, outcome) in jobs.into_iter().zip(outcomes) {
         let _ = job.reply.send(outcome);
     }
 }
 
-/// Users whose chain heads one query reads (two variables each).
+/// Users whose chain tips one query reads (two variables each).
 const HEADS_PER_QUERY: usize = 200;
 /// Rows one INSERT writes (ten variables each).
 const ROWS_PER_INSERT: usize = 64;
@@ -540,16 +614,17 @@ impl<E: Into<Error>> From<E> for Failed {
     }
 }
 
+/// What a committed batch answers each request, and the new heads of the
+/// chains it changed.
+type Written = (Vec<Result<ConsentRecord>>, Vec<((String, String), Head)>);
+
 /// One transaction for the whole batch, in a constant number of statements:
-/// the chain heads of every user in the batch are read with one query, each
-/// request is checked against its user's head in memory (a refused request
+/// the chain tips of every user in the batch are read with one query, each
+/// request is checked against its user's tip in memory (a refused request
 /// writes nothing and does not affect the others), the new rows go in with
 /// multi-row INSERTs, and one COMMIT (one fsync with `synchronous=FULL`)
 /// makes them durable.
-async fn write_all(
-    pool: &SqlitePool,
-    jobs: &[Job],
-) -> std::result::Result<Vec<Result<ConsentRecord>>, Failed> {
+async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> std::result::Result<Written, Failed> {
     let mut conn = pool.acquire().await?;
     let mut tx: Transaction<'_, Sqlite> =
         sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
@@ -561,22 +636,27 @@ async fn write_all(
         .collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut heads: HashMap<(String, String), Row> = HashMap::with_capacity(keys.len());
+    let mut tips: HashMap<(String, String), Tip> = HashMap::with_capacity(keys.len());
     for chunk in keys.chunks(HEADS_PER_QUERY) {
-        for row in heads_of(&mut tx, chunk).await? {
-            heads.insert((row.app.clone(), row.user_id.clone()), row);
-        }
+        tips.extend(Tip::group(tips_of(&mut tx, chunk).await?));
     }
     let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
     let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut changed: Vec<(String, String)> = Vec::new();
     for job in jobs {
         let a = &job.append;
         let key = (a.app.clone(), a.user_id.clone());
-        match next_row(heads.get(&key), a) {
+        match next_row(tips.get(&key), a) {
             Ok(row) => {
                 outcomes.push(Ok(row.to_wire()));
-                heads.insert(key, row.clone());
-                rows.push(row);
+                rows.push(row.clone());
+                tips.entry(key.clone())
+                    .or_insert_with(|| Tip {
+                        last: row.clone(),
+                        decision: None,
+                    })
+                    .push(row);
+                changed.push(key);
             }
             Err(e) => outcomes.push(Err(e)),
         }
@@ -587,17 +667,32 @@ async fn write_all(
     tx.commit()
         .await
         .map_err(|e| Failed::Commit(Error::from(e)))?;
-    Ok(outcomes)
+    changed.sort_unstable();
+    changed.dedup();
+    let heads = changed
+        .into_iter()
+        .map(|key| {
+            let head = tips[&key].head();
+            (key, head)
+        })
+        .collect();
+    Ok((outcomes, heads))
 }
 
-/// The latest row of each (app, user) given, for those that have one.
-async fn heads_of(conn: &mut SqliteConnection, keys: &[(&str, &str)]) -> Result<Vec<Row>> {
+/// For each (app, user) given that has records: its newest row and its
+/// newest decision (non-`defer`) row, one row when they are the same.
+async fn tips_of(conn: &mut SqliteConnection, keys: &[(&str, &str)]) -> Result<Vec<Row>> {
     let values = vec!["(?, ?)"; keys.len()].join(", ");
-    // One index probe per user on consents_user (app, user_id, seq).
+    // Index probes on consents_user (app, user_id, seq): one per user for the
+    // newest row, and a walk back past any "Not now" rows for the decision.
     let sql = format!(
-        "SELECT {COLUMNS} FROM consents WHERE seq IN (\
-           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.column1 AND c.user_id = k.column2 \
-                   ORDER BY c.seq DESC LIMIT 1) FROM (VALUES {values}) AS k)"
+        "WITH k(app, user_id) AS (VALUES {values}) \
+         SELECT {COLUMNS} FROM consents WHERE seq IN (\
+           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+                   ORDER BY c.seq DESC LIMIT 1) FROM k \
+           UNION ALL \
+           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+                   AND c.action <> 'defer' ORDER BY c.seq DESC LIMIT 1) FROM k)"
     );
     let mut q = sqlx::query_as::<_, Row>(&sql);
     for (app, user) in keys {
@@ -636,15 +731,28 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
     Ok(())
 }
 
-/// The row `a` appends after `head` (its user's latest row, if any), or why
-/// it is refused.
-fn next_row(head: Option<&Row>, a: &Append) -> Result<Row> {
+/// The row `a` appends to the chain whose tip is `tip` (none for a user's
+/// first record), or why it is refused.
+fn next_row(tip: Option<&Tip>, a: &Append) -> Result<Row> {
+    let decision = tip.and_then(|t| t.decision.as_ref());
     let (version, sha256, action) = match &a.event {
         Event::Accept { version, sha256 } => {
             (version.clone(), sha256.clone(), ConsentAction::Accept)
         }
+        Event::Defer { version, sha256 } => {
+            if decision.is_some_and(|d| {
+                d.action == ConsentAction::Accept.as_str()
+                    && d.version == *version
+                    && d.sha256 == *sha256
+            }) {
+                return Err(Error::NothingToDefer(format!(
+                    "you have already agreed to version {version}"
+                )));
+            }
+            (version.clone(), sha256.clone(), ConsentAction::Defer)
+        }
         Event::Withdraw { version, sha256 } => {
-            let standing = head
+            let standing = decision
                 .filter(|h| h.action == ConsentAction::Accept.as_str())
                 .ok_or_else(|| {
                     Error::NothingToWithdraw("there is no standing consent to withdraw".to_owned())
@@ -674,7 +782,7 @@ fn next_row(head: Option<&Row>, a: &Append) -> Result<Row> {
         action: action.as_str().to_owned(),
         channel: a.channel.as_str().to_owned(),
         recorded_at: rfc3339_ms(now_ms()),
-        prev_hash: head.map_or_else(|| GENESIS.to_owned(), |h| h.hash.clone()),
+        prev_hash: tip.map_or_else(|| GENESIS.to_owned(), |t| t.last.hash.clone()),
         hash: String::new(),
     };
     row.hash = row.fields().hash();

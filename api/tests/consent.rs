@@ -21,23 +21,20 @@ async fn consent_is_recorded_read_exported_and_withdrawn() {
 
     let me = t.get("/api/me", Some(&cookie)).await;
     assert_eq!(me.status, StatusCode::OK);
-    assert_eq!(me.json["consent"], "never");
-    assert_eq!(me.json["needs_reconsent"], true);
-    assert_eq!(me.json["limited_mode"], true);
-    assert_eq!(me.json["current"]["version"], version.as_str());
-    assert_eq!(me.json["current"]["sha256"], sha256.as_str());
+    assert_fields(
+        &me.json,
+        json!({"consent": "never", "needs_reconsent": true, "limited_mode": true,
+               "current": {"version": version, "sha256": sha256}}),
+    );
 
     let rec = t.accept_current(&cookie).await;
     assert_eq!(rec.status, StatusCode::CREATED, "{}", rec.json);
     let r = &rec.json;
-    assert_eq!(r["app"], "vchat");
-    assert_eq!(r["user"], "alice");
-    assert_eq!(r["version"], version.as_str());
-    assert_eq!(r["sha256"], sha256.as_str());
-    assert_eq!(r["action"], "accept");
-    assert_eq!(r["state"], "given");
-    assert_eq!(r["channel"], "browser");
-    assert_eq!(r["prev_hash"], GENESIS);
+    assert_fields(
+        r,
+        json!({"app": "vchat", "user": "alice", "version": version, "sha256": sha256,
+               "action": "accept", "state": "given", "channel": "browser", "prev_hash": GENESIS}),
+    );
     assert_eq!(r["record_id"].as_str().unwrap().len(), 32);
     assert_eq!(r["hash"].as_str().unwrap().len(), 64);
     let at = r["recorded_at"].as_str().unwrap();
@@ -47,11 +44,11 @@ async fn consent_is_recorded_read_exported_and_withdrawn() {
     );
 
     let me = t.get("/api/me", Some(&cookie)).await;
-    assert_eq!(me.json["consent"], "current");
-    assert_eq!(me.json["consented_version"], version.as_str());
-    assert_eq!(me.json["needs_reconsent"], false);
-    assert_eq!(me.json["limited_mode"], false);
-    assert_eq!(me.json["newer_material"], json!([]));
+    assert_fields(
+        &me.json,
+        json!({"consent": "current", "consented_version": version, "needs_reconsent": false,
+               "limited_mode": false, "newer_material": [], "deferred_version": null}),
+    );
 
     let list = t.get("/api/me/consents", Some(&cookie)).await;
     assert_eq!(list.json, json!([rec.json]));
@@ -74,13 +71,7 @@ async fn consent_is_recorded_read_exported_and_withdrawn() {
     assert!(!text.contains(&id_hash), "no session hashes in the export");
     assert!(!text.contains(cookie.split_once('=').unwrap().1));
 
-    let withdraw = t
-        .post(
-            "/api/me/consents",
-            &json!({"action": "withdraw"}).to_string(),
-            Some(&cookie),
-        )
-        .await;
+    let withdraw = t.withdraw(&cookie).await;
     assert_eq!(withdraw.status, StatusCode::CREATED, "{}", withdraw.json);
     assert_eq!(withdraw.json["action"], "withdraw");
     assert_eq!(withdraw.json["state"], "withdrawn");
@@ -93,13 +84,9 @@ async fn consent_is_recorded_read_exported_and_withdrawn() {
     assert_eq!(list.json[0]["action"], "withdraw", "newest first");
     assert_eq!(list.json.as_array().unwrap().len(), 2);
 
-    t.post(
-        "/api/me/consents",
-        &json!({"action": "withdraw"}).to_string(),
-        Some(&cookie),
-    )
-    .await
-    .assert_error(StatusCode::CONFLICT, "nothing_to_withdraw");
+    t.withdraw(&cookie)
+        .await
+        .assert_error(StatusCode::CONFLICT, "nothing_to_withdraw");
     assert_eq!(t.count("consents").await, 2);
 
     let out = t
@@ -168,23 +155,7 @@ async fn refused_consents_write_nothing() {
     t.send(no_type)
         .await
         .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
-    let mut cross = common::post("/api/me/consents", &good, Some(&cookie));
-    cross
-        .headers_mut()
-        .insert("sec-fetch-site", "cross-site".parse().unwrap());
-    t.send(cross)
-        .await
-        .assert_error(StatusCode::FORBIDDEN, "cross_site");
-    let mut foreign = common::post("/api/me/consents", &good, Some(&cookie));
-    foreign
-        .headers_mut()
-        .insert(header::ORIGIN, "https://evil.example".parse().unwrap());
-    t.send(foreign)
-        .await
-        .assert_error(StatusCode::FORBIDDEN, "cross_site");
-    t.post("/api/me/consents", &good, None)
-        .await
-        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_refused_off_site(&t, &good, &cookie).await;
 
     assert_eq!(t.count("consents").await, 0);
     // GET never changes state, whatever it is sent with.
@@ -222,13 +193,7 @@ async fn users_never_see_each_others_records() {
         assert_eq!(export.json["consents"], json!([]));
         assert_eq!(export.json["sessions"].as_array().unwrap().len(), 1);
     }
-    let withdraw = t
-        .post(
-            "/api/me/consents",
-            &json!({"action": "withdraw"}).to_string(),
-            Some(&bob),
-        )
-        .await;
+    let withdraw = t.withdraw(&bob).await;
     withdraw.assert_error(StatusCode::CONFLICT, "nothing_to_withdraw");
     assert_eq!(t.count("consents").await, 1);
 
@@ -251,7 +216,8 @@ async fn users_never_see_each_others_records() {
     assert_eq!(
         ok.json,
         json!({"consented_version": version, "consent": "current",
-               "needs_reconsent": false, "limited_mode": false})
+               "needs_reconsent": false, "limited_mode": false,
+               "deferred_version": null, "deferred_at": null})
     );
     let never = t
         .send(status_of("vchat", "bob", Some(vchat_token.clone())))
@@ -346,6 +312,289 @@ async fn a_minor_new_version_is_outdated_but_needs_no_reconsent() {
     assert_eq!(me.json["newer_material"], json!([]));
 }
 
+#[tokio::test]
+async fn not_now_is_recorded_and_reported_until_the_user_decides() {
+    let dir = copy_policies();
+    let data = tempfile::tempdir().unwrap();
+    let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    let cookie = t.sign_in("vchat", "heidi").await;
+    let (old_version, _) = t.vchat_current().await;
+    let accepted = t.accept_current(&cookie).await;
+    assert_eq!(accepted.status, StatusCode::CREATED);
+    drop(t);
+
+    add_vchat_version(dir.path(), "2030-01-01", true, "新增直播打赏数据的处理");
+    let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    let (version, sha256) = t.vchat_current().await;
+    let me = t.get("/api/me", Some(&cookie)).await;
+    // Not asked yet.
+    assert_fields(
+        &me.json,
+        json!({"needs_reconsent": true, "deferred_version": null, "deferred_in_session": false}),
+    );
+
+    let deferred = t.defer_current(&cookie).await;
+    assert_eq!(deferred.status, StatusCode::CREATED, "{}", deferred.json);
+    let d = &deferred.json;
+    // One chain: it follows the acceptance.
+    assert_fields(
+        d,
+        json!({"user": "heidi", "version": version, "sha256": sha256, "action": "defer",
+               "state": "deferred", "channel": "browser", "prev_hash": accepted.json["hash"]}),
+    );
+    let at = d["recorded_at"].as_str().unwrap();
+
+    // The old acceptance stands, the app stays limited, and the deferral is told.
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_fields(
+        &me.json,
+        json!({"consent": "outdated", "consented_version": old_version, "needs_reconsent": true,
+               "limited_mode": true, "deferred_version": version, "deferred_at": at,
+               "deferred_in_session": true}),
+    );
+    assert_eq!(
+        t.internal_status("vchat", "heidi").await.json,
+        json!({"consented_version": old_version, "consent": "outdated",
+               "needs_reconsent": true, "limited_mode": true,
+               "deferred_version": version, "deferred_at": at})
+    );
+    let list = t.get("/api/me/consents", Some(&cookie)).await;
+    assert_eq!(
+        list.json,
+        json!([deferred.json, accepted.json]),
+        "newest first"
+    );
+    let export = t.get("/api/me/export", Some(&cookie)).await;
+    assert_eq!(
+        export.json["consents"],
+        json!([accepted.json, deferred.json])
+    );
+
+    // Arriving from the app again is a new session: it is asked again, and
+    // the earlier "Not now" is still on record.
+    let again = t.sign_in("vchat", "heidi").await;
+    let me = t.get("/api/me", Some(&again)).await;
+    assert_eq!(me.json["deferred_in_session"], false);
+    assert_eq!(me.json["deferred_at"], at);
+    let twice = t.defer_current(&again).await;
+    assert_eq!(twice.status, StatusCode::CREATED);
+    assert_eq!(twice.json["prev_hash"], d["hash"]);
+    assert_eq!(
+        t.get("/api/me", Some(&again)).await.json["deferred_at"],
+        twice.json["recorded_at"]
+    );
+
+    // Withdrawing after "Not now" withdraws the acceptance that stood.
+    let withdraw = t.withdraw(&again).await;
+    assert_eq!(withdraw.status, StatusCode::CREATED, "{}", withdraw.json);
+    assert_eq!(withdraw.json["version"], old_version.as_str());
+    let status = t.internal_status("vchat", "heidi").await;
+    assert_eq!(status.json["consent"], "withdrawn");
+    assert_eq!(status.json["deferred_at"], Value::Null, "decided since");
+    assert_eq!(status.json["limited_mode"], true);
+
+    // Put off again, then agreed: nothing is pending any more.
+    assert_eq!(t.defer_current(&again).await.status, StatusCode::CREATED);
+    assert_eq!(t.accept_current(&again).await.status, StatusCode::CREATED);
+    let status = t.internal_status("vchat", "heidi").await;
+    assert_eq!(status.json["consent"], "current");
+    assert_eq!(status.json["limited_mode"], false);
+    assert_eq!(status.json["deferred_version"], Value::Null);
+    t.defer_current(&again)
+        .await
+        .assert_error(StatusCode::CONFLICT, "nothing_to_defer");
+    assert_eq!(t.count("consents").await, 6);
+
+    // A restart reads the same standing from the database.
+    drop(t);
+    let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    assert_eq!(t.internal_status("vchat", "heidi").await.json, status.json);
+    assert_verifies(ledger_verify(data.path()), 6, 1);
+}
+
+#[tokio::test]
+async fn not_now_before_ever_agreeing_is_told_apart_from_never_asked() {
+    let t = TestApp::new(&repo_policies()).await;
+    let asked = t.sign_in("vchat", "ivan").await;
+    t.sign_in("vchat", "judy").await;
+    assert_eq!(t.defer_current(&asked).await.status, StatusCode::CREATED);
+    let ivan = t.internal_status("vchat", "ivan").await.json;
+    let judy = t.internal_status("vchat", "judy").await.json;
+    for s in [&ivan, &judy] {
+        assert_eq!(s["consent"], "never");
+        assert_eq!(s["limited_mode"], true);
+    }
+    assert_eq!(ivan["deferred_version"], t.vchat_current().await.0.as_str());
+    assert!(ivan["deferred_at"].is_string());
+    assert_eq!(judy["deferred_version"], Value::Null);
+    assert_eq!(judy["deferred_at"], Value::Null);
+}
+
+#[tokio::test]
+async fn refused_deferrals_write_nothing() {
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "mallory").await;
+    let (version, sha256) = t.vchat_current().await;
+    let defer = |version: &str, sha256: &str| {
+        json!({"version": version, "sha256": sha256, "action": "defer"}).to_string()
+    };
+    let wrong = t
+        .post(
+            "/api/me/consents",
+            &defer("2019-01-01", &sha256),
+            Some(&cookie),
+        )
+        .await;
+    wrong.assert_error(StatusCode::CONFLICT, "stale_version");
+    assert!(wrong.json["message"].as_str().unwrap().contains(&version));
+    t.post(
+        "/api/me/consents",
+        &defer(&version, &"0".repeat(64)),
+        Some(&cookie),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "stale_version");
+    let missing = t
+        .post(
+            "/api/me/consents",
+            &json!({"action": "defer", "version": version}).to_string(),
+            Some(&cookie),
+        )
+        .await;
+    missing.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert_eq!(missing.json["fields"]["sha256"], "required");
+    let good = defer(&version, &sha256);
+    assert_refused_off_site(&t, &good, &cookie).await;
+    assert_eq!(t.count("consents").await, 0);
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["deferred_version"], Value::Null);
+
+    // Agreed to the current version: there is nothing to put off.
+    assert_eq!(t.accept_current(&cookie).await.status, StatusCode::CREATED);
+    t.post("/api/me/consents", &good, Some(&cookie))
+        .await
+        .assert_error(StatusCode::CONFLICT, "nothing_to_defer");
+    assert_eq!(t.count("consents").await, 1);
+}
+
+/// A database written before "Not now" existed (migrations 0001–0003, a
+/// ledger and a live session in it) is upgraded at start: every record kept
+/// as it was, the chain still verifies and stays append-only, the session
+/// still signs its user in, and the ledger takes `defer` records.
+#[tokio::test]
+async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
+    let data = tempfile::tempdir().unwrap();
+    let db = data.path().join(privacy_center_api::store::DB_FILE);
+    let (version, sha256) = {
+        let t = TestApp::new(&repo_policies()).await;
+        t.vchat_current().await
+    };
+    let old_rows: Vec<ledger::Row> = {
+        use sqlx::Connection;
+        let url = format!("sqlite://{}?mode=rwc", db.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut old = sqlx::migrate::Migrator::new(dir).await.unwrap();
+        old.migrations = old
+            .migrations
+            .iter()
+            .filter(|m| m.version <= 3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        old.run(&mut conn).await.unwrap();
+        let mut rows: Vec<ledger::Row> = Vec::new();
+        for (i, action) in ["accept", "withdraw", "accept"].into_iter().enumerate() {
+            let mut row = ledger::Row {
+                seq: i as i64 + 1,
+                record_id: format!("{:032x}", i + 1),
+                app: "vchat".into(),
+                user_id: "olga".into(),
+                version: version.clone(),
+                sha256: sha256.clone(),
+                action: action.into(),
+                channel: "webview".into(),
+                recorded_at: format!("2025-01-0{}T08:00:00.000Z", i + 1),
+                prev_hash: rows.last().map_or(GENESIS.into(), |r| r.hash.clone()),
+                hash: String::new(),
+            };
+            row.hash = ledger::Fields {
+                record_id: &row.record_id,
+                app: &row.app,
+                user_id: &row.user_id,
+                version: &row.version,
+                sha256: &row.sha256,
+                action: &row.action,
+                channel: &row.channel,
+                recorded_at: &row.recorded_at,
+                prev_hash: &row.prev_hash,
+            }
+            .hash();
+            sqlx::query(
+                "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
+                 recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&row.record_id)
+            .bind(&row.app)
+            .bind(&row.user_id)
+            .bind(&row.version)
+            .bind(&row.sha256)
+            .bind(&row.action)
+            .bind(&row.channel)
+            .bind(&row.recorded_at)
+            .bind(&row.prev_hash)
+            .bind(&row.hash)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+            rows.push(row);
+        }
+        let now = privacy_center_api::clock::now_secs();
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, app, user_id, channel, created_at, last_seen_at, expires_at) \
+             VALUES (?, 'vchat', 'olga', 'webview', ?, ?, ?)",
+        )
+        .bind(privacy_center_api::identity::sha256_hex(b"old-session"))
+        .bind(now - 60)
+        .bind(now - 60)
+        .bind(now + 3600)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        conn.close().await.unwrap();
+        rows
+    };
+
+    let t = TestApp::on(&repo_policies(), data.path(), |_| {}).await;
+    let kept = ledger::records(t.state.store.pool(), "vchat", "olga")
+        .await
+        .unwrap();
+    assert_eq!(kept, old_rows, "every record as it was, same seq");
+    let cookie = "pc_session=old-session";
+    let me = t.get("/api/me", Some(cookie)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.json);
+    assert_eq!(me.json["consent"], "current");
+    // A later version asks again; "Not now" joins the old chain.
+    drop(t);
+    let dir = copy_policies();
+    add_vchat_version(dir.path(), "2030-01-01", true, "新增直播打赏数据的处理");
+    let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    let deferred = t.defer_current(cookie).await;
+    assert_eq!(deferred.status, StatusCode::CREATED, "{}", deferred.json);
+    assert_eq!(deferred.json["prev_hash"], old_rows[2].hash.as_str());
+    assert_eq!(deferred.json["channel"], "webview");
+    let me = t.get("/api/me", Some(cookie)).await;
+    assert_eq!(me.json["deferred_in_session"], true);
+    let pool = t.state.store.pool();
+    let update = sqlx::query("UPDATE consents SET action = 'accept'")
+        .execute(pool)
+        .await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM consents").execute(pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_verifies(ledger_verify(data.path()), 4, 1);
+}
+
 async fn concurrent_consents(t: &TestApp, users: usize) {
     let mut cookies = Vec::new();
     for i in 0..users {
@@ -369,17 +618,7 @@ async fn two_hundred_concurrent_consents_share_commits() {
         "group commit: {} commits for 200 records",
         stats.commits()
     );
-    let out = Command::new(BIN)
-        .args(["ledger", "verify", "--data-dir"])
-        .arg(&t.data)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}");
-    assert!(
-        stdout.contains("200 records in 200 chains: every chain verifies"),
-        "{stdout}"
-    );
+    assert_verifies(ledger_verify(&t.data), 200, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -463,9 +702,55 @@ async fn tampered_verify(tamper: &str) -> (bool, String) {
         sqlx::raw_sql(tamper).execute(&mut raw).await.unwrap();
         raw.close().await.unwrap();
     }
+    ledger_verify(&t.data)
+}
+
+/// Asserts that `body`, fine as a same-origin POST to `/api/me/consents`
+/// with `cookie`, is refused sent cross-site, from another origin, or
+/// without a session.
+async fn assert_refused_off_site(t: &TestApp, body: &str, cookie: &str) {
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let mut cross = common::post("/api/me/consents", body, Some(cookie));
+        cross.headers_mut().insert(name, value.parse().unwrap());
+        t.send(cross)
+            .await
+            .assert_error(StatusCode::FORBIDDEN, "cross_site");
+    }
+    t.post("/api/me/consents", body, None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+/// Asserts that `value` has each member of the object `expected` with that
+/// value (for a nested object: with at least its members).
+#[track_caller]
+fn assert_fields(value: &Value, expected: Value) {
+    for (key, want) in expected.as_object().unwrap() {
+        if want.is_object() {
+            assert_fields(&value[key], want.clone());
+        } else {
+            assert_eq!(&value[key], want, "`{key}` in {value}");
+        }
+    }
+}
+
+/// Asserts that `privacy-center ledger verify` passed (its `(exit 0, stdout)`)
+/// over so many records and chains.
+#[track_caller]
+fn assert_verifies((ok, out): (bool, String), records: usize, chains: usize) {
+    assert!(ok, "{out}");
+    let all_good = format!("{records} records in {chains} chains: every chain verifies");
+    assert!(out.contains(&all_good), "{out}");
+}
+
+/// Runs `privacy-center ledger verify` on a data directory: (exit 0, stdout).
+fn ledger_verify(data: &std::path::Path) -> (bool, String) {
     let out = Command::new(BIN)
         .args(["ledger", "verify", "--data-dir"])
-        .arg(&t.data)
+        .arg(data)
         .output()
         .unwrap();
     (
@@ -477,12 +762,7 @@ async fn tampered_verify(tamper: &str) -> (bool, String) {
 /// frank's rows have seq 1, 3, 4; grace's has seq 2.
 #[tokio::test]
 async fn verify_passes_on_an_untouched_ledger() {
-    let (ok, out) = tampered_verify("SELECT 1").await;
-    assert!(ok, "{out}");
-    assert!(
-        out.contains("4 records in 2 chains: every chain verifies"),
-        "{out}"
-    );
+    assert_verifies(tampered_verify("SELECT 1").await, 4, 2);
 }
 
 #[tokio::test]

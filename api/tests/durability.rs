@@ -38,16 +38,18 @@ enum Outcome {
     Unknown,
 }
 
-/// One user's sequential stream of writes, alternating accept and withdraw.
+/// One user's sequential stream of writes, in turn accept, withdraw and
+/// "Not now" (defer: a chain whose newest row is not the decision).
 async fn writer(
     user: usize,
     cookie: String,
-    accept: String,
+    answers: [String; 2],
     mut addr: watch::Receiver<String>,
     stop: Arc<AtomicBool>,
     acked: Arc<AtomicUsize>,
 ) -> Vec<(&'static str, Outcome)> {
     let withdraw = serde_json::json!({"action": "withdraw"}).to_string();
+    let [accept, defer] = answers;
     let mut log: Vec<(&'static str, Outcome)> = Vec::new();
     let mut conn: Option<Conn> = None;
     while !stop.load(Ordering::Relaxed) {
@@ -63,10 +65,10 @@ async fn writer(
             };
         }
         let c = conn.as_mut().unwrap();
-        let (kind, body) = if log.len().is_multiple_of(2) {
-            ("accept", accept.as_str())
-        } else {
-            ("withdraw", withdraw.as_str())
+        let (kind, body) = match log.len() % 3 {
+            0 => ("accept", accept.as_str()),
+            1 => ("withdraw", withdraw.as_str()),
+            _ => ("defer", defer.as_str()),
         };
         let req = request(
             Method::POST,
@@ -86,8 +88,12 @@ async fn writer(
                     action: j["action"].as_str().unwrap().to_owned(),
                 }
             }
-            Ok(a) if a.status == StatusCode::CONFLICT && kind == "withdraw" => {
-                assert_eq!(a.json()["code"], "nothing_to_withdraw", "user {user}");
+            Ok(a) if a.status == StatusCode::CONFLICT && kind != "accept" => {
+                assert_eq!(
+                    a.json()["code"],
+                    format!("nothing_to_{kind}"),
+                    "user {user}"
+                );
                 Outcome::Refused
             }
             Ok(a) => panic!(
@@ -139,11 +145,15 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
         .await
         .unwrap()
         .json();
-    let accept = serde_json::json!({
-        "version": me["current"]["version"],
-        "sha256": me["current"]["sha256"],
-    })
-    .to_string();
+    let answer = |action: &str| {
+        serde_json::json!({
+            "version": me["current"]["version"],
+            "sha256": me["current"]["sha256"],
+            "action": action,
+        })
+        .to_string()
+    };
+    let answers = [answer("accept"), answer("defer")];
     drop(conn);
 
     let (addr_tx, addr_rx) = watch::channel(server.addr.clone());
@@ -156,7 +166,7 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
             tokio::spawn(writer(
                 i,
                 cookie,
-                accept.clone(),
+                answers.clone(),
                 addr_rx.clone(),
                 stop.clone(),
                 acked.clone(),
@@ -250,10 +260,17 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
                     last_pos = Some(*pos);
                 }
                 Outcome::Refused => {
-                    // A withdraw right after an acknowledged accept must find it.
+                    // A withdraw right after an acknowledged accept must find
+                    // it; a "Not now" right after an acknowledged withdraw
+                    // must see that consent is wanted again.
+                    let before = if *kind == "withdraw" {
+                        "accept"
+                    } else {
+                        "withdraw"
+                    };
                     assert!(
-                        !matches!(previous, Some(Outcome::Acked { action, .. }) if action == "accept"),
-                        "{user} request {n}: withdraw refused although the accept before it was acknowledged"
+                        !matches!(previous, Some(Outcome::Acked { action, .. }) if action == before),
+                        "{user} request {n}: {kind} refused although the {before} before it was acknowledged"
                     );
                 }
                 Outcome::Unknown => unknown += 1,

@@ -202,6 +202,10 @@ pub enum ConsentAction {
     Accept,
     /// The user withdrew the consent they had given.
     Withdraw,
+    /// The user was asked to agree to the named (current) version and chose
+    /// "Not now": no decision, so the app stays in limited mode. Any
+    /// acceptance they gave to an earlier version is left as it was.
+    Defer,
 }
 
 impl ConsentAction {
@@ -210,6 +214,7 @@ impl ConsentAction {
         match self {
             ConsentAction::Accept => "accept",
             ConsentAction::Withdraw => "withdraw",
+            ConsentAction::Defer => "defer",
         }
     }
 
@@ -218,6 +223,7 @@ impl ConsentAction {
         match s {
             "accept" => Some(ConsentAction::Accept),
             "withdraw" => Some(ConsentAction::Withdraw),
+            "defer" => Some(ConsentAction::Defer),
             _ => None,
         }
     }
@@ -227,7 +233,14 @@ impl ConsentAction {
         match self {
             ConsentAction::Accept => ConsentRecordState::Given,
             ConsentAction::Withdraw => ConsentRecordState::Withdrawn,
+            ConsentAction::Defer => ConsentRecordState::Deferred,
         }
+    }
+
+    /// Whether the event is a decision about consent (accept or withdraw),
+    /// as opposed to putting the question off.
+    pub fn is_decision(self) -> bool {
+        self != ConsentAction::Defer
     }
 }
 
@@ -239,14 +252,18 @@ pub enum ConsentRecordState {
     Given,
     /// Consent has been withdrawn.
     Withdrawn,
+    /// The request for consent to the record's version was put off without a
+    /// decision (DPV `ConsentRequestDeferred`, not valid for processing).
+    Deferred,
 }
 
 /// `POST /api/me/consents`.
 ///
-/// `accept` needs `version` and `sha256`, which must name the app's current
-/// published version (409 `stale_version` otherwise). `withdraw` refers to the
-/// user's latest accepted version; `version`/`sha256` may be given to make
-/// sure it is the one the user saw.
+/// `accept` and `defer` need `version` and `sha256`, which must name the
+/// app's current published version (409 `stale_version` otherwise); `defer`
+/// is refused (409 `nothing_to_defer`) when the user need not be asked.
+/// `withdraw` refers to the user's latest accepted version; `version`/`sha256`
+/// may be given to make sure it is the one the user saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConsentRequest {
@@ -351,6 +368,12 @@ pub struct ConsentStatus {
     /// (`needs_reconsent`): the host app offers only what does not rely on the
     /// new terms.
     pub limited_mode: bool,
+    /// The current version, when the user's latest word on it is "Not now"
+    /// (a `defer` record after their last accept or withdraw); else `None`:
+    /// they were not asked yet, or decided since.
+    pub deferred_version: Option<String>,
+    /// When that deferral was recorded (RFC 3339 UTC, milliseconds).
+    pub deferred_at: Option<String>,
 }
 
 /// `GET /api/me`: the signed-in user and their consent standing.
@@ -367,6 +390,11 @@ pub struct Me {
     /// The verdict, flattened into this object.
     #[serde(flatten)]
     pub status: ConsentStatus,
+    /// True when `deferred_at` falls in the session asking: the user chose
+    /// "Not now" since they last arrived, so the page shows the limited-mode
+    /// note instead of asking again. A new session (the next arrival from
+    /// the app) asks again.
+    pub deferred_in_session: bool,
 }
 
 /// `GET /api/internal/apps/{app}/users/{user}/status`, for the host app's servers.
@@ -380,6 +408,11 @@ pub struct InternalStatus {
     pub needs_reconsent: bool,
     /// Whether the app should run in limited mode.
     pub limited_mode: bool,
+    /// The current version, when the user was asked and chose "Not now"
+    /// (and has not decided since); `None` when not asked yet or decided.
+    pub deferred_version: Option<String>,
+    /// When the user chose "Not now", RFC 3339 UTC.
+    pub deferred_at: Option<String>,
 }
 
 /// A session as shown in the data export (never its secret or hash).

@@ -20,6 +20,11 @@ export function mintToken(app: string, user: string, dataDir = suiteDataDir()): 
   return execFileSync(binary, ['token', '--app', app, '--user', user, '--data-dir', dataDir], { encoding: 'utf8', cwd: repo }).trim();
 }
 
+/** An app's service token for the internal status route, printed by the CLI as a host app's operator would get it. */
+export function serviceToken(app: string, dataDir = suiteDataDir()): string {
+  return execFileSync(binary, ['token', '--service', '--app', app, '--data-dir', dataDir], { encoding: 'utf8', cwd: repo }).trim();
+}
+
 /** The staff credential a server on `dataDir` accepts, printed by the CLI as an operator would get it. */
 export function staffCredential(dataDir = suiteDataDir()): string {
   return execFileSync(binary, ['staff-credential', '--data-dir', dataDir], { encoding: 'utf8', cwd: repo }).trim();

@@ -1,5 +1,7 @@
+import type { Page } from '@playwright/test';
 import { test, expect } from '../fixtures';
-import { mintToken, Sandbox, Server } from '../support/server';
+import type { ConsentDialog } from '../pages/consent-dialog';
+import { mintToken, serviceToken, Sandbox, Server } from '../support/server';
 import { screenshot } from '../support/shots';
 import { newUserId } from '../support/users';
 
@@ -126,25 +128,43 @@ test.describe('consent', () => {
   });
 });
 
+/**
+ * A server of its own on a sandbox copy of the policies, with a user who
+ * agreed to the current version before a newer one (`material` or not) was
+ * published; `body` runs with the page reloaded on the new version.
+ */
+async function withNewerVersion(
+  page: Page,
+  consentDialog: ConsentDialog,
+  material: boolean,
+  body: (ctx: { server: Server; sandbox: Sandbox; user: string }) => Promise<void>,
+) {
+  const sandbox = new Sandbox();
+  let server = await Server.start(sandbox);
+  try {
+    const user = newUserId();
+    const signIn = await page.request.post(`${server.url}/api/dev/session`, { data: { app: 'vchat', user } });
+    expect(signIn.status()).toBe(201);
+    await page.goto(`${server.url}/vchat`);
+    await consentDialog.agree();
+
+    await server.stop();
+    sandbox.publish('vchat', '2030-01-01', material ? { material, summary: '新增“人脸识别”一节：说明人脸信息仅用于身份核验。' } : { material });
+    server = await Server.start(sandbox, server.port);
+    await page.reload();
+    await body({ server, sandbox, user });
+  } finally {
+    await server.stop();
+    sandbox.remove();
+  }
+}
+
 test.describe('a newer policy version on a server of its own', () => {
   test.describe.configure({ timeout: 60_000 });
 
   for (const material of [true, false]) {
     test(`${material ? 'material: asks again with the summary' : 'non-material: a banner only'}`, async ({ page, consentDialog, consents }, info) => {
-      const sandbox = new Sandbox();
-      let server = await Server.start(sandbox);
-      try {
-        const user = newUserId();
-        const signIn = await page.request.post(`${server.url}/api/dev/session`, { data: { app: 'vchat', user } });
-        expect(signIn.status()).toBe(201);
-        await page.goto(`${server.url}/vchat`);
-        await consentDialog.agree();
-
-        await server.stop();
-        sandbox.publish('vchat', '2030-01-01', material ? { material, summary: '新增“人脸识别”一节：说明人脸信息仅用于身份核验。' } : { material });
-        server = await Server.start(sandbox, server.port);
-        await page.reload();
-
+      await withNewerVersion(page, consentDialog, material, async ({ server }) => {
         if (material) {
           await expect(consentDialog.dialog).toBeVisible();
           await expect(consentDialog.title).toHaveText('隐私政策有重要更新');
@@ -165,10 +185,46 @@ test.describe('a newer policy version on a server of its own', () => {
           await consentDialog.updatedBanner.getByRole('button', { name: '知道了' }).click();
           await expect(consentDialog.updatedBanner).toHaveCount(0);
         }
-      } finally {
-        await server.stop();
-        sandbox.remove();
-      }
+      });
     });
   }
+
+  test('material: "Not now" is recorded, holds on reload, reaches the status API, and the next arrival asks again', async ({ page, consentDialog, consents }, info) => {
+    await withNewerVersion(page, consentDialog, true, async ({ server, sandbox, user }) => {
+      await expect(consentDialog.title).toHaveText('隐私政策有重要更新');
+      const recorded = page.waitForResponse((r) => r.url().endsWith('/api/me/consents') && r.request().method() === 'POST');
+      await consentDialog.notNowButton.click();
+      expect((await recorded).status()).toBe(201);
+      await expect(consentDialog.limitedNote).toBeVisible();
+
+      await page.reload();
+      await expect(consentDialog.limitedNote).toBeVisible();
+      await expect(consentDialog.dialog).toHaveCount(0);
+      await expect(consentDialog.agreedLine).toHaveCount(0);
+      await screenshot(page, info, 'deferred-reload');
+
+      const status = await page.request.get(`${server.url}/api/internal/apps/vchat/users/${user}/status`, {
+        headers: { Authorization: `Bearer ${serviceToken('vchat', sandbox.dataDir)}` },
+      });
+      expect(status.status()).toBe(200);
+      const body = await status.json();
+      expect(body).toMatchObject({ consent: 'outdated', consented_version: CURRENT, needs_reconsent: true, limited_mode: true, deferred_version: '2030-01-01' });
+      expect(Date.parse(body.deferred_at)).toBeGreaterThan(Date.now() - 60_000);
+
+      await consents.goto(server.url);
+      await expect(consents.rows).toHaveCount(2);
+      await expect(consents.rows.first()).toContainText('2030-01-01');
+      await expect(consents.rows.first()).toContainText('暂不同意');
+      await screenshot(page, info, 'deferred-history');
+
+      // The next time the app opens the page (a new token, a new session) it asks again.
+      await page.goto(`${server.url}/vchat#token=${mintToken('vchat', user, sandbox.dataDir)}`);
+      await expect(consentDialog.title).toHaveText('隐私政策有重要更新');
+      await expect(consentDialog.limitedNote).toHaveCount(0);
+      await consentDialog.agree();
+      await page.reload();
+      await expect(consentDialog.agreedLine).toBeVisible();
+      await expect(consentDialog.limitedNote).toHaveCount(0);
+    });
+  });
 });

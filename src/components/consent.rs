@@ -25,10 +25,12 @@ pub fn ConsentGate(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    // "Not now" holds for this page view only.
-    let later = RwSignal::new(false);
+    // What the user chose on this page, over what the server says: `Some(true)`
+    // after "Not now" (note at once, before the deferral is recorded),
+    // `Some(false)` after "Review and agree" (the dialog again).
+    let note_chosen = RwSignal::new(None::<bool>);
     let dismissed = RwSignal::new(false);
-    let agree = Action::new_local(move |req: &ConsentRequest| {
+    let answer = Action::new_local(move |req: &ConsentRequest| {
         let req = req.clone();
         async move {
             let done = api::record_consent(req).await;
@@ -38,34 +40,44 @@ pub fn ConsentGate(
             done
         }
     });
-    let failed = Signal::derive(move || agree.value().with(|v| matches!(v, Some(Err(_)))));
+    let failed = Signal::derive(move || answer.value().with(|v| matches!(v, Some(Err(_)))));
     move || {
         let me = me_for(&app_id)?;
         let current = me.current.clone()?;
         let t = i18n.t();
         if me.status.needs_reconsent {
-            if later.get() {
+            // "Not now" holds for the session it was said in (the server
+            // knows): reloads show the note, the next arrival from the app asks again.
+            if note_chosen.get().unwrap_or(me.deferred_in_session) {
                 return Some(
                     view! {
                         <div class="notice notice-limited" role="note">
                             <p>{t.limited_note}</p>
-                            <button type="button" on:click=move |_| later.set(false)>{t.review_and_agree}</button>
+                            <button type="button" on:click=move |_| note_chosen.set(Some(false))>{t.review_and_agree}</button>
                         </div>
                     }
                     .into_any(),
                 );
             }
-            let req = ConsentRequest {
+            let answer_with = |action| ConsentRequest {
                 version: Some(current.version.clone()),
                 sha256: Some(current.sha256.clone()),
-                action: ConsentAction::Accept,
+                action,
             };
+            let req = answer_with(ConsentAction::Accept);
+            let defer = answer_with(ConsentAction::Defer);
             let on_agree = Callback::new(move |()| {
-                agree.dispatch(req.clone());
+                answer.dispatch(req.clone());
             });
-            let on_later = Callback::new(move |()| later.set(true));
+            let already_deferred = me.deferred_in_session;
+            let on_later = Callback::new(move |()| {
+                note_chosen.set(Some(true));
+                if !already_deferred {
+                    answer.dispatch(defer.clone());
+                }
+            });
             return Some(
-                view! { <ConsentDialog me current app_id=app_id.clone() on_agree on_later pending=agree.pending().into() failed /> }
+                view! { <ConsentDialog me current app_id=app_id.clone() on_agree on_later pending=answer.pending().into() failed /> }
                     .into_any(),
             );
         }

@@ -154,6 +154,7 @@ fn record_table(list: Vec<ConsentRecord>, t: &'static Messages) -> impl IntoView
             let action = match r.action {
                 ConsentAction::Accept => t.action_accept,
                 ConsentAction::Withdraw => t.action_withdraw,
+                ConsentAction::Defer => t.action_defer,
             };
             let channel = match r.channel {
                 Channel::Browser => t.channel_browser,

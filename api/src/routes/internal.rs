@@ -39,5 +39,7 @@ async fn status(
         consent: s.consent,
         needs_reconsent: s.needs_reconsent,
         limited_mode: s.limited_mode,
+        deferred_version: s.deferred_version,
+        deferred_at: s.deferred_at,
     }))
 }

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use privacy_center_core::consent::{self, Latest};
+use privacy_center_core::consent::{self, Deferral, Latest};
 use privacy_center_core::wire::{Channel, ConsentStatus, CurrentPolicy, Export, ExportSession, Me};
 
 use crate::catalog::App;
@@ -22,21 +22,28 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/me/export", get(export))
 }
 
-/// The consent verdict for a user of `app`, from their latest record.
+/// The consent verdict for a user of `app`, from their latest decision and
+/// any "Not now" since.
 pub(super) async fn status(state: &AppState, app: &App, user: &str) -> Result<ConsentStatus> {
     let head = state
         .ledger
         .head(state.store.pool(), &app.config.id, user)
         .await?;
-    let latest = head.as_ref().map(|h| Latest {
+    let latest = head.decision.as_ref().map(|h| Latest {
         action: h.action,
         version: &h.version,
         sha256: &h.sha256,
     });
-    Ok(consent::evaluate(&app.published_meta(), latest))
+    let deferral = head.deferral.as_ref().map(|d| Deferral {
+        version: &d.version,
+        sha256: &d.sha256,
+        at: &d.recorded_at,
+    });
+    Ok(consent::evaluate(&app.published_meta(), latest, deferral))
 }
 
-fn app_of<'a>(state: &'a AppState, user: &CurrentUser) -> Result<&'a App> {
+/// The signed-in user's app (401 if it is no longer served).
+pub(super) fn app_of<'a>(state: &'a AppState, user: &CurrentUser) -> Result<&'a App> {
     state
         .catalog
         .app(&user.app)
@@ -53,12 +60,18 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
         summary: v.file.meta.summary.clone(),
     });
     let status = status(&state, app, &user.user_id).await?;
+    // Both are RFC 3339 UTC with milliseconds, so they compare as text.
+    let deferred_in_session = status
+        .deferred_at
+        .as_ref()
+        .is_some_and(|at| *at > rfc3339_ms(user.started_ms));
     Ok(Json(Me {
         app: user.app,
         user: user.user_id,
         channel: user.channel,
         current,
         status,
+        deferred_in_session,
     }))
 }
 

@@ -186,9 +186,37 @@ impl TestApp {
     }
 
     pub async fn accept_current(&self, cookie: &str) -> Resp {
-        let (version, sha256) = self.vchat_current().await;
-        let body = serde_json::json!({ "version": version, "sha256": sha256 }).to_string();
+        self.answer_current(cookie, "accept").await
+    }
+
+    /// Withdraws the standing acceptance.
+    pub async fn withdraw(&self, cookie: &str) -> Resp {
+        let body = serde_json::json!({ "action": "withdraw" }).to_string();
         self.post("/api/me/consents", &body, Some(cookie)).await
+    }
+
+    /// "Not now" for vchat's current version.
+    pub async fn defer_current(&self, cookie: &str) -> Resp {
+        self.answer_current(cookie, "defer").await
+    }
+
+    async fn answer_current(&self, cookie: &str, action: &str) -> Resp {
+        let (version, sha256) = self.vchat_current().await;
+        let body = serde_json::json!({ "version": version, "sha256": sha256, "action": action })
+            .to_string();
+        self.post("/api/me/consents", &body, Some(cookie)).await
+    }
+
+    /// `GET /api/internal/apps/{app}/users/{user}/status` with the app's service token.
+    pub async fn internal_status(&self, app: &str, user: &str) -> Resp {
+        let token = self.state.keys.service_token(app).unwrap();
+        let req = Request::builder()
+            .uri(format!("/api/internal/apps/{app}/users/{user}/status"))
+            .header(header::HOST, HOST)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
     }
 }
 
