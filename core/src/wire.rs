@@ -88,8 +88,12 @@ pub struct PolicyComparison {
     pub from: PolicyMeta,
     /// The newer side of the comparison.
     pub to: PolicyMeta,
-    /// Sections matched by heading, with character-level changes.
-    pub diff: crate::diff::PolicyDiff,
+    /// Counts of sections per status, for the "what changed" summary.
+    pub summary: crate::diff::DiffSummary,
+    /// Every section, matched by heading with character-level changes, as
+    /// sanitised HTML with word slots ([`crate::compare::sections_html`]);
+    /// safe to insert as `innerHTML` once the slots are filled.
+    pub sections_html: String,
 }
 
 /// `GET /api/health`.
