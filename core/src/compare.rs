@@ -1,6 +1,7 @@
-//! The comparison page's sections as HTML (`/{app}/compare/{from}/{to}`),
-//! laid out on the server so that every reader's download carries neither
-//! the diff's decoder nor this layout code.
+//! The comparison page as HTML (`/{app}/compare/{from}/{to}`): its header
+//! and "what changed" summary ([`header_html`]) and its sections
+//! ([`sections_html`]), laid out on the server so that every reader's
+//! download carries neither the diff's decoder nor this layout code.
 //!
 //! Changed sections become navigation stops (`id="change-1"`, …) with
 //! deletions and insertions marked for the eye and for screen readers;
@@ -17,25 +18,40 @@
 
 use std::fmt::Write;
 
-use crate::diff::{PolicyDiff, SectionDiff, SectionStatus, Span, SpanOp};
+use crate::date::Date;
+use crate::diff::{DiffSummary, PolicyDiff, SectionDiff, SectionStatus, Span, SpanOp};
+use crate::wire::{AppSummary, PolicyMeta};
 
 /// How every word slot starts; the key follows up to the next `"`.
 pub const SLOT: &str = r#"<span data-t=""#;
 
-/// Every word-slot key [`sections_html`] emits. `unchanged_sections` also
-/// carries a count (`data-n`).
-pub const WORDS: [&str; 17] = [
+/// Every word-slot key [`header_html`] and [`sections_html`] emit.
+/// `unchanged_sections` also carries a count (`data-n`), `date` a date
+/// (`data-n`, see [`date_number`]).
+pub const WORDS: [&str; 29] = [
+    "compare_heading",
+    "older_version",
+    "newer_version",
+    "published",
+    "date",
+    "read_full_text",
+    "what_changed",
+    "material_badge",
+    "publisher_note",
+    "section_counts",
+    "legend_deleted",
+    "legend_inserted",
+    "section_by_section",
     "status_added",
     "status_removed",
     "status_changed",
     "status_moved",
+    "status_unchanged",
     "preamble",
     "heading_was",
     "moved_note",
     "only_heading_changed",
     "show_text",
-    "older_version",
-    "newer_version",
     "deletion_start",
     "deletion_end",
     "insertion_start",
@@ -68,6 +84,109 @@ pub fn esc(text: &str) -> String {
 /// An empty word slot, with extra attributes (e.g. a class).
 fn slot(out: &mut String, key: &str, attrs: &str) {
     let _ = write!(out, r#"{SLOT}{key}"{attrs}></span>"#);
+}
+
+/// A date as the number in a `date` slot's `data-n`: 2020-10-01 is 20201001.
+pub fn date_number(d: Date) -> usize {
+    usize::from(d.year()) * 10_000 + usize::from(d.month()) * 100 + usize::from(d.day())
+}
+
+/// The date a `date` slot's `data-n` stands for.
+pub fn number_date(n: usize) -> Option<Date> {
+    Date::new(
+        u16::try_from(n / 10_000).ok()?,
+        (n / 100 % 100) as u8,
+        (n % 100) as u8,
+    )
+    .ok()
+}
+
+/// One side of the comparison: version, date and a link to its full text.
+fn version_card(out: &mut String, app: &str, meta: &PolicyMeta, label: &str) {
+    let v = esc(&meta.version);
+    out.push_str(r#"<div class="version-card"><p class="version-card-label">"#);
+    slot(out, label, "");
+    let _ = write!(out, r#"</p><p class="version-card-version">{v}</p>"#);
+    if let Some(d) = meta.published {
+        out.push_str(r#"<p class="version-card-date">"#);
+        slot(out, "published", "");
+        let _ = write!(out, r#" <time datetime="{d}">"#);
+        slot(out, "date", &format!(r#" data-n="{}""#, date_number(d)));
+        out.push_str("</time></p>");
+    }
+    let _ = write!(out, r#"<a href="/{}/v/{v}">"#, esc(app));
+    slot(out, "read_full_text", "");
+    out.push_str("</a></div>");
+}
+
+/// The page's header (app, title, both versions with dates and links) and
+/// the "what changed" summary: the newer version's note and material flag,
+/// the section counts per status and the legend.
+pub fn header_html(
+    app: &AppSummary,
+    from: &PolicyMeta,
+    to: &PolicyMeta,
+    counts: &DiffSummary,
+) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<header class="compare-header"><p class="policy-app"><a href="/{}">{}</a></p><h1>{} · "#,
+        esc(&app.id),
+        esc(&app.name),
+        esc(&to.title),
+    );
+    slot(&mut out, "compare_heading", "");
+    out.push_str(r#"</h1><div class="compare-versions">"#);
+    version_card(&mut out, &app.id, from, "older_version");
+    out.push_str(r#"<span class="compare-arrow" aria-hidden="true">→</span>"#);
+    version_card(&mut out, &app.id, to, "newer_version");
+    out.push_str(r#"</div></header><section class="compare-summary" aria-labelledby="what-changed"><h2 id="what-changed">"#);
+    slot(&mut out, "what_changed", "");
+    if to.material {
+        out.push(' ');
+        slot(
+            &mut out,
+            "material_badge",
+            r#" class="badge badge-material""#,
+        );
+    }
+    out.push_str("</h2>");
+    if let Some(note) = &to.summary {
+        out.push_str(r#"<p class="compare-note">"#);
+        slot(&mut out, "publisher_note", r#" class="compare-note-label""#);
+        let _ = write!(
+            out,
+            r#"<span lang="{}">{}</span></p>"#,
+            esc(&app.locale),
+            esc(note)
+        );
+    }
+    slot(
+        &mut out,
+        "section_counts",
+        r#" id="diff-counts-label" class="visually-hidden""#,
+    );
+    out.push_str(r#"<dl class="diff-counts" aria-labelledby="diff-counts-label">"#);
+    for (status, count) in [
+        ("added", counts.added),
+        ("removed", counts.removed),
+        ("changed", counts.changed),
+        ("moved", counts.moved),
+        ("unchanged", counts.unchanged),
+    ] {
+        let _ = write!(out, r#"<div class="count-{status}"><dt>"#);
+        slot(&mut out, &format!("status_{status}"), "");
+        let _ = write!(out, "</dt><dd>{count}</dd></div>");
+    }
+    out.push_str(r#"</dl><p class="diff-legend"><del>"#);
+    slot(&mut out, "legend_deleted", "");
+    out.push_str("</del> <ins>");
+    slot(&mut out, "legend_inserted", "");
+    out.push_str(r#"</ins></p></section><h2 class="compare-sections-title">"#);
+    slot(&mut out, "section_by_section", "");
+    out.push_str("</h2>");
+    out
 }
 
 /// What the section markup needs besides the section itself.
@@ -356,6 +475,64 @@ mod tests {
         assert!(!slots(&sneaky).contains(&"no_changes"), "{sneaky}");
     }
 
+    fn meta(version: &str, note: Option<&str>) -> PolicyMeta {
+        PolicyMeta {
+            version: version.into(),
+            title: "隐私<政策>".into(),
+            status: crate::wire::PolicyStatus::Published,
+            published: Some(Date::try_from(version).unwrap()),
+            effective: None,
+            material: note.is_some(),
+            summary: note.map(Into::into),
+            sha256: String::new(),
+        }
+    }
+
+    fn header(note: Option<&str>) -> String {
+        let app = AppSummary {
+            id: "demo".into(),
+            name: "Demo & <Co>".into(),
+            company: String::new(),
+            description: String::new(),
+            locale: "zh-CN".into(),
+            current: None,
+        };
+        let counts = DiffSummary {
+            added: 1,
+            removed: 0,
+            changed: 5,
+            moved: 0,
+            unchanged: 39,
+        };
+        header_html(
+            &app,
+            &meta("2019-06-01", None),
+            &meta("2020-10-01", note),
+            &counts,
+        )
+    }
+
+    #[test]
+    fn header_escapes_names_and_carries_dates_and_counts() {
+        let html = header(Some("新增<script>alert(1)</script>一节"));
+        assert!(!html.contains("<script>") && !html.contains("<Co>") && !html.contains("<政策>"));
+        assert!(html.contains("Demo &amp; &lt;Co&gt;</a>"), "{html}");
+        assert!(html.contains("<h1>隐私&lt;政策&gt; · "), "{html}");
+        assert!(
+            html.contains("新增&lt;script&gt;alert(1)&lt;/script&gt;一节"),
+            "{html}"
+        );
+        assert!(html.contains(
+            r#"<time datetime="2020-10-01"><span data-t="date" data-n="20201001"></span></time>"#
+        ));
+        assert_eq!(number_date(20201001), Date::try_from("2020-10-01").ok());
+        assert!(html.contains(r#"<dd>5</dd>"#) && html.contains(r#"<dd>39</dd>"#));
+        assert!(html.contains(r#"data-t="material_badge""#));
+        assert!(
+            !header(None).contains("material_badge") && !header(None).contains("publisher_note")
+        );
+    }
+
     #[test]
     fn every_slot_is_a_known_word() {
         let new = "前言。\n\n## 一、说明改名\n\n旧的文字。\n\n## 三、新增\n\n新。\n\n## 二、联系\n\n邮箱。\n";
@@ -364,6 +541,8 @@ mod tests {
         let same = page(OLD, OLD, "a", "b");
         seen.extend(slots(&changed));
         seen.extend(slots(&same));
+        let head = header(Some("说明"));
+        seen.extend(slots(&head));
         for key in &seen {
             assert!(WORDS.contains(key), "{key} missing from WORDS");
         }

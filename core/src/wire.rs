@@ -88,8 +88,11 @@ pub struct PolicyComparison {
     pub from: PolicyMeta,
     /// The newer side of the comparison.
     pub to: PolicyMeta,
-    /// Counts of sections per status, for the "what changed" summary.
+    /// Counts of sections per status.
     pub summary: crate::diff::DiffSummary,
+    /// The page's header and "what changed" summary as sanitised HTML with
+    /// word slots ([`crate::compare::header_html`]).
+    pub header_html: String,
     /// Every section, matched by heading with character-level changes, as
     /// sanitised HTML with word slots ([`crate::compare::sections_html`]);
     /// safe to insert as `innerHTML` once the slots are filled.

@@ -242,7 +242,7 @@ mod tests {
             assert_eq!(HandoffError::from_api(&refused(code)), want, "{code}");
         }
         assert_eq!(
-            HandoffError::from_api(&ApiError::Network("offline".into())),
+            HandoffError::from_api(&ApiError::Network("offline")),
             HandoffError::Invalid
         );
     }

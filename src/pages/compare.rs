@@ -15,8 +15,8 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use privacy_center_core::compare::{change_id, esc, SLOT};
-use privacy_center_core::wire::{PolicyComparison, PolicyMeta};
+use privacy_center_core::compare::{change_id, esc, number_date, SLOT};
+use privacy_center_core::wire::PolicyComparison;
 use std::borrow::Cow;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
@@ -203,7 +203,7 @@ fn page_html(c: &PolicyComparison, at: Option<usize>, t: &'static Messages) -> (
         }
     }
     let mut out = String::from(r#"<article class="compare">"#);
-    summary_html(&mut out, c, t);
+    fill_words(&mut out, &c.header_html, t);
     let total = changes(c);
     if total > 0 {
         let _ = write!(
@@ -265,91 +265,7 @@ fn cannot_compare(
     (t.compare_failed.to_owned(), out)
 }
 
-/// One side of the comparison: version, date and a link to its full text.
-fn version_card(out: &mut String, app: &str, meta: &PolicyMeta, label: &str, t: &Messages) {
-    let v = esc(&meta.version);
-    let _ = write!(
-        out,
-        r#"<div class="version-card"><p class="version-card-label">{label}</p><p class="version-card-version">{v}</p>"#
-    );
-    if let Some(d) = meta.published {
-        let _ = write!(
-            out,
-            r#"<p class="version-card-date">{} <time datetime="{d}">{}</time></p>"#,
-            t.published,
-            (t.date)(d)
-        );
-    }
-    let _ = write!(
-        out,
-        r#"<a href="/{}/v/{v}">{}</a></div>"#,
-        esc(app),
-        t.read_full_text
-    );
-}
-
-/// The header and the "what changed" summary.
-fn summary_html(out: &mut String, c: &PolicyComparison, t: &Messages) {
-    let app = &c.app;
-    let _ = write!(
-        out,
-        r#"<header class="compare-header"><p class="policy-app"><a href="/{}">{}</a></p><h1>{} · {}</h1><div class="compare-versions">"#,
-        esc(&app.id),
-        esc(&app.name),
-        esc(&c.to.title),
-        t.compare_heading
-    );
-    version_card(out, &app.id, &c.from, t.older_version, t);
-    out.push_str(r#"<span class="compare-arrow" aria-hidden="true">→</span>"#);
-    version_card(out, &app.id, &c.to, t.newer_version, t);
-    let _ = write!(
-        out,
-        r#"</div></header><section class="compare-summary" aria-labelledby="what-changed"><h2 id="what-changed">{}"#,
-        t.what_changed
-    );
-    if c.to.material {
-        let _ = write!(
-            out,
-            r#" <span class="badge badge-material">{}</span>"#,
-            t.material_badge
-        );
-    }
-    out.push_str("</h2>");
-    if let Some(s) = &c.to.summary {
-        let _ = write!(
-            out,
-            r#"<p class="compare-note"><span class="compare-note-label">{}</span><span lang="{}">{}</span></p>"#,
-            t.publisher_note,
-            esc(&app.locale),
-            esc(s)
-        );
-    }
-    let n = &c.summary;
-    let _ = write!(
-        out,
-        r#"<dl class="diff-counts" aria-label="{}">"#,
-        t.section_counts
-    );
-    for (class, count, label) in [
-        ("added", n.added, t.status_added),
-        ("removed", n.removed, t.status_removed),
-        ("changed", n.changed, t.status_changed),
-        ("moved", n.moved, t.status_moved),
-        ("unchanged", n.unchanged, t.status_unchanged),
-    ] {
-        let _ = write!(
-            out,
-            r#"<div class="count-{class}"><dt>{label}</dt><dd>{count}</dd></div>"#
-        );
-    }
-    let _ = write!(
-        out,
-        r#"</dl><p class="diff-legend"><del>{}</del> <ins>{}</ins></p></section><h2 class="compare-sections-title">{}</h2>"#,
-        t.legend_deleted, t.legend_inserted, t.section_by_section
-    );
-}
-
-/// Copies the server's section markup into `out` with every word slot
+/// Copies the server's markup into `out` with every word slot
 /// (`<span data-t="key"></span>`, see `core::compare`) filled in the
 /// reader's language. Policy text in the markup is escaped, so only the
 /// server's own slots match.
@@ -380,6 +296,7 @@ fn word(key: &str, n: usize, t: &Messages) -> Cow<'static, str> {
         "status_removed" => t.status_removed,
         "status_changed" => t.status_changed,
         "status_moved" => t.status_moved,
+        "status_unchanged" => t.status_unchanged,
         "preamble" => t.preamble,
         "heading_was" => t.heading_was,
         "moved_note" => t.moved_note,
@@ -392,6 +309,17 @@ fn word(key: &str, n: usize, t: &Messages) -> Cow<'static, str> {
         "insertion_start" => t.insertion_start,
         "insertion_end" => t.insertion_end,
         "unchanged_sections" => return Cow::Owned((t.unchanged_sections)(n)),
+        "date" => return number_date(n).map_or(Cow::Borrowed(""), |d| Cow::Owned((t.date)(d))),
+        "compare_heading" => t.compare_heading,
+        "published" => t.published,
+        "read_full_text" => t.read_full_text,
+        "what_changed" => t.what_changed,
+        "material_badge" => t.material_badge,
+        "publisher_note" => t.publisher_note,
+        "section_counts" => t.section_counts,
+        "legend_deleted" => t.legend_deleted,
+        "legend_inserted" => t.legend_inserted,
+        "section_by_section" => t.section_by_section,
         "no_changes" => t.no_changes,
         _ => "",
     })
@@ -411,10 +339,10 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
 mod tests {
     use super::*;
     use crate::i18n::Locale;
-    use privacy_center_core::compare::{sections_html, WORDS};
+    use privacy_center_core::compare::{header_html, sections_html, WORDS};
     use privacy_center_core::date::Date;
     use privacy_center_core::diff::{diff, render_bodies};
-    use privacy_center_core::wire::{AppSummary, PolicyStatus};
+    use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
 
     fn meta(version: &str) -> PolicyMeta {
         PolicyMeta {
@@ -433,19 +361,21 @@ mod tests {
     fn comparison(from: &str, to: &str, old: &str, new: &str) -> PolicyComparison {
         let mut d = diff(old, new);
         render_bodies(&mut d);
+        let app = AppSummary {
+            id: "demo".into(),
+            name: "Demo".into(),
+            company: "Demo Ltd".into(),
+            description: String::new(),
+            locale: "zh-CN".into(),
+            current: None,
+        };
         PolicyComparison {
-            app: AppSummary {
-                id: "demo".into(),
-                name: "Demo".into(),
-                company: "Demo Ltd".into(),
-                description: String::new(),
-                locale: "zh-CN".into(),
-                current: None,
-            },
             from: meta(from),
             to: meta(to),
+            header_html: header_html(&app, &meta(from), &meta(to), &d.summary),
             summary: d.summary,
             sections_html: sections_html(&d, "zh-CN", from, to),
+            app,
         }
     }
 
@@ -484,11 +414,14 @@ mod tests {
     fn fills_every_word_in_both_languages() {
         for locale in [Locale::ZhCn, Locale::En] {
             let t = locale.messages();
+            // 20201001: a count for counts, 2020-10-01 for dates.
             for key in WORDS {
-                assert!(!word(key, 2, t).is_empty(), "{key} in {}", locale.tag());
+                assert!(!word(key, 20_201_001, t).is_empty(), "{key} in {}", locale.tag());
             }
             let c = comparison("2020-01-01", "2021-01-01", OLD, NEW);
             let (_, html) = page_html(&c, None, t);
+            let published = (t.date)(Date::try_from("2021-01-01").unwrap());
+            assert!(html.contains(&format!(r#"data-n="20210101">{published}</span></time>"#)), "{html}");
             assert!(
                 html.contains(&format!(
                     r#"<span data-t="unchanged_sections" data-n="1" class="diff-same-count">{}</span>"#,

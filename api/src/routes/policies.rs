@@ -129,6 +129,7 @@ async fn compare(
     privacy_center_core::diff::render_bodies(&mut diff);
     let summary = app.summary();
     Ok(Json(PolicyComparison {
+        header_html: privacy_center_core::compare::header_html(&summary, &from, &to, &diff.summary),
         sections_html: privacy_center_core::compare::sections_html(
             &diff,
             &summary.locale,
