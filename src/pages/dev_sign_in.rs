@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use privacy_center_core::wire::AppSummary;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::session::use_session;
 use crate::components::status::Loading;
 use crate::i18n::use_i18n;
@@ -14,7 +15,12 @@ use crate::pages::not_found::NotFoundPage;
 pub fn DevSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let apps = LocalResource::new(api::apps);
+    // A signal filled by `spawn_local`, not a `LocalResource`: less generic
+    // code in every reader's download. None while loading.
+    let apps = RwSignal::new(None::<Result<Vec<AppSummary>, ApiError>>);
+    leptos::task::spawn_local(async move {
+        apps.try_set(Some(api::apps().await));
+    });
     let app = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
     let navigate = use_navigate();
