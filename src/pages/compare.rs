@@ -416,12 +416,19 @@ mod tests {
             let t = locale.messages();
             // 20201001: a count for counts, 2020-10-01 for dates.
             for key in WORDS {
-                assert!(!word(key, 20_201_001, t).is_empty(), "{key} in {}", locale.tag());
+                assert!(
+                    !word(key, 20_201_001, t).is_empty(),
+                    "{key} in {}",
+                    locale.tag()
+                );
             }
             let c = comparison("2020-01-01", "2021-01-01", OLD, NEW);
             let (_, html) = page_html(&c, None, t);
             let published = (t.date)(Date::try_from("2021-01-01").unwrap());
-            assert!(html.contains(&format!(r#"data-n="20210101">{published}</span></time>"#)), "{html}");
+            assert!(
+                html.contains(&format!(r#"data-n="20210101">{published}</span></time>"#)),
+                "{html}"
+            );
             assert!(
                 html.contains(&format!(
                     r#"<span data-t="unchanged_sections" data-n="1" class="diff-same-count">{}</span>"#,
