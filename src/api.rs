@@ -24,8 +24,12 @@ pub enum ApiError {
     },
     /// 429: too many attempts; try again after this many seconds (`Retry-After`).
     Throttled(u64),
-    /// The request never got an answer (offline, server down) or the answer was unreadable.
-    Network(String),
+    /// The request never got an answer (offline, server down) or the answer
+    /// was unreadable. Pages only say "network problem", so this carries a
+    /// fixed reason, not the browser's or the JSON decoder's message:
+    /// formatting those would put their error texts and `Display` code into
+    /// every reader's download.
+    Network(&'static str),
 }
 
 impl std::fmt::Display for ApiError {
@@ -58,8 +62,8 @@ fn segment(s: &str) -> String {
     out
 }
 
-fn network(e: gloo_net::Error) -> ApiError {
-    ApiError::Network(e.to_string())
+fn network(_: gloo_net::Error) -> ApiError {
+    ApiError::Network("no answer")
 }
 
 async fn get(path: &str) -> Result<gloo_net::http::Response, ApiError> {
@@ -92,7 +96,7 @@ async fn read<T: DeserializeOwned>(resp: gloo_net::http::Response) -> Result<T, 
         200..=299 => resp
             .json::<T>()
             .await
-            .map_err(|e| ApiError::Network(e.to_string())),
+            .map_err(|_| ApiError::Network("unreadable answer")),
         _ => Err(failure(resp).await),
     }
 }

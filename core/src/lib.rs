@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod check;
+pub mod compare;
 pub mod consent;
 pub mod date;
 pub mod diff;

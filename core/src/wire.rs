@@ -88,8 +88,15 @@ pub struct PolicyComparison {
     pub from: PolicyMeta,
     /// The newer side of the comparison.
     pub to: PolicyMeta,
-    /// Sections matched by heading, with character-level changes.
-    pub diff: crate::diff::PolicyDiff,
+    /// Counts of sections per status.
+    pub summary: crate::diff::DiffSummary,
+    /// The page's header and "what changed" summary as sanitised HTML with
+    /// word slots ([`crate::compare::header_html`]).
+    pub header_html: String,
+    /// Every section, matched by heading with character-level changes, as
+    /// sanitised HTML with word slots ([`crate::compare::sections_html`]);
+    /// safe to insert as `innerHTML` once the slots are filled.
+    pub sections_html: String,
 }
 
 /// `GET /api/health`.

@@ -38,10 +38,15 @@ impl HandoffError {
 /// The session context, provided by [`provide_session`] at the App level.
 #[derive(Clone, Copy)]
 pub struct Session {
-    me: LocalResource<Option<Me>>,
-    /// The resource's latest answer (`None` until the first), mirrored into
-    /// a plain signal: pages that read the user must not suspend on it, or
-    /// the policy text would wait for `GET /api/me` and `/api/dev`.
+    /// The handoff token of the URL and the app it was opened on, until the
+    /// first load exchanges it.
+    pending: StoredValue<Option<(String, Option<String>)>>,
+    /// Counts loads; an answer is kept only if no later load has started.
+    loads: StoredValue<u32>,
+    /// The latest answer of `GET /api/me` (`None` until the first). A plain
+    /// signal filled by `spawn_local`, not a resource: pages that read the
+    /// user never suspend on it (the policy text must not wait for
+    /// `GET /api/me` and `/api/dev`), and it is less generic code.
     latest: RwSignal<Option<Option<Me>>>,
     dev: RwSignal<Option<bool>>,
     handoff_error: RwSignal<Option<HandoffError>>,
@@ -60,7 +65,33 @@ impl Session {
 
     /// Reloads the user and their consent standing from the server.
     pub fn refresh(&self) {
-        self.me.refetch();
+        let this = *self;
+        let token = this.pending.try_update_value(Option::take).flatten();
+        let load = this.loads.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        leptos::task::spawn_local(async move {
+            let mut signed_in = true;
+            if let Some((token, app)) = token {
+                if let Err(e) = api::sign_in(token, Channel::Webview, app).await {
+                    this.handoff_error.try_set(Some(HandoffError::from_api(&e)));
+                    signed_in = false;
+                }
+            }
+            let me = if signed_in {
+                api::me().await.ok().flatten()
+            } else {
+                None
+            };
+            if this.dev.try_get_untracked().flatten().is_none() {
+                this.dev
+                    .try_set(Some(api::dev().await.is_ok_and(|d| d.dev)));
+            }
+            if this.loads.try_get_value() == load {
+                this.latest.try_set(Some(me));
+            }
+        });
     }
 
     /// Whether the server runs in development mode (tracked); false until known.
@@ -119,44 +150,17 @@ pub fn provide_session() {
         let path = window().location().pathname().unwrap_or_default();
         (token, app_in_path(&path))
     }));
-    let handoff_error = RwSignal::new(None);
-    // Filled by the first load of the user rather than by a resource of its
-    // own: one resource type fewer in the wasm.
-    let dev = RwSignal::new(None);
-    let me = LocalResource::new(move || {
-        let token = pending.try_update_value(Option::take).flatten();
-        async move {
-            let mut signed_in = true;
-            if let Some((token, app)) = token {
-                if let Err(e) = api::sign_in(token, Channel::Webview, app).await {
-                    handoff_error.set(Some(HandoffError::from_api(&e)));
-                    signed_in = false;
-                }
-            }
-            let me = if signed_in {
-                api::me().await.ok().flatten()
-            } else {
-                None
-            };
-            if dev.get_untracked().is_none() {
-                dev.set(Some(api::dev().await.is_ok_and(|d| d.dev)));
-            }
-            me
-        }
-    });
-    let latest = RwSignal::new(None);
-    // Outside any Suspense, so reading the resource here suspends nothing.
-    Effect::new(move |_| {
-        if let Some(answer) = me.get() {
-            latest.set(Some(answer));
-        }
-    });
-    provide_context(Session {
-        me,
-        latest,
-        dev,
-        handoff_error,
-    });
+    let session = Session {
+        pending,
+        loads: StoredValue::new(0),
+        latest: RwSignal::new(None),
+        // Filled by the first load of the user rather than by a request of
+        // its own.
+        dev: RwSignal::new(None),
+        handoff_error: RwSignal::new(None),
+    };
+    provide_context(session);
+    session.refresh();
 }
 
 /// The session context; panics outside [`provide_session`]'s tree.
@@ -242,7 +246,7 @@ mod tests {
             assert_eq!(HandoffError::from_api(&refused(code)), want, "{code}");
         }
         assert_eq!(
-            HandoffError::from_api(&ApiError::Network("offline".into())),
+            HandoffError::from_api(&ApiError::Network("offline")),
             HandoffError::Invalid
         );
     }

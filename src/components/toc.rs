@@ -195,7 +195,9 @@ pub fn spy_on_sections(ids: Vec<String>, active: WriteSignal<Option<String>>) {
         Closure::<dyn FnMut(JsValue, JsValue)>::new(move |_: JsValue, _: JsValue| update())
             .into_js_value();
     let options = web_sys::IntersectionObserverInit::new();
-    options.set_root_margin(&format!("0px 0px {}px 0px", line - height));
+    // Whole pixels: formatting an `f64` would pull float printing (~11 KB)
+    // into every reader's download.
+    options.set_root_margin(&format!("0px 0px {}px 0px", (line - height) as i32));
     let Ok(observer) =
         web_sys::IntersectionObserver::new_with_options(callback.unchecked_ref(), &options)
     else {

@@ -1,10 +1,11 @@
 //! `/{app}/compare/{from}/{to}`: what changed between two published versions.
 //!
-//! The server computes the diff (`core::diff`), so this page only lays the
-//! structure out: a "what changed" summary, then every section — changes side
-//! by side on wide screens and inline on phones (both are in the page; CSS
-//! shows one), unchanged runs folded in native `<details>` — with
-//! next/previous change navigation (buttons and the keys `n`/`p`).
+//! The server computes the diff and lays its sections out as HTML
+//! (`core::compare`), so this page only adds the header, a "what changed"
+//! summary and next/previous change navigation (buttons and the keys
+//! `n`/`p`), and fills the sections' word slots in the reader's language.
+//! Changes are shown side by side on wide screens and inline on phones (both
+//! are in the page; CSS shows one), unchanged runs folded in `<details>`.
 //!
 //! The page is one escaped HTML string, like the policy text itself, plus a
 //! delegated click handler: every distinct `view!` tree costs kilobytes of
@@ -14,8 +15,9 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use privacy_center_core::diff::{SectionDiff, SectionStatus, Span, SpanOp};
-use privacy_center_core::wire::{PolicyComparison, PolicyMeta};
+use privacy_center_core::compare::{change_id, esc, number_date, SLOT};
+use privacy_center_core::wire::PolicyComparison;
+use std::borrow::Cow;
 use std::fmt::Write;
 use wasm_bindgen::JsCast;
 
@@ -154,7 +156,8 @@ fn load_error(e: &ApiError, t: &Messages) -> (String, String) {
 
 /// How many sections changed in any way (the navigation's stops).
 fn changes(c: &PolicyComparison) -> usize {
-    c.diff.sections.len() - c.diff.summary.unchanged
+    let n = &c.summary;
+    n.added + n.removed + n.changed + n.moved
 }
 
 /// The navigation's status line and button states for the change in focus.
@@ -199,23 +202,8 @@ fn page_html(c: &PolicyComparison, at: Option<usize>, t: &'static Messages) -> (
             return cannot_compare(app, t.compare_reversed, None, Some(&swap), t);
         }
     }
-    let top = c
-        .diff
-        .sections
-        .iter()
-        .map(|s| s.level)
-        .filter(|&l| l > 0)
-        .min()
-        .unwrap_or(1);
-    let ctx = Context {
-        lang: &c.app.locale,
-        top,
-        from: &c.from.version,
-        to: &c.to.version,
-        t,
-    };
     let mut out = String::from(r#"<article class="compare">"#);
-    summary_html(&mut out, c, t);
+    fill_words(&mut out, &c.header_html, t);
     let total = changes(c);
     if total > 0 {
         let _ = write!(
@@ -239,7 +227,7 @@ fn page_html(c: &PolicyComparison, at: Option<usize>, t: &'static Messages) -> (
         );
     }
     out.push_str(r#"<div class="diff-sections">"#);
-    sections_html(&mut out, &c.diff.sections, &ctx);
+    fill_words(&mut out, &c.sections_html, t);
     out.push_str("</div></article>");
     // The tab title is text, not markup: no escaping there.
     (format!("{} · {}", c.to.title, t.compare_heading), out)
@@ -277,314 +265,64 @@ fn cannot_compare(
     (t.compare_failed.to_owned(), out)
 }
 
-/// The id of the `n`th change (0-based), which navigation focuses.
-fn change_id(n: usize) -> String {
-    format!("change-{}", n + 1)
+/// Copies the server's markup into `out` with every word slot
+/// (`<span data-t="key"></span>`, see `core::compare`) filled in the
+/// reader's language. Policy text in the markup is escaped, so only the
+/// server's own slots match.
+fn fill_words(out: &mut String, html: &str, t: &Messages) {
+    let mut rest = html;
+    while let Some(at) = rest.find(SLOT) {
+        let (before, tag) = rest.split_at(at);
+        let Some(end) = tag.find('>') else { break };
+        out.push_str(before);
+        out.push_str(&tag[..=end]);
+        let attrs = &tag[SLOT.len()..end];
+        let key = attrs.split('"').next().unwrap_or_default();
+        let n = attrs
+            .split(r#"data-n=""#)
+            .nth(1)
+            .and_then(|v| v.split('"').next()?.parse().ok())
+            .unwrap_or(0);
+        out.push_str(&word(key, n, t));
+        rest = &tag[end + 1..];
+    }
+    out.push_str(rest);
 }
 
-/// HTML-escapes text for element content and quoted attribute values.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// What the section markup needs besides the section itself.
-struct Context<'a> {
-    /// The policy's language (`lang` of its text).
-    lang: &'a str,
-    /// The shallowest heading level, shown as `<h3>`.
-    top: u8,
-    /// The older version's name.
-    from: &'a str,
-    /// The newer version's name.
-    to: &'a str,
-    /// The reader's language.
-    t: &'static Messages,
-}
-
-/// One side of the comparison: version, date and a link to its full text.
-fn version_card(out: &mut String, app: &str, meta: &PolicyMeta, label: &str, t: &Messages) {
-    let v = esc(&meta.version);
-    let _ = write!(
-        out,
-        r#"<div class="version-card"><p class="version-card-label">{label}</p><p class="version-card-version">{v}</p>"#
-    );
-    if let Some(d) = meta.published {
-        let _ = write!(
-            out,
-            r#"<p class="version-card-date">{} <time datetime="{d}">{}</time></p>"#,
-            t.published,
-            (t.date)(d)
-        );
-    }
-    let _ = write!(
-        out,
-        r#"<a href="/{}/v/{v}">{}</a></div>"#,
-        esc(app),
-        t.read_full_text
-    );
-}
-
-/// The header and the "what changed" summary.
-fn summary_html(out: &mut String, c: &PolicyComparison, t: &Messages) {
-    let app = &c.app;
-    let _ = write!(
-        out,
-        r#"<header class="compare-header"><p class="policy-app"><a href="/{}">{}</a></p><h1>{} · {}</h1><div class="compare-versions">"#,
-        esc(&app.id),
-        esc(&app.name),
-        esc(&c.to.title),
-        t.compare_heading
-    );
-    version_card(out, &app.id, &c.from, t.older_version, t);
-    out.push_str(r#"<span class="compare-arrow" aria-hidden="true">→</span>"#);
-    version_card(out, &app.id, &c.to, t.newer_version, t);
-    let _ = write!(
-        out,
-        r#"</div></header><section class="compare-summary" aria-labelledby="what-changed"><h2 id="what-changed">{}"#,
-        t.what_changed
-    );
-    if c.to.material {
-        let _ = write!(
-            out,
-            r#" <span class="badge badge-material">{}</span>"#,
-            t.material_badge
-        );
-    }
-    out.push_str("</h2>");
-    if let Some(s) = &c.to.summary {
-        let _ = write!(
-            out,
-            r#"<p class="compare-note"><span class="compare-note-label">{}</span><span lang="{}">{}</span></p>"#,
-            t.publisher_note,
-            esc(&app.locale),
-            esc(s)
-        );
-    }
-    let n = &c.diff.summary;
-    let _ = write!(
-        out,
-        r#"<dl class="diff-counts" aria-label="{}">"#,
-        t.section_counts
-    );
-    for (class, count, label) in [
-        ("added", n.added, t.status_added),
-        ("removed", n.removed, t.status_removed),
-        ("changed", n.changed, t.status_changed),
-        ("moved", n.moved, t.status_moved),
-        ("unchanged", n.unchanged, t.status_unchanged),
-    ] {
-        let _ = write!(
-            out,
-            r#"<div class="count-{class}"><dt>{label}</dt><dd>{count}</dd></div>"#
-        );
-    }
-    let _ = write!(
-        out,
-        r#"</dl><p class="diff-legend"><del>{}</del> <ins>{}</ins></p></section><h2 class="compare-sections-title">{}</h2>"#,
-        t.legend_deleted, t.legend_inserted, t.section_by_section
-    );
-}
-
-/// Every section in new-document order: changes as navigation targets,
-/// unchanged runs folded.
-fn sections_html(out: &mut String, sections: &[SectionDiff], ctx: &Context) {
-    if sections
-        .iter()
-        .all(|s| s.status == SectionStatus::Unchanged)
-    {
-        let _ = write!(out, r#"<p class="notice">{}</p>"#, ctx.t.no_changes);
-    }
-    let mut changes = 0;
-    let mut rest = sections;
-    while let Some(first) = rest.first() {
-        if first.status == SectionStatus::Unchanged {
-            let len = rest
-                .iter()
-                .position(|s| s.status != SectionStatus::Unchanged)
-                .unwrap_or(rest.len());
-            unchanged_run(out, &rest[..len], ctx);
-            rest = &rest[len..];
-        } else {
-            changed_section(out, changes, first, ctx);
-            changes += 1;
-            rest = &rest[1..];
-        }
-    }
-}
-
-/// A section heading at its level under the page's own `<h2>`s; the text
-/// before the first heading is named "opening text".
-fn heading(out: &mut String, s: &SectionDiff, ctx: &Context, id: Option<&str>) {
-    let rank = (3 + s.level.saturating_sub(ctx.top)).min(6);
-    let text = s
-        .new_heading
-        .as_deref()
-        .or(s.old_heading.as_deref())
-        .map_or_else(|| ctx.t.preamble.to_owned(), esc);
-    let id = id.map(|id| format!(r#" id="{id}""#)).unwrap_or_default();
-    let _ = write!(
-        out,
-        r#"<h{rank}{id} lang="{}">{text}</h{rank}>"#,
-        esc(ctx.lang)
-    );
-}
-
-/// Deleted or inserted text, marked for the eye (strike-through, underline,
-/// colour) and, through hidden words, for screen readers.
-fn marked(out: &mut String, op: SpanOp, text: &str, t: &Messages) {
-    let (tag, start, end) = match op {
-        SpanOp::Equal => return out.push_str(&esc(text)),
-        SpanOp::Delete => ("del", t.deletion_start, t.deletion_end),
-        SpanOp::Insert => ("ins", t.insertion_start, t.insertion_end),
-    };
-    let _ = write!(
-        out,
-        r#"<{tag}><span class="visually-hidden">{start}</span>{}<span class="visually-hidden">{end}</span></{tag}>"#,
-        esc(text)
-    );
-}
-
-/// The spans of a changed body, keeping those for which `keep` holds.
-fn span_text(out: &mut String, spans: &[Span], ctx: &Context, keep: impl Fn(SpanOp) -> bool) {
-    let _ = write!(out, r#"<div class="diff-text" lang="{}">"#, esc(ctx.lang));
-    for s in spans.iter().filter(|s| keep(s.op)) {
-        marked(out, s.op, &s.text, ctx.t);
-    }
-    out.push_str("</div>");
-}
-
-/// A section body as the reader sees it: the server rendered and sanitised
-/// it with `core::render` (`core::diff::render_bodies`), so this bundle
-/// carries no Markdown renderer.
-fn rendered(out: &mut String, html: &str, ctx: &Context) {
-    let _ = write!(
-        out,
-        r#"<div class="diff-rendered" lang="{}">{html}</div>"#,
-        esc(ctx.lang)
-    );
-}
-
-/// One added, removed, changed or moved section: a navigation target.
-fn changed_section(out: &mut String, n: usize, s: &SectionDiff, ctx: &Context) {
-    let t = ctx.t;
-    let id = change_id(n);
-    let (status, label) = match s.status {
-        SectionStatus::Added => ("added", t.status_added),
-        SectionStatus::Removed => ("removed", t.status_removed),
-        SectionStatus::Moved => ("moved", t.status_moved),
-        _ => ("changed", t.status_changed),
-    };
-    let _ = write!(
-        out,
-        r#"<section class="diff-section diff-{status}" id="{id}" tabindex="-1" aria-labelledby="{id}-title" data-status="{status}"><div class="diff-head"><span class="badge diff-badge">{label}</span>"#
-    );
-    heading(out, s, ctx, Some(&format!("{id}-title")));
-    out.push_str("</div>");
-    let renamed = match (&s.old_heading, &s.new_heading) {
-        (Some(old), Some(new)) if old != new => Some(old),
-        _ => None,
-    };
-    if let Some(old) = renamed {
-        let _ = write!(out, r#"<p class="diff-was">{}"#, t.heading_was);
-        marked(out, SpanOp::Delete, old, t);
-        out.push_str("</p>");
-    }
-    let note = if s.status == SectionStatus::Moved {
-        Some(t.moved_note)
-    } else if s.spans.is_empty() && renamed.is_some() {
-        Some(t.only_heading_changed)
-    } else {
-        None
-    };
-    if let Some(note) = note {
-        let _ = write!(out, r#"<p class="diff-note">{note}</p>"#);
-    }
-    match s.status {
-        SectionStatus::Added | SectionStatus::Removed => {
-            let (side, tag, text, start, end) = if s.status == SectionStatus::Added {
-                (
-                    "new",
-                    "ins",
-                    &s.new_html,
-                    t.insertion_start,
-                    t.insertion_end,
-                )
-            } else {
-                ("old", "del", &s.old_html, t.deletion_start, t.deletion_end)
-            };
-            let _ = write!(
-                out,
-                r#"<div class="diff-body"><div class="diff-{side}"><span class="visually-hidden">{start}</span><{tag} class="diff-whole">"#
-            );
-            rendered(out, text, ctx);
-            let _ = write!(
-                out,
-                r#"</{tag}><span class="visually-hidden">{end}</span></div></div>"#
-            );
-        }
-        _ if s.spans.is_empty() => {
-            let _ = write!(
-                out,
-                r#"<details class="diff-unchanged-text"><summary>{}</summary>"#,
-                t.show_text
-            );
-            rendered(out, &s.new_html, ctx);
-            out.push_str("</details>");
-        }
-        _ => {
-            let _ = write!(
-                out,
-                r#"<div class="diff-body diff-split"><div class="diff-old"><p class="diff-side">{} · {}</p>"#,
-                t.older_version,
-                esc(ctx.from)
-            );
-            span_text(out, &s.spans, ctx, |op| op != SpanOp::Insert);
-            let _ = write!(
-                out,
-                r#"</div><div class="diff-new"><p class="diff-side">{} · {}</p>"#,
-                t.newer_version,
-                esc(ctx.to)
-            );
-            span_text(out, &s.spans, ctx, |op| op != SpanOp::Delete);
-            out.push_str(r#"</div></div><div class="diff-inline">"#);
-            span_text(out, &s.spans, ctx, |_| true);
-            out.push_str("</div>");
-        }
-    }
-    out.push_str("</section>");
-}
-
-/// Consecutive unchanged sections, folded.
-fn unchanged_run(out: &mut String, run: &[SectionDiff], ctx: &Context) {
-    let titles: Vec<String> = run
-        .iter()
-        .filter_map(|s| s.new_heading.as_deref().map(esc))
-        .collect();
-    let _ = write!(
-        out,
-        r#"<details class="diff-same"><summary><span class="diff-same-count">{}</span><span class="diff-same-titles" lang="{}">{}</span></summary>"#,
-        (ctx.t.unchanged_sections)(run.len()),
-        esc(ctx.lang),
-        titles.join(" · ")
-    );
-    for s in run {
-        out.push_str(r#"<section class="diff-section diff-unchanged" data-status="unchanged">"#);
-        heading(out, s, ctx, None);
-        rendered(out, &s.new_html, ctx);
-        out.push_str("</section>");
-    }
-    out.push_str("</details>");
+/// The word for a slot key of `core::compare::WORDS`; `n` is its count.
+fn word(key: &str, n: usize, t: &Messages) -> Cow<'static, str> {
+    Cow::Borrowed(match key {
+        "status_added" => t.status_added,
+        "status_removed" => t.status_removed,
+        "status_changed" => t.status_changed,
+        "status_moved" => t.status_moved,
+        "status_unchanged" => t.status_unchanged,
+        "preamble" => t.preamble,
+        "heading_was" => t.heading_was,
+        "moved_note" => t.moved_note,
+        "only_heading_changed" => t.only_heading_changed,
+        "show_text" => t.show_text,
+        "older_version" => t.older_version,
+        "newer_version" => t.newer_version,
+        "deletion_start" => t.deletion_start,
+        "deletion_end" => t.deletion_end,
+        "insertion_start" => t.insertion_start,
+        "insertion_end" => t.insertion_end,
+        "unchanged_sections" => return Cow::Owned((t.unchanged_sections)(n)),
+        "date" => return number_date(n).map_or(Cow::Borrowed(""), |d| Cow::Owned((t.date)(d))),
+        "compare_heading" => t.compare_heading,
+        "published" => t.published,
+        "read_full_text" => t.read_full_text,
+        "what_changed" => t.what_changed,
+        "material_badge" => t.material_badge,
+        "publisher_note" => t.publisher_note,
+        "section_counts" => t.section_counts,
+        "legend_deleted" => t.legend_deleted,
+        "legend_inserted" => t.legend_inserted,
+        "section_by_section" => t.section_by_section,
+        "no_changes" => t.no_changes,
+        _ => "",
+    })
 }
 
 /// Whether a key press is typing into a field (shortcuts stay out of the way).
@@ -601,9 +339,10 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
 mod tests {
     use super::*;
     use crate::i18n::Locale;
+    use privacy_center_core::compare::{header_html, sections_html, WORDS};
     use privacy_center_core::date::Date;
-    use privacy_center_core::diff::diff;
-    use privacy_center_core::wire::{AppSummary, PolicyStatus};
+    use privacy_center_core::diff::{diff, render_bodies};
+    use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
 
     fn meta(version: &str) -> PolicyMeta {
         PolicyMeta {
@@ -618,19 +357,25 @@ mod tests {
         }
     }
 
+    /// A comparison as the API sends it.
     fn comparison(from: &str, to: &str, old: &str, new: &str) -> PolicyComparison {
+        let mut d = diff(old, new);
+        render_bodies(&mut d);
+        let app = AppSummary {
+            id: "demo".into(),
+            name: "Demo".into(),
+            company: "Demo Ltd".into(),
+            description: String::new(),
+            locale: "zh-CN".into(),
+            current: None,
+        };
         PolicyComparison {
-            app: AppSummary {
-                id: "demo".into(),
-                name: "Demo".into(),
-                company: "Demo Ltd".into(),
-                description: String::new(),
-                locale: "zh-CN".into(),
-                current: None,
-            },
             from: meta(from),
             to: meta(to),
-            diff: diff(old, new),
+            header_html: header_html(&app, &meta(from), &meta(to), &d.summary),
+            summary: d.summary,
+            sections_html: sections_html(&d, "zh-CN", from, to),
+            app,
         }
     }
 
@@ -644,14 +389,14 @@ mod tests {
         assert_eq!(title, "隐私政策 · 版本对比");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains(
-            r#"<del><span class="visually-hidden">［删除开始］</span>旧<span class="visually-hidden">［删除结束］</span></del>"#
+            r#"<del><span data-t="deletion_start" class="visually-hidden">［删除开始］</span>旧<span data-t="deletion_end" class="visually-hidden">［删除结束］</span></del>"#
         ));
-        assert!(html.contains(r#"&lt;script&gt;x&lt;/script&gt;<span class="visually-hidden">［新增结束］</span></ins>"#));
+        assert!(html.contains(r#"&lt;script&gt;x&lt;/script&gt;<span data-t="insertion_end" class="visually-hidden">［新增结束］</span></ins>"#));
         // The one change is a navigation stop; the unchanged section is folded.
         assert!(html.contains(r#"id="change-1""#) && !html.contains(r#"id="change-2""#));
         assert!(html.contains("共 1 处变更"));
         assert!(html.contains(
-            r#"<details class="diff-same"><summary><span class="diff-same-count">1 个章节没有变化"#
+            r#"<details class="diff-same"><summary><span data-t="unchanged_sections" data-n="1" class="diff-same-count">1 个章节没有变化"#
         ));
     }
 
@@ -663,5 +408,50 @@ mod tests {
         let (_, reversed) = page_html(&comparison("2021-01-01", "2020-01-01", NEW, OLD), None, t);
         assert!(reversed.contains(t.compare_reversed));
         assert!(reversed.contains(r#"href="/demo/compare/2020-01-01/2021-01-01""#));
+    }
+
+    #[test]
+    fn fills_every_word_in_both_languages() {
+        for locale in [Locale::ZhCn, Locale::En] {
+            let t = locale.messages();
+            // 20201001: a count for counts, 2020-10-01 for dates.
+            for key in WORDS {
+                assert!(
+                    !word(key, 20_201_001, t).is_empty(),
+                    "{key} in {}",
+                    locale.tag()
+                );
+            }
+            let c = comparison("2020-01-01", "2021-01-01", OLD, NEW);
+            let (_, html) = page_html(&c, None, t);
+            let published = (t.date)(Date::try_from("2021-01-01").unwrap());
+            assert!(
+                html.contains(&format!(r#"data-n="20210101">{published}</span></time>"#)),
+                "{html}"
+            );
+            assert!(
+                html.contains(&format!(
+                    r#"<span data-t="unchanged_sections" data-n="1" class="diff-same-count">{}</span>"#,
+                    (t.unchanged_sections)(1)
+                )),
+                "{html}"
+            );
+            assert!(html.contains(&format!(
+                r#"<p class="diff-side"><span data-t="older_version">{}</span> · 2020-01-01</p>"#,
+                t.older_version
+            )));
+        }
+        // Policy text that looks like a slot arrives escaped and stays text.
+        let sneaky = NEW.replace("<script>", r#"<span data-t="no_changes">"#);
+        let (_, html) = page_html(
+            &comparison("2020-01-01", "2021-01-01", OLD, &sneaky),
+            None,
+            Locale::ZhCn.messages(),
+        );
+        assert!(
+            html.contains("&lt;span data-t=&quot;no_changes&quot;&gt;x"),
+            "{html}"
+        );
+        assert!(!html.contains(Locale::ZhCn.messages().no_changes), "{html}");
     }
 }

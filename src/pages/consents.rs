@@ -7,7 +7,7 @@ use privacy_center_core::wire::{
     Channel, ConsentAction, ConsentRecord, ConsentRequest, ConsentState,
 };
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::session::use_session;
 use crate::components::status::Loading;
 use crate::i18n::{local_date_time, use_i18n, Messages};
@@ -47,30 +47,41 @@ pub fn ConsentsPage() -> impl IntoView {
 fn ConsentHistory() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let records = LocalResource::new(api::consents);
+    // Plain signals filled by `spawn_local` rather than a `LocalResource`
+    // and `Action`s: the same states with less generic code in every
+    // reader's download. `records` is None until the first answer and keeps
+    // the last list while reloading.
+    let records = RwSignal::new(None::<Result<Vec<ConsentRecord>, ApiError>>);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            records.try_set(Some(api::consents().await));
+        });
+    };
+    load();
     let confirming = RwSignal::new(false);
-    let withdraw = Action::new_local(move |req: &ConsentRequest| {
-        let req = req.clone();
-        async move {
-            let done = api::record_consent(req).await;
-            if done.is_ok() {
-                confirming.set(false);
-                records.refetch();
+    // Whether the last withdrawal or sign-out failed.
+    let failed = RwSignal::new(false);
+    let withdraw = move |req: ConsentRequest| {
+        failed.set(false);
+        leptos::task::spawn_local(async move {
+            if api::record_consent(req).await.is_ok() {
+                confirming.try_set(false);
+                load();
                 session.refresh();
+            } else {
+                failed.try_set(true);
             }
-            done
-        }
-    });
-    let sign_out = Action::new_local(move |(): &()| async move {
-        let done = api::sign_out().await;
-        if done.is_ok() {
-            session.refresh();
-        }
-        done
-    });
-    let failed = move || {
-        withdraw.value().with(|v| matches!(v, Some(Err(_))))
-            || sign_out.value().with(|v| matches!(v, Some(Err(_))))
+        });
+    };
+    let sign_out = move || {
+        failed.set(false);
+        leptos::task::spawn_local(async move {
+            if api::sign_out().await.is_ok() {
+                session.refresh();
+            } else {
+                failed.try_set(true);
+            }
+        });
     };
     let can_withdraw = move || {
         session.me().is_some_and(|m| {
@@ -81,7 +92,7 @@ fn ConsentHistory() -> impl IntoView {
         })
     };
     let on_withdraw = move |_| {
-        withdraw.dispatch(ConsentRequest {
+        withdraw(ConsentRequest {
             version: None,
             sha256: None,
             action: ConsentAction::Withdraw,
@@ -122,11 +133,11 @@ fn ConsentHistory() -> impl IntoView {
             )
         };
         view! {
-            {failed().then(|| view! { <p class="form-error" role="alert">{t.action_failed}</p> })}
+            {failed.get().then(|| view! { <p class="form-error" role="alert">{t.action_failed}</p> })}
             <div class="consent-actions">
                 <a class="button" href=api::EXPORT_URL download="">{t.download_data}</a>
                 {withdraw_part}
-                <button type="button" class="button-quiet" on:click=move |_| { sign_out.dispatch(()); }>{t.sign_out}</button>
+                <button type="button" class="button-quiet" on:click=move |_| sign_out()>{t.sign_out}</button>
             </div>
         }
         .into_any()

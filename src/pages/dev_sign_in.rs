@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use privacy_center_core::wire::AppSummary;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::session::use_session;
 use crate::components::status::Loading;
 use crate::i18n::use_i18n;
@@ -14,24 +15,37 @@ use crate::pages::not_found::NotFoundPage;
 pub fn DevSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let apps = LocalResource::new(api::apps);
+    // A signal filled by `spawn_local`, not a `LocalResource`: less generic
+    // code in every reader's download. None while loading.
+    let apps = RwSignal::new(None::<Result<Vec<AppSummary>, ApiError>>);
+    leptos::task::spawn_local(async move {
+        apps.try_set(Some(api::apps().await));
+    });
     let app = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
-    let navigate = use_navigate();
-    let sign_in = Action::new_local(|(app, user): &(String, String)| {
-        let (app, user) = (app.clone(), user.clone());
-        async move { api::dev_sign_in(app, user).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(info)) = sign_in.value().get() {
-            session.refresh();
-            navigate(&format!("/{}", info.app), Default::default());
-        }
-    });
-    let failed = Signal::derive(move || sign_in.value().with(|v| matches!(v, Some(Err(_)))));
+    let navigate = StoredValue::new_local(use_navigate());
+    // While the sign-in request runs; then whether it failed. Plain signals
+    // and `spawn_local` rather than an `Action`, for the same reason.
+    let pending = RwSignal::new(false);
+    let failed = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sign_in.dispatch((app.get_untracked(), user.get_untracked()));
+        pending.set(true);
+        failed.set(false);
+        let (app, user) = (app.get_untracked(), user.get_untracked());
+        leptos::task::spawn_local(async move {
+            let answer = api::dev_sign_in(app, user).await;
+            pending.try_set(false);
+            match answer {
+                Ok(info) => {
+                    session.refresh();
+                    navigate.try_with_value(|go| go(&format!("/{}", info.app), Default::default()));
+                }
+                Err(_) => {
+                    failed.try_set(true);
+                }
+            }
+        });
     };
     move || {
         let list = match (session.dev_known(), apps.get()) {
@@ -70,7 +84,7 @@ pub fn DevSignInPage() -> impl IntoView {
                         on:input=move |ev| user.set(event_target_value(&ev))
                     />
                     {move || failed.get().then(|| view! { <p class="form-error" role="alert">{t.sign_in_failed}</p> })}
-                    <button type="submit" class="button" disabled=sign_in.pending()>{t.sign_in}</button>
+                    <button type="submit" class="button" disabled=pending>{t.sign_in}</button>
                 </form>
             </section>
         }

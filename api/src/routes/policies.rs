@@ -115,22 +115,30 @@ async fn get_source(
         .into_response())
 }
 
-/// Two published versions compared section by section. The diff runs here,
-/// not in the browser, so the reader's bundle carries no diff engine.
+/// Two published versions compared section by section. The diff runs and is
+/// laid out as HTML here, not in the browser, so the reader's bundle carries
+/// neither a diff engine nor the diff's decoder and layout.
 async fn compare(
     State(state): State<AppState>,
     Path((app_id, from, to)): Path<(String, String, String)>,
 ) -> Result<Json<PolicyComparison>> {
     let app = find_app(&state, &app_id)?;
     let (old, new) = (published(app, &from)?, published(app, &to)?);
+    let (from, to) = (old.file.meta.clone(), new.file.meta.clone());
+    let mut diff = privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown);
+    privacy_center_core::diff::render_bodies(&mut diff);
+    let summary = app.summary();
     Ok(Json(PolicyComparison {
-        app: app.summary(),
-        from: old.file.meta.clone(),
-        to: new.file.meta.clone(),
-        diff: {
-            let mut diff = privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown);
-            privacy_center_core::diff::render_bodies(&mut diff);
-            diff
-        },
+        header_html: privacy_center_core::compare::header_html(&summary, &from, &to, &diff.summary),
+        sections_html: privacy_center_core::compare::sections_html(
+            &diff,
+            &summary.locale,
+            &from.version,
+            &to.version,
+        ),
+        summary: diff.summary,
+        app: summary,
+        from,
+        to,
     }))
 }
