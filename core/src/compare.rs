@@ -66,20 +66,7 @@ pub fn change_id(n: usize) -> String {
 }
 
 /// HTML-escapes text for element content and quoted attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::words::escape_html as esc;
 
 /// An empty word slot, with extra attributes (e.g. a class).
 fn slot(out: &mut String, key: &str, attrs: &str) {
