@@ -178,27 +178,75 @@ fn find_heading(html: &str) -> Option<usize> {
     None
 }
 
-/// `index_html` with `page` in its body, its title and language.
+/// `index_html` with `page` in its body, its title and language. The shell
+/// may be minified (Trunk's release build drops attribute quotes), so tags
+/// are found by name, not by their exact text.
 pub fn into_shell(index_html: &str, page: &Prerendered) -> String {
-    let mut out = String::with_capacity(index_html.len() + page.body.len());
-    let lang_attr = format!(r#"<html lang="{}""#, page.lang.tag());
-    let shell = index_html.replacen(r#"<html lang="zh-CN""#, &lang_attr, 1);
-    let shell = match (shell.find("<title>"), shell.find("</title>")) {
-        (Some(a), Some(b)) if a < b => {
-            format!("{}<title>{}{}", &shell[..a], page.title, &shell[b..])
+    let mut out = String::with_capacity(index_html.len() + page.body.len() + 64);
+    let mut rest = index_html;
+    // <html lang=…>
+    if let Some((before, tag, after)) = split_tag(rest, "html") {
+        out.push_str(before);
+        out.push_str(&with_lang(tag, page.lang.tag()));
+        rest = after;
+    }
+    // <title>…</title>
+    if let (Some((before, open, _)), Some(close)) =
+        (split_tag(rest, "title"), rest.find("</title>"))
+    {
+        if before.len() + open.len() <= close {
+            out.push_str(before);
+            out.push_str(open);
+            out.push_str(&page.title);
+            rest = &rest[close..];
         }
-        _ => shell,
-    };
-    match shell.find("<body>") {
-        Some(i) => {
-            let at = i + "<body>".len();
-            out.push_str(&shell[..at]);
+    }
+    // The page goes first in <body>, so the app mounts after it.
+    match split_tag(rest, "body") {
+        Some((before, tag, after)) => {
+            out.push_str(before);
+            out.push_str(tag);
             out.push_str(&page.body);
-            out.push_str(&shell[at..]);
+            out.push_str(after);
         }
-        None => out.push_str(&shell),
+        None => {
+            out.push_str(rest);
+            out.push_str(&page.body);
+        }
     }
     out
+}
+
+/// Splits `html` around the first start tag named `name`: what comes
+/// before it, the tag (`<name …>`), and what follows.
+fn split_tag<'h>(html: &'h str, name: &str) -> Option<(&'h str, &'h str, &'h str)> {
+    let open = format!("<{name}");
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&open).map(|i| from + i) {
+        let next = html.as_bytes().get(i + open.len()).copied();
+        if matches!(next, Some(b'>' | b' ' | b'\t' | b'\n' | b'\r')) {
+            let end = i + html[i..].find('>')? + 1;
+            return Some((&html[..i], &html[i..end], &html[end..]));
+        }
+        from = i + open.len();
+    }
+    None
+}
+
+/// `tag` (`<html …>`) with its `lang` set to `lang`.
+fn with_lang(tag: &str, lang: &str) -> String {
+    let attr = format!(r#"lang="{lang}""#);
+    let Some(at) = tag.find("lang=") else {
+        return format!("<html {attr}{}", &tag["<html".len()..]);
+    };
+    let value = &tag[at + "lang=".len()..];
+    let len = match value.as_bytes().first() {
+        Some(q @ (b'"' | b'\'')) => value[1..].find(*q as char).map_or(value.len(), |e| e + 2),
+        _ => value
+            .find([' ', '>', '/', '\t', '\n'])
+            .unwrap_or(value.len()),
+    };
+    format!("{}{attr}{}", &tag[..at], &value[len..])
 }
 
 #[cfg(test)]
@@ -317,6 +365,21 @@ mod tests {
         assert_eq!(
             out,
             "<!doctype html>\n<html lang=\"en\">\n<head><title>A &amp; B · Privacy Center</title></head>\n<body><div id=\"prerender\">text</div>\n<noscript>x</noscript>\n</body>\n</html>"
+        );
+        // Trunk's minified release shell: unquoted attributes.
+        let minified = "<!doctype html><html lang=zh-CN><meta charset=utf-8><title>隐私中心</title><script type=module>init()</script><body><noscript>x</noscript>";
+        assert_eq!(
+            into_shell(minified, &p),
+            "<!doctype html><html lang=\"en\"><meta charset=utf-8><title>A &amp; B · Privacy Center</title><script type=module>init()</script><body><div id=\"prerender\">text</div><noscript>x</noscript>"
+        );
+        // No lang, a body with attributes, no title.
+        assert_eq!(
+            into_shell("<html><body class=x>", &p),
+            "<html lang=\"en\"><body class=x><div id=\"prerender\">text</div>"
+        );
+        assert_eq!(
+            with_lang("<html lang='zh-CN' dir=ltr>", "en"),
+            "<html lang=\"en\" dir=ltr>"
         );
     }
 }
