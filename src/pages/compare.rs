@@ -37,8 +37,9 @@ pub fn ComparePage() -> impl IntoView {
     let state = RwSignal::new(None::<Result<PolicyComparison, ApiError>>);
     // The change in focus (0-based); None until the reader moves.
     let current = RwSignal::new(None::<usize>);
+    // None once the page is gone (its parameters go with it).
     let route = move || {
-        params.with_untracked(|p| {
+        params.try_with_untracked(|p| {
             (
                 p.get("app").unwrap_or_default(),
                 p.get("from").unwrap_or_default(),
@@ -47,13 +48,13 @@ pub fn ComparePage() -> impl IntoView {
         })
     };
     let load = move || {
-        let asked = route();
+        let Some(asked) = route() else { return };
         state.set(None);
         current.set(None);
         leptos::task::spawn_local(async move {
             let answer = api::compare(&asked.0, &asked.1, &asked.2).await;
             // A later navigation may have asked for another pair meanwhile.
-            if route() == asked {
+            if route().as_ref() == Some(&asked) {
                 state.try_set(Some(answer));
             }
         });
@@ -113,7 +114,7 @@ pub fn ComparePage() -> impl IntoView {
     };
     let html = move || {
         let t = i18n.t();
-        let app = route().0;
+        let app = route().map(|r| r.0).unwrap_or_default();
         let (title, html) = state.with(|s| match s {
             None => (
                 t.compare_heading.to_owned(),

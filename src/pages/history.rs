@@ -25,8 +25,10 @@ pub fn HistoryPage() -> impl IntoView {
         state.set(None);
         leptos::task::spawn_local(async move {
             let answer = api::versions(&asked).await;
-            // A later navigation may have asked for another app meanwhile.
-            if app() == asked {
+            // A later navigation may have asked for another app meanwhile,
+            // or left the page (its parameters are then gone: no answer).
+            let still = params.try_with_untracked(|p| p.get("app").unwrap_or_default());
+            if still.as_ref() == Some(&asked) {
                 state.try_set(Some(answer));
             }
         });
