@@ -254,6 +254,18 @@ async fn sign_in(addr: &str, data: &Path, n: usize) -> Vec<String> {
     cookies
 }
 
+/// The body of a request accepting the app's current version, as
+/// `GET /api/me` names it.
+async fn accept_current(addr: &str, cookie: &str) -> Arc<str> {
+    let me = get_me(addr, cookie).await;
+    serde_json::json!({
+        "version": me["current"]["version"],
+        "sha256": me["current"]["sha256"],
+    })
+    .to_string()
+    .into()
+}
+
 async fn get_me(addr: &str, cookie: &str) -> serde_json::Value {
     let mut conn = Conn::open(addr).await.unwrap();
     let a = conn
@@ -289,13 +301,7 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
         None => "group commit (default batch)".to_owned(),
     };
     let cookies = sign_in(&server.addr, data.path(), USERS).await;
-    let me = get_me(&server.addr, &cookies[0]).await;
-    let body: Arc<str> = serde_json::json!({
-        "version": me["current"]["version"],
-        "sha256": me["current"]["sha256"],
-    })
-    .to_string()
-    .into();
+    let body = accept_current(&server.addr, &cookies[0]).await;
     let pid = server.pid();
     println!(
         "{label}: server pid {pid}, disk {:.0} fsyncs/s, load average {}",
@@ -312,24 +318,26 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
     )
     .await;
     let wal = || wal_mb(data.path());
-    // The fixed rate first, on a server in its steady state; again below
-    // right after the saturation runs, to show what a burst leaves behind.
-    let fixed = |when: &'static str| {
+    // Open loop at a fixed rate, with enough connections (rate / 10) that
+    // one slow answer does not hold back the schedule. 1,000/s comes first,
+    // on a server in its steady state, and again right after the
+    // saturation runs, to show what a burst leaves behind.
+    let fixed = |rate: f64, when: &'static str| {
         let (addr, cookies, body, label) = (&server.addr, &cookies, &body, &label);
         async move {
             measure(
                 addr,
                 pid,
-                &consent_shapes(cookies, body, 100),
-                Some(1000.0),
+                &consent_shapes(cookies, body, (rate / 10.0) as usize),
+                Some(rate),
                 secs.max(10.0),
             )
             .await
-            .line(&format!("writes, open loop 1000/s {when}, {label}"));
+            .line(&format!("writes, open loop {rate:.0}/s{when}, {label}"));
             println!("  WAL after: {:.1} MB", wal());
         }
     };
-    fixed("steady").await;
+    fixed(1000.0, " steady").await;
     measure(
         &server.addr,
         pid,
@@ -353,20 +361,8 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
         .line(&format!("writes, {many} conns back to back, {label}"));
     }
     println!("  WAL after: {:.1} MB", wal());
-    fixed("after burst").await;
-    for rate in [3000.0] {
-        // Enough connections that one slow answer does not hold back the schedule.
-        let open_conns = (rate / 10.0) as usize;
-        measure(
-            &server.addr,
-            pid,
-            &consent_shapes(&cookies, &body, open_conns),
-            Some(rate),
-            secs.max(10.0),
-        )
-        .await
-        .line(&format!("writes, open loop {rate:.0}/s, {label}"));
-    }
+    fixed(1000.0, " after burst").await;
+    fixed(3000.0, "").await;
     drop(server);
 }
 
@@ -430,13 +426,7 @@ async fn me_vs_bare(secs: f64, conns: usize) {
     let server = Server::start(data.path(), &[]);
     let cookies = sign_in(&server.addr, data.path(), USERS).await;
     // Half the users have consented, so both branches of the verdict run.
-    let me = get_me(&server.addr, &cookies[0]).await;
-    let body: Arc<str> = serde_json::json!({
-        "version": me["current"]["version"],
-        "sha256": me["current"]["sha256"],
-    })
-    .to_string()
-    .into();
+    let body = accept_current(&server.addr, &cookies[0]).await;
     let half = consent_shapes(&cookies[..USERS / 2], &body, USERS / 2);
     let mut conn = Conn::open(&server.addr).await.unwrap();
     for s in &half {

@@ -3,7 +3,7 @@
 
 use privacy_center_core::app::AppConfig;
 use privacy_center_core::check::{check_app, Source};
-use privacy_center_core::policy::PolicyFile;
+use privacy_center_core::policy::{PolicyFile, CURRENT_ALIAS};
 use privacy_center_core::render::{render, Rendered};
 use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
 use std::collections::BTreeMap;
@@ -58,6 +58,17 @@ impl App {
     /// Looks up a version by name.
     pub fn version(&self, name: &str) -> Option<&Version> {
         self.versions.iter().find(|v| v.file.meta.version == name)
+    }
+
+    /// A published version by name; `current` names the newest. Drafts and
+    /// unknown names are `None`.
+    pub fn published(&self, name: &str) -> Option<&Version> {
+        let found = if name == CURRENT_ALIAS {
+            self.current()
+        } else {
+            self.version(name)
+        };
+        found.filter(|v| v.is_published())
     }
 
     /// The published versions' metadata, oldest first.

@@ -179,19 +179,7 @@ impl Page {
 /// still downloading, instead of after the app has started (the SPA's fetch
 /// then takes the preloaded answer). Other pages get none.
 fn policy_preload(path: &str) -> Option<String> {
-    let name = |s: &str| {
-        !s.is_empty()
-            && s.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-            })
-    };
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let (app, version) = match segments.as_slice() {
-        [app] if !matches!(*app, "me" | "dev" | "preview") => (*app, "current"),
-        [app, "v", version] => (*app, *version),
-        _ => return None,
-    };
-    (name(app) && name(version)).then(|| {
+    prerender::reader_route(path).map(|(app, version)| {
         format!("</api/apps/{app}/policies/{version}>; rel=preload; as=fetch; crossorigin")
     })
 }

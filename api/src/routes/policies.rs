@@ -6,7 +6,6 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use privacy_center_core::policy::CURRENT_ALIAS;
 use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, PolicyList};
 
 use crate::catalog::{App, Version};
@@ -47,12 +46,7 @@ async fn list_versions(
 
 /// A published version by name; `current` names the newest. Drafts are not public.
 fn published<'a>(app: &'a App, name: &str) -> Result<&'a Version> {
-    let found = if name == CURRENT_ALIAS {
-        app.current()
-    } else {
-        app.version(name)
-    };
-    found.filter(|v| v.is_published()).ok_or_else(|| {
+    app.published(name).ok_or_else(|| {
         Error::NotFound(format!(
             "{:?} has no published policy version {name:?}",
             app.config.id
