@@ -1,11 +1,13 @@
 //! The privacy center's single-page app (Leptos 0.8, client-side rendered).
 //!
-//! `api` is the only module that speaks HTTP; `i18n` holds every UI word;
-//! `pages` map one-to-one to routes.
+//! `api` is the only module that speaks HTTP; `load` is how every page
+//! loads data and sends changes; `i18n` holds every UI word; `pages` map
+//! one-to-one to routes.
 
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod load;
 pub mod pages;
 
 use leptos::prelude::*;
@@ -13,9 +15,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::Shell;
+use components::status::NotFound;
 use pages::{
     compare::ComparePage, consents::ConsentsPage, dev_sign_in::DevSignInPage, history::HistoryPage,
-    home::HomePage, not_found::NotFoundPage, policy::PolicyPage,
+    home::HomePage, policy::PolicyPage,
 };
 
 /// The whole app: translation and session context, layout and routes.
@@ -28,7 +31,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Shell>
-                <Routes fallback=|| view! { <NotFoundPage /> }>
+                <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/dev/sign-in") view=DevSignInPage />
                     <Route path=path!("/me/consents") view=ConsentsPage />

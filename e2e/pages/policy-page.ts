@@ -19,10 +19,17 @@ export class PolicyPage {
   readonly serverCopy: Locator;
   /** The page's facts (operator, dates, version) and links, as text. */
   readonly header: Locator;
+  /**
+   * The policy the reader sees: the server's copy until the app takes over,
+   * then the app's own. Both are in the DOM for a moment (the app's hidden),
+   * so every locator inside the page goes through this one.
+   */
+  readonly article: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.getByRole('heading', { level: 1 });
-    this.body = page.locator('article .policy-body');
+    this.article = page.locator('article.policy:visible');
+    this.body = this.article.locator('.policy-body');
     this.toc = page.getByRole('navigation', { name: /目录|Contents/ });
     this.tocToggle = page.getByRole('button', { name: /^(☰ )?(目录|Contents)$/ });
     this.findToggle = page.getByRole('button', { name: /^(⌕ )?(查找|Find)$/ });
@@ -32,7 +39,7 @@ export class PolicyPage {
     this.findPrevious = page.getByRole('button', { name: /^(上一个|Previous match)$/ });
     this.currentTocEntry = page.locator('nav.toc a[aria-current="location"]');
     this.serverCopy = page.locator('#prerender');
-    this.header = page.locator('article .policy-header');
+    this.header = this.article.locator('.policy-header');
   }
 
   /** Opens a policy and waits until the app runs it (the server's copy is gone). */
@@ -90,7 +97,7 @@ export class PolicyPage {
 
   /** The value shown next to a fact label such as 生效日期. */
   fact(label: string): Locator {
-    return this.page.locator('.policy-facts div').filter({ has: this.page.getByText(label, { exact: true }) }).locator('dd');
+    return this.article.locator('.policy-facts div').filter({ has: this.page.getByText(label, { exact: true }) }).locator('dd');
   }
 
   /** Waits until the page has stopped scrolling (smooth scrolls take a while). */

@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::focus::{focusables, keep_tab_inside};
 use crate::components::session::use_session;
 use crate::i18n::{local_date_time, use_i18n};
+use crate::load::{load, Submit};
 
 /// The signed-in user, when signed in for `app`.
 fn me_for(app: &str) -> Option<Me> {
@@ -30,17 +31,10 @@ pub fn ConsentGate(
     // `Some(false)` after "Review and agree" (the dialog again).
     let note_chosen = RwSignal::new(None::<bool>);
     let dismissed = RwSignal::new(false);
-    let answer = Action::new_local(move |req: &ConsentRequest| {
-        let req = req.clone();
-        async move {
-            let done = api::record_consent(req).await;
-            if done.is_ok() {
-                session.refresh();
-            }
-            done
-        }
-    });
-    let failed = Signal::derive(move || answer.value().with(|v| matches!(v, Some(Err(_)))));
+    let answer = Submit::new();
+    let record = move |req: ConsentRequest| {
+        answer.send(api::record_consent(req), move |_| session.refresh());
+    };
     move || {
         let me = me_for(&app_id)?;
         let current = me.current.clone()?;
@@ -53,6 +47,7 @@ pub fn ConsentGate(
                     view! {
                         <div class="notice notice-limited" role="note">
                             <p>{t.limited_note}</p>
+                            {answer.failed().then(|| view! { <p class="form-error" role="alert">{t.action_failed}</p> })}
                             <button type="button" on:click=move |_| note_chosen.set(Some(false))>{t.review_and_agree}</button>
                         </div>
                     }
@@ -66,18 +61,16 @@ pub fn ConsentGate(
             };
             let req = answer_with(ConsentAction::Accept);
             let defer = answer_with(ConsentAction::Defer);
-            let on_agree = Callback::new(move |()| {
-                answer.dispatch(req.clone());
-            });
+            let on_agree = Callback::new(move |()| record(req.clone()));
             let already_deferred = me.deferred_in_session;
             let on_later = Callback::new(move |()| {
                 note_chosen.set(Some(true));
                 if !already_deferred {
-                    answer.dispatch(defer.clone());
+                    record(defer.clone());
                 }
             });
             return Some(
-                view! { <ConsentDialog me current app_id=app_id.clone() on_agree on_later pending=answer.pending().into() failed /> }
+                view! { <ConsentDialog me current app_id=app_id.clone() on_agree on_later pending=answer.pending_signal() failed=Signal::derive(move || answer.failed()) /> }
                     .into_any(),
             );
         }
@@ -216,22 +209,20 @@ pub fn AgreedLine(
     let app = app_id.clone();
     let agreed =
         Memo::new(move |_| me_for(&app).is_some_and(|m| m.status.consent == ConsentState::Current));
-    // The same resource type as the records page, so the wasm carries one copy.
-    let records = LocalResource::new(move || {
-        let load = agreed.get();
-        async move {
-            if load {
+    let records = load(
+        move || agreed.get(),
+        |agreed| async move {
+            if agreed {
                 api::consents().await
             } else {
                 Ok(Vec::new())
             }
-        }
-    });
+        },
+    );
     move || {
         agreed.get().then(|| {
             let when = records
-                .get()
-                .and_then(Result::ok)
+                .value()
                 .and_then(|r| r.into_iter().find(|r| r.action == ConsentAction::Accept))
                 .and_then(|r| local_date_time(&r.recorded_at));
             let t = i18n.t();

@@ -5,6 +5,7 @@ use privacy_center_core::wire::{Channel, Me};
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
+use crate::load::{load, Load};
 
 /// Why a handoff token from the URL fragment was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,63 +36,40 @@ impl HandoffError {
     }
 }
 
+/// What the first load learns and each refresh updates.
+#[derive(Clone)]
+struct Known {
+    /// The signed-in user; `None` when signed out.
+    me: Option<Me>,
+    /// Whether the server runs in development mode.
+    dev: bool,
+}
+
 /// The session context, provided by [`provide_session`] at the App level.
 #[derive(Clone, Copy)]
 pub struct Session {
-    /// The handoff token of the URL and the app it was opened on, until the
-    /// first load exchanges it.
-    pending: StoredValue<Option<(String, Option<String>)>>,
-    /// Counts loads; an answer is kept only if no later load has started.
-    loads: StoredValue<u32>,
-    /// The latest answer of `GET /api/me` (`None` until the first). A plain
-    /// signal filled by `spawn_local`, not a resource: pages that read the
-    /// user never suspend on it (the policy text must not wait for
-    /// `GET /api/me` and `/api/dev`), and it is less generic code.
-    latest: RwSignal<Option<Option<Me>>>,
-    dev: RwSignal<Option<bool>>,
+    /// The user and the server's mode, loaded like any page's data. Pages
+    /// that read the user never wait on it: the policy text must not wait
+    /// for the session. A refresh keeps the last answer until the next.
+    known: Load<Known>,
     handoff_error: RwSignal<Option<HandoffError>>,
 }
 
 impl Session {
     /// The signed-in user (tracked); `None` while loading or when signed out.
     pub fn me(&self) -> Option<Me> {
-        self.latest.get().flatten()
+        self.known
+            .with(|k| k.and_then(|k| k.as_ref().ok()?.me.clone()))
     }
 
-    /// Whether the first answer from `GET /api/me` has arrived (tracked).
+    /// Whether the first answer has arrived (tracked).
     pub fn loaded(&self) -> bool {
-        self.latest.with(Option::is_some)
+        self.known.with(|k| k.is_some())
     }
 
     /// Reloads the user and their consent standing from the server.
     pub fn refresh(&self) {
-        let this = *self;
-        let token = this.pending.try_update_value(Option::take).flatten();
-        let load = this.loads.try_update_value(|n| {
-            *n += 1;
-            *n
-        });
-        leptos::task::spawn_local(async move {
-            let mut signed_in = true;
-            if let Some((token, app)) = token {
-                if let Err(e) = api::sign_in(token, Channel::Webview, app).await {
-                    this.handoff_error.try_set(Some(HandoffError::from_api(&e)));
-                    signed_in = false;
-                }
-            }
-            let me = if signed_in {
-                api::me().await.ok().flatten()
-            } else {
-                None
-            };
-            if this.dev.try_get_untracked().flatten().is_none() {
-                this.dev
-                    .try_set(Some(api::dev().await.is_ok_and(|d| d.dev)));
-            }
-            if this.loads.try_get_value() == load {
-                this.latest.try_set(Some(me));
-            }
-        });
+        self.known.reload();
     }
 
     /// Whether the server runs in development mode (tracked); false until known.
@@ -99,9 +77,10 @@ impl Session {
         self.dev_known().unwrap_or(false)
     }
 
-    /// Whether the server runs in development mode, once `GET /api/dev` has answered (tracked).
+    /// Whether the server runs in development mode, once known (tracked).
     pub fn dev_known(&self) -> Option<bool> {
-        self.dev.get()
+        self.known
+            .with(|k| k.map(|k| k.as_ref().is_ok_and(|k| k.dev)))
     }
 
     /// Why the handoff token in the URL was refused, if it was (tracked).
@@ -146,21 +125,39 @@ fn token_in_fragment(hash: &str) -> Option<String> {
 /// exchanged for a session cookie before the user is first loaded; it is
 /// kept only inside that one request.
 pub fn provide_session() {
+    // The handoff token of the URL and the app it was opened on, until the
+    // first load exchanges it.
     let pending = StoredValue::new(take_fragment_token().map(|token| {
         let path = window().location().pathname().unwrap_or_default();
         (token, app_in_path(&path))
     }));
-    let session = Session {
-        pending,
-        loads: StoredValue::new(0),
-        latest: RwSignal::new(None),
-        // Filled by the first load of the user rather than by a request of
-        // its own.
-        dev: RwSignal::new(None),
-        handoff_error: RwSignal::new(None),
-    };
-    provide_context(session);
-    session.refresh();
+    let handoff_error = RwSignal::new(None);
+    let known = load(
+        || (),
+        move |()| {
+            let token = pending.try_update_value(Option::take).flatten();
+            async move {
+                let mut signed_in = true;
+                if let Some((token, app)) = token {
+                    if let Err(e) = api::sign_in(token, Channel::Webview, app).await {
+                        handoff_error.try_set(Some(HandoffError::from_api(&e)));
+                        signed_in = false;
+                    }
+                }
+                let me = if signed_in {
+                    api::me().await.ok().flatten()
+                } else {
+                    None
+                };
+                let dev = api::dev().await.is_ok_and(|d| d.dev);
+                Ok(Known { me, dev })
+            }
+        },
+    );
+    provide_context(Session {
+        known,
+        handoff_error,
+    });
 }
 
 /// The session context; panics outside [`provide_session`]'s tree.

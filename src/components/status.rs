@@ -1,10 +1,11 @@
-//! Loading and failure states shared by pages.
+//! Loading, failure and "not found" states shared by pages.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api::ApiError;
+use crate::components::prerender;
 use crate::i18n::use_i18n;
-use crate::pages::not_found::NotFoundPage;
 
 /// A polite, screen-reader-announced loading line.
 #[component]
@@ -24,7 +25,7 @@ pub fn LoadError(
 ) -> impl IntoView {
     let i18n = use_i18n();
     if error == ApiError::NotFound {
-        return view! { <NotFoundPage /> }.into_any();
+        return view! { <NotFound /> }.into_any();
     }
     let detail = match &error {
         ApiError::Network(_) => None,
@@ -39,4 +40,20 @@ pub fn LoadError(
         </section>
     }
     .into_any()
+}
+
+/// "Page not found", with a way back: the router's fallback, and what a
+/// page shows for an app or version that does not exist.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    prerender::dismiss();
+    view! {
+        <section class="not-found">
+            <p class="not-found-code" aria-hidden="true">"404"</p>
+            <h1>{move || i18n.t().not_found_heading}</h1>
+            <p>{move || i18n.t().not_found_body}</p>
+            <A href="/" attr:class="button">{move || i18n.t().back_home}</A>
+        </section>
+    }
 }

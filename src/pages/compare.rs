@@ -23,51 +23,31 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
 use crate::i18n::{use_i18n, Messages};
+use crate::load::load;
 
 /// Loads the comparison named by the route and shows it, or says why not.
-///
-/// A signal filled by `spawn_local` rather than `LocalResource` + `Suspense`:
-/// the same states (loading, failed with retry, loaded) with much less
-/// generic code.
 #[component]
 pub fn ComparePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    // None while loading.
-    let state = RwSignal::new(None::<Result<PolicyComparison, ApiError>>);
     // The change in focus (0-based); None until the reader moves.
     let current = RwSignal::new(None::<usize>);
-    // None once the page is gone (its parameters go with it).
-    let route = move || {
-        params.try_with_untracked(|p| {
-            (
-                p.get("app").unwrap_or_default(),
-                p.get("from").unwrap_or_default(),
-                p.get("to").unwrap_or_default(),
-            )
-        })
-    };
-    let load = move || {
-        let Some(asked) = route() else { return };
-        state.set(None);
-        current.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::compare(&asked.0, &asked.1, &asked.2).await;
-            // A later navigation may have asked for another pair meanwhile.
-            if route().as_ref() == Some(&asked) {
-                state.try_set(Some(answer));
-            }
-        });
-    };
-    Effect::new(move |_| {
-        params.track();
-        load();
-    });
+    let state = load(
+        move || {
+            // Another pair starts at its top.
+            current.set(None);
+            params.with(|p| {
+                (
+                    p.get("app").unwrap_or_default(),
+                    p.get("from").unwrap_or_default(),
+                    p.get("to").unwrap_or_default(),
+                )
+            })
+        },
+        |(app, from, to)| async move { api::compare(&app, &from, &to).await },
+    );
     let go = move |forward: bool| {
-        let total = state.with_untracked(|s| match s {
-            Some(Ok(c)) => changes(c),
-            _ => 0,
-        });
+        let total = state.with_value_untracked(|c| c.map_or(0, changes));
         if total == 0 {
             return;
         }
@@ -108,13 +88,15 @@ pub fn ComparePage() -> impl IntoView {
         match action.as_deref() {
             Some("next") => go(true),
             Some("prev") => go(false),
-            Some("retry") => load(),
+            Some("retry") => state.reload(),
             _ => {}
         }
     };
     let html = move || {
         let t = i18n.t();
-        let app = route().map(|r| r.0).unwrap_or_default();
+        let app = params
+            .try_with_untracked(|p| p.get("app").unwrap_or_default())
+            .unwrap_or_default();
         let (title, html) = state.with(|s| match s {
             None => (
                 t.compare_heading.to_owned(),

@@ -7,10 +7,11 @@ use privacy_center_core::wire::{
     Channel, ConsentAction, ConsentRecord, ConsentRequest, ConsentState,
 };
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::session::use_session;
 use crate::components::status::Loading;
 use crate::i18n::{local_date_time, use_i18n, Messages};
+use crate::load::{load, Submit};
 
 /// The consent records page; a "please open this from the app" message when signed out.
 #[component]
@@ -47,41 +48,19 @@ pub fn ConsentsPage() -> impl IntoView {
 fn ConsentHistory() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    // Plain signals filled by `spawn_local` rather than a `LocalResource`
-    // and `Action`s: the same states with less generic code in every
-    // reader's download. `records` is None until the first answer and keeps
-    // the last list while reloading.
-    let records = RwSignal::new(None::<Result<Vec<ConsentRecord>, ApiError>>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            records.try_set(Some(api::consents().await));
-        });
-    };
-    load();
+    let records = load(|| (), |()| api::consents());
     let confirming = RwSignal::new(false);
-    // Whether the last withdrawal or sign-out failed.
-    let failed = RwSignal::new(false);
+    // Withdrawing and signing out: one request at a time.
+    let submit = Submit::new();
     let withdraw = move |req: ConsentRequest| {
-        failed.set(false);
-        leptos::task::spawn_local(async move {
-            if api::record_consent(req).await.is_ok() {
-                confirming.try_set(false);
-                load();
-                session.refresh();
-            } else {
-                failed.try_set(true);
-            }
+        submit.send(api::record_consent(req), move |_| {
+            confirming.set(false);
+            records.reload();
+            session.refresh();
         });
     };
     let sign_out = move || {
-        failed.set(false);
-        leptos::task::spawn_local(async move {
-            if api::sign_out().await.is_ok() {
-                session.refresh();
-            } else {
-                failed.try_set(true);
-            }
-        });
+        submit.send(api::sign_out(), move |()| session.refresh());
     };
     let can_withdraw = move || {
         session.me().is_some_and(|m| {
@@ -98,17 +77,14 @@ fn ConsentHistory() -> impl IntoView {
             action: ConsentAction::Withdraw,
         });
     };
-    let table = move || {
+    let table = records.view(move |list: Vec<ConsentRecord>| {
         let t = i18n.t();
-        match records.get() {
-            None => view! { <Loading /> }.into_any(),
-            Some(Ok(list)) if list.is_empty() => view! { <p>{t.no_records}</p> }.into_any(),
-            Some(Ok(list)) => record_table(list, t).into_any(),
-            Some(Err(_)) => {
-                view! { <p class="form-error" role="alert">{t.action_failed}</p> }.into_any()
-            }
+        if list.is_empty() {
+            view! { <p>{t.no_records}</p> }.into_any()
+        } else {
+            record_table(list, t).into_any()
         }
-    };
+    });
     let actions = move || {
         let t = i18n.t();
         let withdraw_part = if !can_withdraw() {
@@ -118,7 +94,7 @@ fn ConsentHistory() -> impl IntoView {
                 view! {
                     <div class="confirm" role="group" aria-labelledby="withdraw-question">
                         <p id="withdraw-question">{t.withdraw_confirm}</p>
-                        <button type="button" class="button button-danger" on:click=on_withdraw>{t.withdraw_yes}</button>
+                        <button type="button" class="button button-danger" aria-busy=move || submit.pending().to_string() disabled=submit.pending_signal() on:click=on_withdraw>{t.withdraw_yes}</button>
                         <button type="button" class="button-quiet" on:click=move |_| confirming.set(false)>{t.cancel}</button>
                     </div>
                 }
@@ -133,11 +109,11 @@ fn ConsentHistory() -> impl IntoView {
             )
         };
         view! {
-            {failed.get().then(|| view! { <p class="form-error" role="alert">{t.action_failed}</p> })}
+            {submit.failed().then(|| view! { <p class="form-error" role="alert">{t.action_failed}</p> })}
             <div class="consent-actions">
                 <a class="button" href=api::EXPORT_URL download="">{t.download_data}</a>
                 {withdraw_part}
-                <button type="button" class="button-quiet" on:click=move |_| sign_out()>{t.sign_out}</button>
+                <button type="button" class="button-quiet" disabled=submit.pending_signal() on:click=move |_| sign_out()>{t.sign_out}</button>
             </div>
         }
         .into_any()

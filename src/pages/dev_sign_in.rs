@@ -2,54 +2,34 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use privacy_center_core::wire::AppSummary;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::session::use_session;
-use crate::components::status::Loading;
+use crate::components::status::{Loading, NotFound};
 use crate::i18n::use_i18n;
-use crate::pages::not_found::NotFoundPage;
+use crate::load::{load, Submit};
 
 /// The development sign-in form; the 404 page outside development mode.
 #[component]
 pub fn DevSignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    // A signal filled by `spawn_local`, not a `LocalResource`: less generic
-    // code in every reader's download. None while loading.
-    let apps = RwSignal::new(None::<Result<Vec<AppSummary>, ApiError>>);
-    leptos::task::spawn_local(async move {
-        apps.try_set(Some(api::apps().await));
-    });
+    let apps = load(|| (), |()| api::apps());
     let app = RwSignal::new(String::new());
     let user = RwSignal::new(String::new());
     let navigate = StoredValue::new_local(use_navigate());
-    // While the sign-in request runs; then whether it failed. Plain signals
-    // and `spawn_local` rather than an `Action`, for the same reason.
-    let pending = RwSignal::new(false);
-    let failed = RwSignal::new(false);
+    let submit = Submit::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        pending.set(true);
-        failed.set(false);
-        let (app, user) = (app.get_untracked(), user.get_untracked());
-        leptos::task::spawn_local(async move {
-            let answer = api::dev_sign_in(app, user).await;
-            pending.try_set(false);
-            match answer {
-                Ok(info) => {
-                    session.refresh();
-                    navigate.try_with_value(|go| go(&format!("/{}", info.app), Default::default()));
-                }
-                Err(_) => {
-                    failed.try_set(true);
-                }
-            }
+        let request = api::dev_sign_in(app.get_untracked(), user.get_untracked());
+        submit.send(request, move |info| {
+            session.refresh();
+            navigate.with_value(|go| go(&format!("/{}", info.app), Default::default()));
         });
     };
     move || {
         let list = match (session.dev_known(), apps.get()) {
-            (Some(false), _) => return view! { <NotFoundPage /> }.into_any(),
+            (Some(false), _) => return view! { <NotFound /> }.into_any(),
             (Some(true), Some(list)) => list.unwrap_or_default(),
             _ => return view! { <Loading /> }.into_any(),
         };
@@ -83,8 +63,8 @@ pub fn DevSignInPage() -> impl IntoView {
                         prop:value=user
                         on:input=move |ev| user.set(event_target_value(&ev))
                     />
-                    {move || failed.get().then(|| view! { <p class="form-error" role="alert">{t.sign_in_failed}</p> })}
-                    <button type="submit" class="button" disabled=pending>{t.sign_in}</button>
+                    {move || submit.failed().then(|| view! { <p class="form-error" role="alert">{t.sign_in_failed}</p> })}
+                    <button type="submit" class="button" disabled=submit.pending_signal()>{t.sign_in}</button>
                 </form>
             </section>
         }

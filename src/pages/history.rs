@@ -5,44 +5,19 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use privacy_center_core::wire::{PolicyList, PolicyMeta};
 
-use crate::api::{self, ApiError};
-use crate::components::status::{LoadError, Loading};
+use crate::api;
 use crate::i18n::use_i18n;
+use crate::load::load;
 
 /// The version timeline of one app.
-///
-/// A signal filled by `spawn_local` rather than `LocalResource` + `Suspense`
-/// (as on the compare page): the same states with less generic code in every
-/// reader's download.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let params = use_params_map();
-    // None while loading.
-    let state = RwSignal::new(None::<Result<PolicyList, ApiError>>);
-    let app = move || params.with_untracked(|p| p.get("app").unwrap_or_default());
-    let load = move || {
-        let asked = app();
-        state.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::versions(&asked).await;
-            // A later navigation may have asked for another app meanwhile,
-            // or left the page (its parameters are then gone: no answer).
-            let still = params.try_with_untracked(|p| p.get("app").unwrap_or_default());
-            if still.as_ref() == Some(&asked) {
-                state.try_set(Some(answer));
-            }
-        });
-    };
-    Effect::new(move |_| {
-        params.track();
-        load();
-    });
-    let retry = Callback::new(move |()| load());
-    move || match state.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(Ok(list)) => view! { <Timeline list /> }.into_any(),
-        Some(Err(error)) => view! { <LoadError error on_retry=retry /> }.into_any(),
-    }
+    let list = load(
+        move || params.with(|p| p.get("app").unwrap_or_default()),
+        |app| async move { api::versions(&app).await },
+    );
+    list.view(|list| view! { <Timeline list /> })
 }
 
 /// The list of versions, newest first, with dates, badges and summaries.

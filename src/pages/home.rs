@@ -4,41 +4,24 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use privacy_center_core::wire::AppSummary;
 
-use crate::api::{self, ApiError};
-use crate::components::status::{LoadError, Loading};
+use crate::api;
 use crate::i18n::use_i18n;
+use crate::load::load;
 
 /// Lists every app with its current policy.
-///
-/// A signal filled by `spawn_local` rather than `LocalResource` + `Suspense`
-/// (as on the compare page): the same states with less generic code.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    // None while loading.
-    let apps = RwSignal::new(None::<Result<Vec<AppSummary>, ApiError>>);
-    let load = move || {
-        apps.set(None);
-        leptos::task::spawn_local(async move {
-            apps.try_set(Some(api::apps().await));
-        });
-    };
-    load();
-    let retry = Callback::new(move |()| load());
+    let apps = load(|| (), |()| api::apps());
     view! {
         <section class="home">
             <h1>{move || i18n.t().home_heading}</h1>
             <p class="lead">{move || i18n.t().home_intro}</p>
-            {move || match apps.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Ok(list)) => view! {
-                    <ul class="app-list">
-                        {list.into_iter().map(|a| view! { <AppCard app=a /> }).collect_view()}
-                    </ul>
-                }
-                .into_any(),
-                Some(Err(error)) => view! { <LoadError error on_retry=retry /> }.into_any(),
-            }}
+            {apps.view(|list: Vec<AppSummary>| view! {
+                <ul class="app-list">
+                    {list.into_iter().map(|a| view! { <AppCard app=a /> }).collect_view()}
+                </ul>
+            })}
         </section>
     }
 }

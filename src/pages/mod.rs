@@ -5,5 +5,4 @@ pub mod consents;
 pub mod dev_sign_in;
 pub mod history;
 pub mod home;
-pub mod not_found;
 pub mod policy;

@@ -14,37 +14,29 @@ use crate::components::consent::{AgreedLine, ConsentGate};
 use crate::components::find::FindBar;
 use crate::components::position;
 use crate::components::prerender;
-use crate::components::status::{LoadError, Loading};
 use crate::components::toc::{self, Toc, TocToggle};
 use crate::i18n::use_i18n;
+use crate::load::load;
 
 /// Loads and shows one version of an app's policy (the current one when the
 /// route names none).
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     let params = use_params_map();
-    let doc = LocalResource::new(move || {
-        let (app, version) = params.with(|p| {
-            (
-                p.get("app").unwrap_or_default(),
-                p.get("version").unwrap_or_else(|| "current".into()),
-            )
-        });
-        async move { api::policy(&app, &version).await }
-    });
-    let retry = Callback::new(move |()| doc.refetch());
+    let doc = load(
+        move || {
+            params.with(|p| {
+                (
+                    p.get("app").unwrap_or_default(),
+                    p.get("version").unwrap_or_else(|| "current".into()),
+                )
+            })
+        },
+        |(app, version)| async move { api::policy(&app, &version).await },
+    );
     // Consent is asked for on the app's own address, not on a pinned version.
-    let gate = move || params.with(|p| p.get("version").is_none());
-    view! {
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match doc.await {
-                    Ok(doc) => view! { <PolicyView doc gate=gate() /> }.into_any(),
-                    Err(error) => view! { <LoadError error on_retry=retry /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let gate = move || params.with_untracked(|p| p.get("version").is_none());
+    doc.view(move |doc| view! { <PolicyView doc gate=gate() /> })
 }
 
 /// A policy: header with its dates, table of contents, and the text. The
@@ -147,8 +139,8 @@ fn Reader(
                 position::flash(&el);
             }
         } else {
-            // The element exists before Suspense puts it into the document
-            // (it waits for the session too); ids are looked up once there.
+            // The element may exist before it is in the document; ids are
+            // looked up once it is.
             let ids: Vec<String> = toc.iter().map(|e| e.id.clone()).collect();
             let spied = spied.clone();
             let owner = owner.clone();

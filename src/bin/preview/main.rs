@@ -14,8 +14,8 @@ use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
 use privacy_center_web::components::shell::LanguageMenu;
+use privacy_center_web::components::status::NotFound;
 use privacy_center_web::i18n::{self, use_i18n};
-use privacy_center_web::pages::not_found::NotFoundPage;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -75,7 +75,7 @@ fn PreviewApp() -> impl IntoView {
 fn Leave() -> impl IntoView {
     let path = use_location().pathname.get_untracked();
     if path == "/preview" || path.starts_with("/preview/") {
-        view! { <NotFoundPage /> }.into_any()
+        view! { <NotFound /> }.into_any()
     } else {
         let _ = window().location().assign(&path);
         ().into_any()
