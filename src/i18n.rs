@@ -6,7 +6,7 @@
 //! until the user picks one, which is then remembered on this device.
 
 use leptos::prelude::*;
-use privacy_center_core::date::Date;
+use privacy_center_core::wire::Date;
 use privacy_center_core::words::{self, Lang};
 
 /// A UI language.

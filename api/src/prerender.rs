@@ -9,9 +9,8 @@
 //! stylesheet hides whatever the app mounts after it until the app, its own
 //! page ready, removes it (`src/components/prerender.rs`).
 
-use privacy_center_core::date::Date;
 use privacy_center_core::policy::CURRENT_ALIAS;
-use privacy_center_core::render::TocEntry;
+use privacy_center_core::wire::{Date, TocEntry};
 use privacy_center_core::words::{escape_html as esc, Lang, PageWords};
 
 use crate::catalog::{App, Catalog, Version};

@@ -15,8 +15,8 @@
 
 use std::collections::HashMap;
 
-use crate::date::Date;
 use crate::policy::MAX_POLICY_BYTES;
+use crate::wire::Date;
 use crate::Error;
 
 /// What the caller knows about the text being imported.

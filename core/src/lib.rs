@@ -9,7 +9,6 @@ pub mod app;
 pub mod check;
 pub mod compare;
 pub mod consent;
-pub mod date;
 pub mod diff;
 pub mod error;
 pub mod import;

@@ -4,9 +4,8 @@
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::date::Date;
 use crate::error::{line_at, Line};
-use crate::wire::{PolicyMeta, PolicyStatus};
+use crate::wire::{Date, PolicyMeta, PolicyStatus};
 use crate::Error;
 
 /// Largest policy file accepted (1 MiB): real policies are well under 100 KB.

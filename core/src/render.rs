@@ -10,18 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use crate::policy::MAX_POLICY_BYTES;
+use crate::wire::TocEntry;
 use crate::Error;
-
-/// A heading, as listed in the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TocEntry {
-    /// Heading level, 1-6.
-    pub level: u8,
-    /// The `id` attribute, usable as a URL fragment.
-    pub id: String,
-    /// Plain text of the heading.
-    pub text: String,
-}
 
 /// A heading with the headings nested under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

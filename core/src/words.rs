@@ -4,7 +4,7 @@
 //! both keeps the two from drifting apart; the SPA's `i18n` takes these
 //! entries from here and holds every other word itself.
 
-use crate::date::Date;
+use crate::wire::Date;
 
 /// A language the privacy center speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

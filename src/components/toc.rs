@@ -2,7 +2,7 @@
 //! drawer on phones, with the section in view highlighted (scroll-spy).
 
 use leptos::prelude::*;
-use privacy_center_core::render::TocEntry;
+use privacy_center_core::wire::TocEntry;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 

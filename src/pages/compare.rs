@@ -341,8 +341,8 @@ mod tests {
     use super::*;
     use crate::i18n::Locale;
     use privacy_center_core::compare::{header_html, sections_html, WORDS};
-    use privacy_center_core::date::Date;
     use privacy_center_core::diff::{diff, render_bodies};
+    use privacy_center_core::wire::Date;
     use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
 
     fn meta(version: &str) -> PolicyMeta {

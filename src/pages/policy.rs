@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map};
-use privacy_center_core::render::TocEntry;
 use privacy_center_core::wire::PolicyDocument;
+use privacy_center_core::wire::TocEntry;
 
 use crate::api;
 use crate::components::consent::{AgreedLine, ConsentGate};
