@@ -10,6 +10,7 @@
 //! page ready, removes it (`src/components/prerender.rs`).
 
 use privacy_center_core::policy::CURRENT_ALIAS;
+use privacy_center_core::render::{listed_toc, Listed};
 use privacy_center_core::wire::{Date, TocEntry};
 use privacy_center_core::words::{escape_html as esc, Lang, PageWords};
 
@@ -122,28 +123,29 @@ pub fn page(catalog: &Catalog, path: &str, accept_language: &str) -> Option<Prer
 /// find and scroll-spy). The bar's buttons are drawn so nothing moves when
 /// the app takes over, but stay inert until it does.
 fn contents(html: &mut String, toc: &[TocEntry], w: &PageWords) {
-    let top = toc.iter().map(|e| e.level).min();
+    let listed = listed_toc(toc);
     let button = |class: &str, icon: &str, label: &str| {
         format!(
             r#"<button type="button" class="{class} button-quiet" disabled><span aria-hidden="true">{icon} </span>{label}</button>"#
         )
     };
     html.push_str(r#"<div class="reader-bar">"#);
-    if top.is_some() {
+    if !listed.is_empty() {
         html.push_str(&button("toc-toggle", "☰", w.contents));
     }
     html.push_str(&button("find-toggle", "⌕", w.find));
     html.push_str("</div>");
-    let Some(top) = top else { return };
+    if listed.is_empty() {
+        return;
+    }
     html.push_str(&format!(
         r#"<nav class="toc" aria-label="{0}"><div class="toc-head"><h2 class="toc-title">{0}</h2></div><ol>"#,
         w.contents
     ));
-    for e in toc.iter().filter(|e| e.level <= top + 1) {
-        let class = if e.level == top { "toc-l1" } else { "toc-l2" };
+    for Listed { entry: e, depth } in listed {
         let id = esc(&e.id);
         html.push_str(&format!(
-            r##"<li class="{class}"><a href="#{id}" data-id="{id}">{}</a></li>"##,
+            r##"<li class="toc-l{depth}"><a href="#{id}" data-id="{id}">{}</a></li>"##,
             esc(&e.text)
         ));
     }
