@@ -9,8 +9,8 @@
 //! stylesheet hides whatever the app mounts after it until the app, its own
 //! page ready, removes it (`src/components/prerender.rs`).
 
-use privacy_center_core::policy::CURRENT_ALIAS;
 use privacy_center_core::render::{listed_toc, Listed};
+use privacy_center_core::routes::Route;
 use privacy_center_core::wire::{Date, TocEntry};
 use privacy_center_core::words::{escape_html as esc, Lang, PageWords};
 
@@ -30,30 +30,12 @@ pub struct Prerendered {
     pub lang: Lang,
 }
 
-/// The app and version name a reader route shows: `/{app}` is
-/// (`app`, `current`), `/{app}/v/{version}` is (`app`, `version`); `None`
-/// for any other path or a name that could not be one.
-pub fn reader_route(path: &str) -> Option<(&str, &str)> {
-    let name = |s: &str| {
-        !s.is_empty()
-            && s.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-            })
-    };
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let (app, version) = match segments.as_slice() {
-        [app] if !matches!(*app, "me" | "dev" | "preview") => (*app, CURRENT_ALIAS),
-        [app, "v", version] => (*app, *version),
-        _ => return None,
-    };
-    (name(app) && name(version)).then_some((app, version))
-}
-
 /// The published version a reader route shows; `None` for any other path,
 /// a draft, or a name the catalog does not know (the app then shows its
 /// own "not found").
 pub fn route<'c>(catalog: &'c Catalog, path: &str) -> Option<(&'c App, &'c Version)> {
-    let (app, version) = reader_route(path)?;
+    let route = Route::parse(path)?;
+    let (app, version) = route.policy()?;
     let app = catalog.app(app)?;
     Some((app, app.published(version)?))
 }

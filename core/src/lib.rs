@@ -14,6 +14,7 @@ pub mod error;
 pub mod import;
 pub mod policy;
 pub mod render;
+pub mod routes;
 pub mod wire;
 pub mod words;
 
