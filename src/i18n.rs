@@ -1,71 +1,29 @@
 //! Every word the UI shows, in Simplified Chinese (default) and English.
 //!
-//! A translation is a `Messages` value, so the compiler refuses a locale
-//! that misses a key. The words around a policy's text come from
-//! `core::words`, which the server uses for the page it pre-renders. The chosen locale follows the browser's languages
-//! until the user picks one, which is then remembered on this device.
+//! The languages are `core::words::Lang` (the server's list too). A
+//! translation is a `Messages` value per language, so the compiler refuses
+//! a language that misses a key. The words around a policy's text come from
+//! `core::words`, which the server uses for the page it pre-renders. The
+//! chosen language follows the browser's languages until the user picks
+//! one, which is then remembered on this device.
 
 use leptos::prelude::*;
-use privacy_center_core::date::Date;
-use privacy_center_core::words::{self, Lang};
+use privacy_center_core::wire::Date;
+use privacy_center_core::words::{self, Lang, PageWords};
 
-/// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locale {
-    /// Simplified Chinese.
-    ZhCn,
-    /// English.
-    En,
-}
-
-impl Locale {
-    /// Every supported locale, in menu order.
-    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
-
-    /// BCP 47 tag, used for `<html lang>` and storage.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::ZhCn => "zh-CN",
-            Locale::En => "en",
-        }
-    }
-
-    /// The language's own name, for the switcher.
-    pub fn native_name(self) -> &'static str {
-        match self {
-            Locale::ZhCn => "简体中文",
-            Locale::En => "English",
-        }
-    }
-
-    /// Picks the first supported language from a browser's preference list
-    /// (the rule the server follows for `Accept-Language`).
-    pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Locale {
-        match Lang::negotiate(preferred) {
-            Lang::ZhCn => Locale::ZhCn,
-            Lang::En => Locale::En,
-        }
-    }
-
-    fn from_tag(tag: &str) -> Option<Locale> {
-        Locale::ALL.into_iter().find(|l| l.tag() == tag)
-    }
-
-    /// This locale's words.
-    pub fn messages(self) -> &'static Messages {
-        match self {
-            Locale::ZhCn => &ZH_CN,
-            Locale::En => &EN,
-        }
+/// The UI words of `lang`.
+pub fn messages(lang: Lang) -> &'static Messages {
+    match lang {
+        Lang::ZhCn => &ZH_CN,
+        Lang::En => &EN,
     }
 }
 
 /// All UI words of one language.
 pub struct Messages {
-    /// Product name in the header and the tab title.
-    pub product_name: &'static str,
-    /// Link that skips the header for keyboard and screen-reader users.
-    pub skip_to_content: &'static str,
+    /// The words around a policy's text, shared with the server's
+    /// pre-rendered page; `Messages` derefs to them (`t.contents`).
+    pub page: &'static PageWords,
     /// Label of the language menu.
     pub language: &'static str,
     /// Home page heading.
@@ -78,20 +36,8 @@ pub struct Messages {
     pub no_policy_yet: &'static str,
     /// Shown while data loads.
     pub loading: &'static str,
-    /// Label before a version name.
-    pub version: &'static str,
-    /// Label before the effective date.
-    pub effective: &'static str,
-    /// Label before the publication date.
-    pub published: &'static str,
-    /// Label before the operating company.
-    pub operator: &'static str,
-    /// Heading of the table of contents and its button on phones.
-    pub contents: &'static str,
     /// Button that closes a drawer or bar.
     pub close: &'static str,
-    /// Button that opens the find bar on phones.
-    pub find: &'static str,
     /// Label and placeholder of the find box.
     pub find_in_policy: &'static str,
     /// Button: previous match.
@@ -112,16 +58,8 @@ pub struct Messages {
     pub network_problem: &'static str,
     /// Retry button.
     pub retry: &'static str,
-    /// Footer line.
-    pub footer: &'static str,
-    /// Heading and link text of the version history.
-    pub history: &'static str,
     /// Introduction of the version history page.
     pub history_intro: &'static str,
-    /// Shown above a version that is not the current one.
-    pub old_version_notice: &'static str,
-    /// Link to the current version.
-    pub view_current: &'static str,
     /// Badge on the current version.
     pub current_badge: &'static str,
     /// Badge on versions that require consent again.
@@ -302,26 +240,25 @@ pub struct Messages {
     pub pick_in_history: &'static str,
     /// Link from a version on the timeline to its comparison with the one before.
     pub compare_with_previous: &'static str,
-    /// Formats a calendar date.
-    pub date: fn(Date) -> String,
+}
+
+impl std::ops::Deref for Messages {
+    type Target = PageWords;
+
+    fn deref(&self) -> &PageWords {
+        self.page
+    }
 }
 
 static ZH_CN: Messages = Messages {
-    product_name: words::ZH_CN.product_name,
-    skip_to_content: words::ZH_CN.skip_to_content,
+    page: &words::ZH_CN,
     language: "语言",
     home_heading: "隐私政策与个人信息保护",
     home_intro: "选择一个应用，阅读它当前的隐私政策，了解你的个人信息如何被收集、使用和保护。",
     read_policy: "阅读隐私政策",
     no_policy_yet: "尚未发布隐私政策",
     loading: "正在加载…",
-    version: words::ZH_CN.version,
-    effective: words::ZH_CN.effective,
-    published: words::ZH_CN.published,
-    operator: words::ZH_CN.operator,
-    contents: words::ZH_CN.contents,
     close: "关闭",
-    find: words::ZH_CN.find,
     find_in_policy: "在本政策中查找",
     find_previous: "上一个",
     find_next: "下一个",
@@ -332,12 +269,8 @@ static ZH_CN: Messages = Messages {
     load_failed: "加载失败",
     network_problem: "暂时无法连接到服务器，请检查网络后重试。",
     retry: "重试",
-    footer: words::ZH_CN.footer,
-    history: words::ZH_CN.history,
     history_intro:
         "这个应用发布过的每一版隐私政策，最新的在最上面。标记为“重大变更”的版本需要你重新同意。",
-    old_version_notice: words::ZH_CN.old_version_notice,
-    view_current: words::ZH_CN.view_current,
     current_badge: "当前版本",
     material_badge: "重大变更",
     read_version: "阅读此版本",
@@ -428,25 +361,17 @@ static ZH_CN: Messages = Messages {
     compare_swap: "按从旧到新的顺序对比",
     pick_in_history: "在版本历史中选择版本",
     compare_with_previous: "与上一版对比",
-    date: words::ZH_CN.date,
 };
 
 static EN: Messages = Messages {
-    product_name: words::EN.product_name,
-    skip_to_content: words::EN.skip_to_content,
+    page: &words::EN,
     language: "Language",
     home_heading: "Privacy policies and your personal information",
     home_intro: "Choose an app to read its current privacy policy and see how your personal information is collected, used and protected.",
     read_policy: "Read the privacy policy",
     no_policy_yet: "No privacy policy published yet",
     loading: "Loading…",
-    version: words::EN.version,
-    effective: words::EN.effective,
-    published: words::EN.published,
-    operator: words::EN.operator,
-    contents: words::EN.contents,
     close: "Close",
-    find: words::EN.find,
     find_in_policy: "Find in this policy",
     find_previous: "Previous match",
     find_next: "Next match",
@@ -457,11 +382,7 @@ static EN: Messages = Messages {
     load_failed: "Could not load this page",
     network_problem: "The server cannot be reached right now. Check your connection and try again.",
     retry: "Try again",
-    footer: words::EN.footer,
-    history: words::EN.history,
     history_intro: "Every version of this app's privacy policy, newest first. Versions marked “material change” ask for your consent again.",
-    old_version_notice: words::EN.old_version_notice,
-    view_current: words::EN.view_current,
     current_badge: "Current",
     material_badge: "Material change",
     read_version: "Read this version",
@@ -552,7 +473,6 @@ static EN: Messages = Messages {
     compare_swap: "Compare from older to newer",
     pick_in_history: "Pick versions in the history",
     compare_with_previous: "Compare with the previous version",
-    date: words::EN.date,
 };
 
 /// The product team's preview (`/preview`, its own bundle): words that the
@@ -642,13 +562,11 @@ pub struct PreviewMessages {
     pub update_took: fn(f64) -> String,
 }
 
-impl Locale {
-    /// This locale's words for the preview.
-    pub fn preview(self) -> &'static PreviewMessages {
-        match self {
-            Locale::ZhCn => &PREVIEW_ZH_CN,
-            Locale::En => &PREVIEW_EN,
-        }
+/// The preview's words in `lang`.
+pub fn preview_messages(lang: Lang) -> &'static PreviewMessages {
+    match lang {
+        Lang::ZhCn => &PREVIEW_ZH_CN,
+        Lang::En => &PREVIEW_EN,
     }
 }
 
@@ -761,27 +679,27 @@ const STORAGE_KEY: &str = "privacy-center.locale";
 /// The translation context: the current locale, reactive.
 #[derive(Clone, Copy)]
 pub struct I18n {
-    locale: RwSignal<Locale>,
+    locale: RwSignal<Lang>,
 }
 
 impl I18n {
     /// The current locale (tracked).
-    pub fn locale(&self) -> Locale {
+    pub fn locale(&self) -> Lang {
         self.locale.get()
     }
 
     /// The current locale's words (tracked).
     pub fn t(&self) -> &'static Messages {
-        self.locale.get().messages()
+        messages(self.locale.get())
     }
 
     /// The current locale's words for the preview (tracked).
     pub fn p(&self) -> &'static PreviewMessages {
-        self.locale.get().preview()
+        preview_messages(self.locale.get())
     }
 
     /// Switches language and remembers the choice on this device.
-    pub fn set_locale(&self, locale: Locale) {
+    pub fn set_locale(&self, locale: Lang) {
         if let Some(storage) = window().local_storage().ok().flatten() {
             let _ = storage.set_item(STORAGE_KEY, locale.tag());
         }
@@ -789,13 +707,13 @@ impl I18n {
     }
 }
 
-fn initial_locale() -> Locale {
+fn initial_locale() -> Lang {
     let stored = window()
         .local_storage()
         .ok()
         .flatten()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|tag| Locale::from_tag(&tag));
+        .and_then(|tag| Lang::from_tag(&tag));
     stored.unwrap_or_else(|| {
         let langs: Vec<String> = window()
             .navigator()
@@ -803,7 +721,7 @@ fn initial_locale() -> Locale {
             .iter()
             .filter_map(|v| v.as_string())
             .collect();
-        Locale::negotiate(langs.iter().map(String::as_str))
+        Lang::negotiate(langs.iter().map(String::as_str))
     })
 }
 
@@ -832,7 +750,7 @@ mod tests {
     #[test]
     fn formats_dates_per_language() {
         let d = Date::try_from("2020-10-01").unwrap();
-        assert_eq!((Locale::ZhCn.messages().date)(d), "2020年10月1日");
-        assert_eq!((Locale::En.messages().date)(d), "1 October 2020");
+        assert_eq!((messages(Lang::ZhCn).date)(d), "2020年10月1日");
+        assert_eq!((messages(Lang::En).date)(d), "1 October 2020");
     }
 }

@@ -9,9 +9,9 @@
 //! stylesheet hides whatever the app mounts after it until the app, its own
 //! page ready, removes it (`src/components/prerender.rs`).
 
-use privacy_center_core::date::Date;
-use privacy_center_core::policy::CURRENT_ALIAS;
-use privacy_center_core::render::TocEntry;
+use privacy_center_core::render::{listed_toc, Listed};
+use privacy_center_core::routes::Route;
+use privacy_center_core::wire::{Date, TocEntry};
 use privacy_center_core::words::{escape_html as esc, Lang, PageWords};
 
 use crate::catalog::{App, Catalog, Version};
@@ -30,30 +30,12 @@ pub struct Prerendered {
     pub lang: Lang,
 }
 
-/// The app and version name a reader route shows: `/{app}` is
-/// (`app`, `current`), `/{app}/v/{version}` is (`app`, `version`); `None`
-/// for any other path or a name that could not be one.
-pub fn reader_route(path: &str) -> Option<(&str, &str)> {
-    let name = |s: &str| {
-        !s.is_empty()
-            && s.bytes().all(|b| {
-                b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
-            })
-    };
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let (app, version) = match segments.as_slice() {
-        [app] if !matches!(*app, "me" | "dev" | "preview") => (*app, CURRENT_ALIAS),
-        [app, "v", version] => (*app, *version),
-        _ => return None,
-    };
-    (name(app) && name(version)).then_some((app, version))
-}
-
 /// The published version a reader route shows; `None` for any other path,
 /// a draft, or a name the catalog does not know (the app then shows its
 /// own "not found").
 pub fn route<'c>(catalog: &'c Catalog, path: &str) -> Option<(&'c App, &'c Version)> {
-    let (app, version) = reader_route(path)?;
+    let route = Route::parse(path)?;
+    let (app, version) = route.policy()?;
     let app = catalog.app(app)?;
     Some((app, app.published(version)?))
 }
@@ -123,28 +105,29 @@ pub fn page(catalog: &Catalog, path: &str, accept_language: &str) -> Option<Prer
 /// find and scroll-spy). The bar's buttons are drawn so nothing moves when
 /// the app takes over, but stay inert until it does.
 fn contents(html: &mut String, toc: &[TocEntry], w: &PageWords) {
-    let top = toc.iter().map(|e| e.level).min();
+    let listed = listed_toc(toc);
     let button = |class: &str, icon: &str, label: &str| {
         format!(
             r#"<button type="button" class="{class} button-quiet" disabled><span aria-hidden="true">{icon} </span>{label}</button>"#
         )
     };
     html.push_str(r#"<div class="reader-bar">"#);
-    if top.is_some() {
+    if !listed.is_empty() {
         html.push_str(&button("toc-toggle", "☰", w.contents));
     }
     html.push_str(&button("find-toggle", "⌕", w.find));
     html.push_str("</div>");
-    let Some(top) = top else { return };
+    if listed.is_empty() {
+        return;
+    }
     html.push_str(&format!(
         r#"<nav class="toc" aria-label="{0}"><div class="toc-head"><h2 class="toc-title">{0}</h2></div><ol>"#,
         w.contents
     ));
-    for e in toc.iter().filter(|e| e.level <= top + 1) {
-        let class = if e.level == top { "toc-l1" } else { "toc-l2" };
+    for Listed { entry: e, depth } in listed {
         let id = esc(&e.id);
         html.push_str(&format!(
-            r##"<li class="{class}"><a href="#{id}" data-id="{id}">{}</a></li>"##,
+            r##"<li class="toc-l{depth}"><a href="#{id}" data-id="{id}">{}</a></li>"##,
             esc(&e.text)
         ));
     }

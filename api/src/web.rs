@@ -9,6 +9,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine;
+use privacy_center_core::routes::{self, Route};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,31 +22,6 @@ use crate::prerender;
 /// CSP for API responses and for a server without a built SPA.
 const STRICT_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-/// File extensions that are assets, never SPA routes: a missing one is a 404,
-/// not `index.html` (which a browser would then try to run as a script).
-const ASSET_EXTENSIONS: &[&str] = &[
-    "js",
-    "mjs",
-    "wasm",
-    "css",
-    "map",
-    "png",
-    "jpg",
-    "jpeg",
-    "gif",
-    "svg",
-    "ico",
-    "webp",
-    "json",
-    "txt",
-    "webmanifest",
-    "woff",
-    "woff2",
-    "xml",
-    "gz",
-    "br",
-];
 
 /// Where the product team's preview is built (its own Trunk target, so the
 /// importer, checker and diff never reach the reader's bundle) and served.
@@ -139,12 +115,7 @@ impl Page {
 
     fn shell_or_404(&self, req: &Request, catalog: Option<&Catalog>) -> Response {
         let path = req.uri().path();
-        let ext = path
-            .rsplit('/')
-            .next()
-            .and_then(|name| name.rsplit_once('.'))
-            .map(|(_, e)| e);
-        if ext.is_some_and(|e| ASSET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
+        if routes::is_asset(path) {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
         }
         let accept_language = req
@@ -179,9 +150,11 @@ impl Page {
 /// still downloading, instead of after the app has started (the SPA's fetch
 /// then takes the preloaded answer). Other pages get none.
 fn policy_preload(path: &str) -> Option<String> {
-    prerender::reader_route(path).map(|(app, version)| {
-        format!("</api/apps/{app}/policies/{version}>; rel=preload; as=fetch; crossorigin")
-    })
+    let route = Route::parse(path)?;
+    let (app, version) = route.policy()?;
+    Some(format!(
+        "</api/apps/{app}/policies/{version}>; rel=preload; as=fetch; crossorigin"
+    ))
 }
 
 /// Fingerprinted assets (Trunk puts a content hash in their names) never

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{line_at, Line};
-use crate::policy::check_id;
+use crate::policy::{check_id, MAX_ID_LEN};
 use crate::Error;
 
 /// Largest `app.toml` accepted.
@@ -186,7 +186,7 @@ impl AppConfig {
             line: Line(line_of(needle)),
             message,
         };
-        check_id("app id", &cfg.id, 32).map_err(|e| fail("id", e.to_string()))?;
+        check_id("app id", &cfg.id, MAX_ID_LEN).map_err(|e| fail("id", e.to_string()))?;
         for t in [&cfg.teen_mode.curfew_start, &cfg.teen_mode.curfew_end] {
             if !is_hh_mm(t) {
                 return Err(fail(t, format!("{t:?} is not a time of day HH:MM")));
@@ -194,7 +194,8 @@ impl AppConfig {
         }
         let mut seen = std::collections::BTreeSet::new();
         for c in &cfg.push_categories {
-            check_id("push category id", &c.id, 32).map_err(|e| fail(&c.id, e.to_string()))?;
+            check_id("push category id", &c.id, MAX_ID_LEN)
+                .map_err(|e| fail(&c.id, e.to_string()))?;
             if !seen.insert(c.id.as_str()) {
                 return Err(fail(
                     &c.id,
@@ -204,7 +205,7 @@ impl AppConfig {
         }
         let mut seen = std::collections::BTreeSet::new();
         for p in &cfg.permissions {
-            check_id("permission id", &p.id, 32).map_err(|e| fail(&p.id, e.to_string()))?;
+            check_id("permission id", &p.id, MAX_ID_LEN).map_err(|e| fail(&p.id, e.to_string()))?;
             if !seen.insert((p.platform as u8, p.id.as_str())) {
                 return Err(fail(
                     &p.id,

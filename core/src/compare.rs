@@ -18,9 +18,8 @@
 
 use std::fmt::Write;
 
-use crate::date::Date;
-use crate::diff::{DiffSummary, PolicyDiff, SectionDiff, SectionStatus, Span, SpanOp};
-use crate::wire::{AppSummary, PolicyMeta};
+use crate::diff::{PolicyDiff, SectionDiff, SectionStatus, Span, SpanOp};
+use crate::wire::{AppSummary, Date, DiffSummary, PolicyMeta};
 
 /// How every word slot starts; the key follows up to the next `"`.
 pub const SLOT: &str = r#"<span data-t=""#;

@@ -7,6 +7,8 @@ use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::wire::DiffSummary;
+
 /// How a section fared between the old and the new version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,21 +71,6 @@ pub struct SectionDiff {
     /// `new_text` as sanitised HTML, like `old_html`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub new_html: String,
-}
-
-/// Counts per status, for the "what changed" summary.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiffSummary {
-    /// Sections only in the new version.
-    pub added: usize,
-    /// Sections only in the old version.
-    pub removed: usize,
-    /// Sections whose text changed in place.
-    pub changed: usize,
-    /// Sections that moved.
-    pub moved: usize,
-    /// Sections left as they were.
-    pub unchanged: usize,
 }
 
 /// The comparison of two versions.

@@ -73,6 +73,12 @@ pub enum Error {
     },
 }
 
+impl From<crate::wire::BadDate> for Error {
+    fn from(e: crate::wire::BadDate) -> Self {
+        Error::BadDate(e.0)
+    }
+}
+
 /// Converts a byte offset in `text` to a 1-based line number.
 pub(crate) fn line_at(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());

@@ -9,12 +9,12 @@ pub mod app;
 pub mod check;
 pub mod compare;
 pub mod consent;
-pub mod date;
 pub mod diff;
 pub mod error;
 pub mod import;
 pub mod policy;
 pub mod render;
+pub mod routes;
 pub mod wire;
 pub mod words;
 

@@ -4,9 +4,8 @@
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::date::Date;
 use crate::error::{line_at, Line};
-use crate::wire::{PolicyMeta, PolicyStatus};
+use crate::wire::{Date, PolicyMeta, PolicyStatus};
 use crate::Error;
 
 /// Largest policy file accepted (1 MiB): real policies are well under 100 KB.
@@ -58,15 +57,23 @@ pub fn content_hash(text: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Checks an identifier used in URLs and file names (app ids, versions).
-pub fn check_id(what: &'static str, value: &str, max: usize) -> Result<(), Error> {
-    let ok = !value.is_empty()
+/// The longest app id or version name (and other ids in `app.toml`).
+pub const MAX_ID_LEN: usize = 32;
+
+/// Whether `value` can be an identifier used in URLs and file names (app
+/// ids, versions): 1 to `max` of `a-z 0-9 - _ .`, not starting with `.`.
+pub fn is_id(value: &str, max: usize) -> bool {
+    !value.is_empty()
         && value.len() <= max
         && value.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'-' | b'_' | b'.')
         })
-        && !value.starts_with('.');
-    if ok {
+        && !value.starts_with('.')
+}
+
+/// Checks an identifier used in URLs and file names (app ids, versions).
+pub fn check_id(what: &'static str, value: &str, max: usize) -> Result<(), Error> {
+    if is_id(value, max) {
         Ok(())
     } else {
         Err(Error::BadId {
@@ -135,7 +142,7 @@ impl PolicyFile {
                 .map(|i| i + 2)
                 .unwrap_or(0)
         };
-        check_id("version", &raw.version, 32).map_err(|e| Error::FrontMatter {
+        check_id("version", &raw.version, MAX_ID_LEN).map_err(|e| Error::FrontMatter {
             line: Line(field_line("version")),
             message: e.to_string(),
         })?;

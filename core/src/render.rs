@@ -10,18 +10,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 use crate::policy::MAX_POLICY_BYTES;
+use crate::wire::TocEntry;
 use crate::Error;
-
-/// A heading, as listed in the table of contents.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TocEntry {
-    /// Heading level, 1-6.
-    pub level: u8,
-    /// The `id` attribute, usable as a URL fragment.
-    pub id: String,
-    /// Plain text of the heading.
-    pub text: String,
-}
 
 /// A heading with the headings nested under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +20,33 @@ pub struct TocNode {
     pub entry: TocEntry,
     /// Deeper headings up to the next heading of this level or higher.
     pub children: Vec<TocNode>,
+}
+
+/// A heading as the contents list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listed<'a> {
+    /// The heading.
+    pub entry: &'a TocEntry,
+    /// 1 for the top level present in the document, 2 for the level below
+    /// it (the `toc-l1` and `toc-l2` classes).
+    pub depth: u8,
+}
+
+/// The headings the contents list, in document order: the top two heading
+/// levels present (a policy whose sections are `##` lists `##` and `###`).
+/// One rule for the server's pre-rendered page and the SPA's contents.
+pub fn listed_toc(entries: &[TocEntry]) -> Vec<Listed<'_>> {
+    let Some(top) = entries.iter().map(|e| e.level).min() else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter(|e| e.level <= top + 1)
+        .map(|entry| Listed {
+            entry,
+            depth: entry.level - top + 1,
+        })
+        .collect()
 }
 
 /// Nests a flat heading list: each heading owns the deeper headings that
@@ -266,6 +283,48 @@ fn is_word_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(level: u8, id: &str) -> TocEntry {
+        TocEntry {
+            level,
+            id: id.into(),
+            text: id.into(),
+        }
+    }
+
+    #[test]
+    fn the_contents_list_the_top_two_levels_present() {
+        let listed = |entries: &[TocEntry]| -> Vec<(String, u8)> {
+            listed_toc(entries)
+                .into_iter()
+                .map(|l| (l.entry.id.clone(), l.depth))
+                .collect()
+        };
+        let toc = [
+            entry(2, "a"),
+            entry(3, "a1"),
+            entry(4, "a1x"),
+            entry(2, "b"),
+            entry(5, "b-deep"),
+            entry(3, "b1"),
+        ];
+        assert_eq!(
+            listed(&toc),
+            [("a", 1), ("a1", 2), ("b", 1), ("b1", 2)].map(|(id, d)| (id.to_owned(), d))
+        );
+        // A document that starts at `#`, or only has deep headings.
+        let toc = [entry(1, "t"), entry(2, "s"), entry(3, "x")];
+        assert_eq!(
+            listed(&toc),
+            [("t", 1), ("s", 2)].map(|(id, d)| (id.to_owned(), d))
+        );
+        let toc = [entry(4, "x"), entry(6, "y"), entry(5, "z")];
+        assert_eq!(
+            listed(&toc),
+            [("x", 1), ("z", 2)].map(|(id, d)| (id.to_owned(), d))
+        );
+        assert!(listed_toc(&[]).is_empty());
+    }
 
     #[test]
     fn headings_get_readable_chinese_ids_and_a_toc() {

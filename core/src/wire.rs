@@ -1,9 +1,14 @@
 //! JSON shapes exchanged between the API and its clients.
+//!
+//! A leaf: nothing here uses the rest of the crate, so the other modules
+//! (and the SPA) build on these types, never the other way round.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::date::Date;
+mod date;
+
+pub use date::{BadDate, Date};
 
 /// Whether a policy version is visible to the public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -70,13 +75,24 @@ pub struct PolicyDocument {
     /// Front matter and hash.
     pub meta: PolicyMeta,
     /// The body as sanitised HTML, rendered once on the server by
-    /// [`crate::render::render`]; safe to insert as `innerHTML`.
+    /// `core::render::render`; safe to insert as `innerHTML`.
     pub html: String,
     /// Every heading of the body in document order (flat; nest with
-    /// [`crate::render::toc_tree`]). Each `id` is an element id in `html`.
-    pub toc: Vec<crate::render::TocEntry>,
+    /// `core::render::toc_tree`). Each `id` is an element id in `html`.
+    pub toc: Vec<TocEntry>,
     /// True when this is the app's current published version.
     pub is_current: bool,
+}
+
+/// A heading, as listed in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// Heading level, 1-6.
+    pub level: u8,
+    /// The `id` attribute, usable as a URL fragment.
+    pub id: String,
+    /// Plain text of the heading.
+    pub text: String,
 }
 
 /// `GET /api/apps/{app}/compare/{from}/{to}`: what changed between two versions.
@@ -89,14 +105,29 @@ pub struct PolicyComparison {
     /// The newer side of the comparison.
     pub to: PolicyMeta,
     /// Counts of sections per status.
-    pub summary: crate::diff::DiffSummary,
+    pub summary: DiffSummary,
     /// The page's header and "what changed" summary as sanitised HTML with
-    /// word slots ([`crate::compare::header_html`]).
+    /// word slots (`core::compare::header_html`).
     pub header_html: String,
     /// Every section, matched by heading with character-level changes, as
-    /// sanitised HTML with word slots ([`crate::compare::sections_html`]);
+    /// sanitised HTML with word slots (`core::compare::sections_html`);
     /// safe to insert as `innerHTML` once the slots are filled.
     pub sections_html: String,
+}
+
+/// Counts per status, for the "what changed" summary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffSummary {
+    /// Sections only in the new version.
+    pub added: usize,
+    /// Sections only in the old version.
+    pub removed: usize,
+    /// Sections whose text changed in place.
+    pub changed: usize,
+    /// Sections that moved.
+    pub moved: usize,
+    /// Sections left as they were.
+    pub unchanged: usize,
 }
 
 /// `GET /api/health`.

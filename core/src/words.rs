@@ -4,9 +4,10 @@
 //! both keeps the two from drifting apart; the SPA's `i18n` takes these
 //! entries from here and holds every other word itself.
 
-use crate::date::Date;
+use crate::wire::Date;
 
-/// A language the privacy center speaks.
+/// A language the privacy center speaks: the one list of UI languages,
+/// for the server's pre-rendered page and the SPA alike.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
     /// Simplified Chinese, the default.
@@ -16,11 +17,28 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// Every language, in menu order.
+    pub const ALL: [Lang; 2] = [Lang::ZhCn, Lang::En];
+
     /// BCP 47 tag, for `<html lang>` and storage.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::ZhCn => "zh-CN",
             Lang::En => "en",
+        }
+    }
+
+    /// The language whose [`tag`](Lang::tag) is exactly `tag` (a stored
+    /// choice); `None` for any other string.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.tag() == tag)
+    }
+
+    /// The language's own name, for a language menu.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::ZhCn => "简体中文",
+            Lang::En => "English",
         }
     }
 
@@ -177,6 +195,17 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_language_has_a_tag_that_names_it() {
+        for l in Lang::ALL {
+            assert_eq!(Lang::from_tag(l.tag()), Some(l));
+            assert_eq!(Lang::negotiate([l.tag()]), l);
+            assert!(!l.native_name().is_empty());
+        }
+        assert_eq!(Lang::from_tag("zh"), None);
+        assert_eq!(Lang::from_tag("EN"), None);
+    }
 
     #[test]
     fn follows_the_first_supported_language() {

@@ -1,10 +1,10 @@
 //! The importer against the real seed policies, bad input, and the
 //! no-loss invariant (property-tested).
 
-use privacy_center_core::date::Date;
 use privacy_center_core::import::{import, ImportOptions, Imported};
 use privacy_center_core::policy::{PolicyFile, MAX_POLICY_BYTES};
 use privacy_center_core::render::render;
+use privacy_center_core::wire::Date;
 use privacy_center_core::Error;
 use proptest::prelude::*;
 

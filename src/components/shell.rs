@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
+use privacy_center_core::words::Lang;
 
 use crate::components::prerender;
 use crate::components::session::{use_session, DevBanner, HandoffAlert};
-use crate::i18n::{use_i18n, Locale};
+use crate::i18n::use_i18n;
 
 /// Wraps every page in the site's header and footer.
 #[component]
@@ -55,7 +56,7 @@ pub fn LanguageMenu() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev| {
         let tag = event_target_value(&ev);
-        if let Some(l) = Locale::ALL.into_iter().find(|l| l.tag() == tag) {
+        if let Some(l) = Lang::from_tag(&tag) {
             i18n.set_locale(l);
         }
     };
@@ -63,7 +64,7 @@ pub fn LanguageMenu() -> impl IntoView {
         <label class="language">
             <span class="visually-hidden">{move || i18n.t().language}</span>
             <select on:change=on_change prop:value=move || i18n.locale().tag()>
-                {Locale::ALL
+                {Lang::ALL
                     .into_iter()
                     .map(|l| view! { <option value=l.tag() lang=l.tag()>{l.native_name()}</option> })
                     .collect_view()}

@@ -2,28 +2,19 @@
 //! drawer on phones, with the section in view highlighted (scroll-spy).
 
 use leptos::prelude::*;
-use privacy_center_core::render::TocEntry;
+use privacy_center_core::render::{listed_toc, Listed};
+use privacy_center_core::wire::TocEntry;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::components::focus::{focusables, keep_tab_inside};
 use crate::i18n::use_i18n;
 
-/// The headings the contents list: the top two levels present.
-pub fn listed(entries: &[TocEntry]) -> Vec<TocEntry> {
-    let top = entries.iter().map(|e| e.level).min().unwrap_or(2);
-    entries
-        .iter()
-        .filter(|e| e.level <= top + 1)
-        .cloned()
-        .collect()
-}
-
 /// The contents. `open` is the phone drawer's state (wide screens show the
 /// list regardless); `active` is the id of the section in view.
 #[component]
 pub fn Toc(
-    /// The listed headings, in document order.
+    /// The listed headings (`core::render::listed_toc`), in document order.
     entries: Vec<TocEntry>,
     /// Whether the phone drawer is open.
     open: RwSignal<bool>,
@@ -31,7 +22,6 @@ pub fn Toc(
     active: ReadSignal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let top = entries.iter().map(|e| e.level).min().unwrap_or(2);
     let nav = NodeRef::<leptos::html::Nav>::new();
     let close = move || {
         open.set(false);
@@ -89,10 +79,10 @@ pub fn Toc(
             keep_tab_inside(&ev, &nav);
         }
     };
-    let items = entries
+    let items = listed_toc(&entries)
         .into_iter()
-        .map(|e| {
-            let class = if e.level == top { "toc-l1" } else { "toc-l2" };
+        .map(|Listed { entry: e, depth }| {
+            let class = if depth == 1 { "toc-l1" } else { "toc-l2" };
             let id = e.id.clone();
             let is_active = move || active.with(|a| a.as_deref() == Some(id.as_str()));
             view! {
@@ -104,7 +94,7 @@ pub fn Toc(
                         aria-current=move || is_active().then_some("location")
                         on:click=move |_| open.set(false)
                     >
-                        {e.text}
+                        {e.text.clone()}
                     </a>
                 </li>
             }

@@ -321,11 +321,12 @@ fn typing(e: &web_sys::KeyboardEvent) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Locale;
+    use crate::i18n::messages;
     use privacy_center_core::compare::{header_html, sections_html, WORDS};
-    use privacy_center_core::date::Date;
     use privacy_center_core::diff::{diff, render_bodies};
+    use privacy_center_core::wire::Date;
     use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
+    use privacy_center_core::words::Lang;
 
     fn meta(version: &str) -> PolicyMeta {
         PolicyMeta {
@@ -368,7 +369,7 @@ mod tests {
     #[test]
     fn marks_changes_with_words_and_escapes_policy_text() {
         let c = comparison("2020-01-01", "2021-01-01", OLD, NEW);
-        let (title, html) = page_html(&c, None, Locale::ZhCn.messages());
+        let (title, html) = page_html(&c, None, messages(Lang::ZhCn));
         assert_eq!(title, "隐私政策 · 版本对比");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains(
@@ -385,7 +386,7 @@ mod tests {
 
     #[test]
     fn refuses_one_version_twice_and_newer_first() {
-        let t = Locale::En.messages();
+        let t = messages(Lang::En);
         let (_, same) = page_html(&comparison("2021-01-01", "2021-01-01", OLD, OLD), None, t);
         assert!(same.contains(t.compare_same) && !same.contains("diff-sections"));
         let (_, reversed) = page_html(&comparison("2021-01-01", "2020-01-01", NEW, OLD), None, t);
@@ -395,8 +396,8 @@ mod tests {
 
     #[test]
     fn fills_every_word_in_both_languages() {
-        for locale in [Locale::ZhCn, Locale::En] {
-            let t = locale.messages();
+        for locale in Lang::ALL {
+            let t = messages(locale);
             // 20201001: a count for counts, 2020-10-01 for dates.
             for key in WORDS {
                 assert!(
@@ -429,12 +430,12 @@ mod tests {
         let (_, html) = page_html(
             &comparison("2020-01-01", "2021-01-01", OLD, &sneaky),
             None,
-            Locale::ZhCn.messages(),
+            messages(Lang::ZhCn),
         );
         assert!(
             html.contains("&lt;span data-t=&quot;no_changes&quot;&gt;x"),
             "{html}"
         );
-        assert!(!html.contains(Locale::ZhCn.messages().no_changes), "{html}");
+        assert!(!html.contains(messages(Lang::ZhCn).no_changes), "{html}");
     }
 }

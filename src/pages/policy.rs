@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_params_map};
-use privacy_center_core::render::TocEntry;
+use privacy_center_core::render::listed_toc;
 use privacy_center_core::wire::PolicyDocument;
+use privacy_center_core::wire::TocEntry;
 
 use crate::api;
 use crate::components::consent::{AgreedLine, ConsentGate};
@@ -119,7 +120,10 @@ fn Reader(
     let drawer = RwSignal::new(false);
     let finding = RwSignal::new(false);
     let (active, set_active) = signal(None::<String>);
-    let listed = toc::listed(&toc);
+    let listed: Vec<TocEntry> = listed_toc(&toc)
+        .into_iter()
+        .map(|l| l.entry.clone())
+        .collect();
     let spied: Vec<String> = listed.iter().map(|e| e.id.clone()).collect();
     let location = use_location();
     position::remember_position();

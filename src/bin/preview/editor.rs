@@ -12,8 +12,8 @@ use privacy_center_core::check::{check_file, Diagnostic, Source};
 use privacy_center_core::diff::{diff, PolicyDiff, SectionDiff, SectionStatus, SpanOp};
 use privacy_center_core::import::{import, ImportOptions};
 use privacy_center_core::policy::PolicyFile;
-use privacy_center_core::render::{render, TocEntry};
-use privacy_center_core::wire::{PolicyDocument, StaffApp};
+use privacy_center_core::render::render;
+use privacy_center_core::wire::{PolicyDocument, StaffApp, TocEntry};
 use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
 use privacy_center_web::pages::policy::PolicyView;
@@ -337,8 +337,8 @@ struct Shell {
     app: String,
     title: String,
     version: String,
-    published: Option<privacy_center_core::date::Date>,
-    effective: Option<privacy_center_core::date::Date>,
+    published: Option<privacy_center_core::wire::Date>,
+    effective: Option<privacy_center_core::wire::Date>,
     toc: Vec<TocEntry>,
 }
 

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
-use crate::Error;
+/// A value that must be a `YYYY-MM-DD` calendar date is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a calendar date (YYYY-MM-DD): {0:?}")]
+pub struct BadDate(pub String);
 
 /// A proleptic Gregorian calendar date, serialised as `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -15,7 +18,7 @@ pub struct Date {
 
 impl Date {
     /// Builds a date, checking that the day exists in that month.
-    pub fn new(year: u16, month: u8, day: u8) -> Result<Self, Error> {
+    pub fn new(year: u16, month: u8, day: u8) -> Result<Self, BadDate> {
         let leap =
             (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
@@ -28,7 +31,7 @@ impl Date {
         if (1000..=9999).contains(&year) && day >= 1 && day <= days {
             Ok(Date { year, month, day })
         } else {
-            Err(Error::BadDate(format!("{year:04}-{month:02}-{day:02}")))
+            Err(BadDate(format!("{year:04}-{month:02}-{day:02}")))
         }
     }
 
@@ -47,15 +50,15 @@ impl Date {
 }
 
 impl TryFrom<&str> for Date {
-    type Error = Error;
+    type Error = BadDate;
 
-    fn try_from(s: &str) -> Result<Self, Error> {
-        let bad = || Error::BadDate(s.to_owned());
+    fn try_from(s: &str) -> Result<Self, BadDate> {
+        let bad = || BadDate(s.to_owned());
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return Err(bad());
         }
-        let num = |r: std::ops::Range<usize>| -> Result<u16, Error> {
+        let num = |r: std::ops::Range<usize>| -> Result<u16, BadDate> {
             let part = &s[r];
             if part.bytes().all(|c| c.is_ascii_digit()) {
                 part.parse().map_err(|_| bad())
