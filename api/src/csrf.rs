@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
 use crate::json::is_json;
-use crate::AppState;
+use crate::state::AppState;
 
 /// The middleware; see the module documentation.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {

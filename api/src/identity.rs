@@ -20,8 +20,8 @@ use subtle::ConstantTimeEq;
 use crate::cache::EpochCache;
 use crate::clock::{now_ms, now_secs};
 use crate::error::{Error, Result, TokenRefusal};
+use crate::state::AppState;
 use crate::store::Store;
-use crate::AppState;
 
 type HmacSha256 = Hmac<Sha256>;
 

@@ -18,8 +18,8 @@ use subtle::ConstantTimeEq;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::{file_secret, new_session_value, sha256_hex, KEYS_DIR, SECRET_BYTES};
+use crate::state::AppState;
 use crate::store::Store;
-use crate::AppState;
 
 /// Environment variable that supplies the staff credential (else `keys/staff.credential`).
 pub const CREDENTIAL_VAR: &str = "PRIVACY_CENTER_STAFF_CREDENTIAL";

@@ -11,7 +11,7 @@ use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, Po
 use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
 use crate::staff::is_staff;
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()

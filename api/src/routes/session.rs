@@ -13,7 +13,7 @@ use crate::clock::now_secs;
 use crate::error::{Error, Result, TokenRefusal};
 use crate::identity::{end_session, start_session, valid_user_id, Claims, SESSION_ABSOLUTE_SECS};
 use crate::json::ApiJson;
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
