@@ -902,3 +902,24 @@ async fn insert_row(conn: &mut sqlx::SqliteConnection, row: &ledger::Row) {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn me_carries_the_date_of_the_latest_decision() {
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "dora").await;
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["decided_at"], Value::Null, "never decided");
+    let accepted = t.accept_current(&cookie).await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.json);
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["decided_at"], accepted.json["recorded_at"]);
+    let session = t.get("/api/session", Some(&cookie)).await;
+    assert_eq!(
+        session.json["me"]["decided_at"],
+        accepted.json["recorded_at"]
+    );
+    let withdrawn = t.withdraw(&cookie).await;
+    assert_eq!(withdrawn.status, StatusCode::CREATED, "{}", withdrawn.json);
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["decided_at"], withdrawn.json["recorded_at"]);
+}

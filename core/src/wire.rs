@@ -486,6 +486,19 @@ pub struct Me {
     pub deferred_in_session: bool,
 }
 
+/// `GET /api/session`: who is signed in, if anyone. Always answered with
+/// 200, so a signed-out visitor (a normal state) costs the browser no
+/// failed request; `GET /api/me` keeps answering 401 for other clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// The signed-in user and their consent standing, exactly as
+    /// `GET /api/me` answers it; `null` when the request carries no valid
+    /// session.
+    pub me: Option<Me>,
+    /// True under `serve --dev` (as `GET /api/dev` says).
+    pub dev: bool,
+}
+
 /// `GET /api/internal/apps/{app}/users/{user}/status`, for the host app's servers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InternalStatus {

@@ -40,7 +40,12 @@ pub(super) fn app_of<'a>(state: &'a AppState, user: &CurrentUser) -> Result<&'a 
 }
 
 async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
-    let app = app_of(&state, &user)?;
+    Ok(Json(me_of(&state, user).await?))
+}
+
+/// The signed-in user with the app's current policy and their verdict.
+pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
+    let app = app_of(state, &user)?;
     let current = app.current().map(|v| CurrentPolicy {
         version: v.file.meta.version.clone(),
         sha256: v.file.meta.sha256.clone(),
@@ -48,20 +53,20 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
         material: v.file.meta.material,
         summary: v.file.meta.summary.clone(),
     });
-    let status = status(&state, app, &user.user_id).await?;
+    let status = status(state, app, &user.user_id).await?;
     // Both are RFC 3339 UTC with milliseconds, so they compare as text.
     let deferred_in_session = status
         .deferred_at
         .as_ref()
         .is_some_and(|at| *at > rfc3339_ms(user.started_ms));
-    Ok(Json(Me {
+    Ok(Me {
         app: user.app,
         user: user.user_id,
         channel: user.channel,
         current,
         status,
         deferred_in_session,
-    }))
+    })
 }
 
 async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
