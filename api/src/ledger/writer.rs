@@ -79,8 +79,11 @@ impl Tip {
     }
 }
 
+/// One request waiting for the writer, and where its answer goes.
 pub(super) struct Job {
+    /// What to append.
     pub(super) append: Append,
+    /// Answered once the record is committed (or refused).
     pub(super) reply: oneshot::Sender<Result<ConsentRecord>>,
 }
 
@@ -103,6 +106,8 @@ impl Stats {
     }
 }
 
+/// The writer task: takes every waiting request (up to `max_batch`) and
+/// writes them in one transaction, until every [`super::Ledger`] is dropped.
 pub(super) async fn run(
     pool: SqlitePool,
     mut rx: mpsc::Receiver<Job>,
