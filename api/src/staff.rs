@@ -5,7 +5,7 @@
 //! Staff sessions are the one session mechanism of
 //! [`crate::identity::session`] with the [`STAFF`] table and lifetimes.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
@@ -20,8 +20,7 @@ use subtle::ConstantTimeEq;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::session::STAFF;
-use crate::identity::{file_secret, sha256_hex, KEYS_DIR, SECRET_BYTES};
-use crate::state::AppState;
+use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
 use crate::store::Store;
 
 /// Environment variable that supplies the staff credential (else `keys/staff.credential`).
@@ -195,28 +194,40 @@ pub async fn end_staff_session(store: &Store, value: &str) -> Result<()> {
     STAFF.end(store.pool(), value).await
 }
 
-/// Whether the request carries a live staff session (idle and absolute
-/// expiry enforced; `last_seen_at` written at most once a minute).
-pub async fn is_staff(state: &AppState, headers: &HeaderMap) -> Result<bool> {
-    let Some(value) = state.staff_cookie.read(headers) else {
-        return Ok(false);
-    };
-    let id_hash = sha256_hex(value.as_bytes());
-    let row: Option<(i64, i64)> = STAFF
-        .find(state.store.pool(), &id_hash, "last_seen_at, expires_at")
-        .await?;
-    let Some((last_seen, expires)) = row else {
-        return Ok(false);
-    };
-    let now = now_secs();
-    if !STAFF.is_live(last_seen, expires, now) {
-        end_staff_session(&state.store, &value).await?;
-        return Ok(false);
+/// What checking for a staff session needs of the server's state (taken
+/// from it with [`FromRef`], so this module does not depend on the whole state).
+#[derive(Debug, Clone)]
+pub struct StaffSessions {
+    /// The staff cookie's name and attributes.
+    pub cookie: SessionCookie,
+    /// The database.
+    pub store: Store,
+}
+
+impl StaffSessions {
+    /// Whether the request carries a live staff session (idle and absolute
+    /// expiry enforced; `last_seen_at` written at most once a minute).
+    pub async fn is_staff(&self, headers: &HeaderMap) -> Result<bool> {
+        let Some(value) = self.cookie.read(headers) else {
+            return Ok(false);
+        };
+        let id_hash = sha256_hex(value.as_bytes());
+        let row: Option<(i64, i64)> = STAFF
+            .find(self.store.pool(), &id_hash, "last_seen_at, expires_at")
+            .await?;
+        let Some((last_seen, expires)) = row else {
+            return Ok(false);
+        };
+        let now = now_secs();
+        if !STAFF.is_live(last_seen, expires, now) {
+            end_staff_session(&self.store, &value).await?;
+            return Ok(false);
+        }
+        STAFF
+            .touch(self.store.pool(), &id_hash, last_seen, now)
+            .await?;
+        Ok(true)
     }
-    STAFF
-        .touch(state.store.pool(), &id_hash, last_seen, now)
-        .await?;
-    Ok(true)
 }
 
 /// A request from the product team: extracting it answers 401
@@ -224,11 +235,18 @@ pub async fn is_staff(state: &AppState, headers: &HeaderMap) -> Result<bool> {
 #[derive(Debug, Clone, Copy)]
 pub struct Staff;
 
-impl FromRequestParts<AppState> for Staff {
+impl<S> FromRequestParts<S> for Staff
+where
+    S: Send + Sync,
+    StaffSessions: FromRef<S>,
+{
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        if is_staff(state, &parts.headers).await? {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        if StaffSessions::from_ref(state)
+            .is_staff(&parts.headers)
+            .await?
+        {
             Ok(Staff)
         } else {
             Err(Error::Unauthenticated(

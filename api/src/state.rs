@@ -1,6 +1,7 @@
 //! What every request handler shares: the server's [`Settings`] and the
 //! [`AppState`] built from them at start-up.
 
+use axum::extract::FromRef;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -103,5 +104,25 @@ impl AppState {
             ledger,
             settings: Arc::new(settings),
         })
+    }
+}
+
+impl FromRef<AppState> for identity::UserSessions {
+    fn from_ref(state: &AppState) -> Self {
+        identity::UserSessions {
+            cookie: state.cookie,
+            cache: state.sessions.clone(),
+            store: state.store.clone(),
+            catalog: state.catalog.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for staff::StaffSessions {
+    fn from_ref(state: &AppState) -> Self {
+        staff::StaffSessions {
+            cookie: state.staff_cookie,
+            store: state.store.clone(),
+        }
     }
 }

@@ -39,7 +39,7 @@ pub fn api(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.settings.clone(),
             crate::csrf::guard,
         ))
         .with_state(state)

@@ -3,7 +3,7 @@
 //! who is signed in (if anyone) and whether dev mode is on, always with 200;
 //! `GET /api/dev` tells only the latter.
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,8 @@ use privacy_center_core::wire::{
 use crate::clock::now_secs;
 use crate::error::{Error, Result, TokenRefusal};
 use crate::identity::{
-    end_session, start_session, valid_user_id, Claims, CurrentUser, SESSION_ABSOLUTE_SECS,
+    end_session, start_session, valid_user_id, Claims, CurrentUser, UserSessions,
+    SESSION_ABSOLUTE_SECS,
 };
 use crate::json::ApiJson;
 use crate::state::AppState;
@@ -146,7 +147,7 @@ async fn dev_info(State(state): State<AppState>) -> Json<DevInfo> {
 /// an answer (200, `me: null`), not an error, and writes nothing; never
 /// cached, since it changes with the cookie.
 async fn session_state(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
-    let me = match CurrentUser::optional(&state, &headers).await? {
+    let me = match CurrentUser::optional(&UserSessions::from_ref(&state), &headers).await? {
         Some(user) => Some(super::me::me_of(&state, user).await?),
         None => None,
     };
