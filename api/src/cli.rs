@@ -10,10 +10,12 @@ use crate::catalog::Catalog;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::{Keys, DEFAULT_TTL_SECS, MAX_TTL_SECS};
+use crate::ledger;
+use crate::routes::router;
 use crate::staff::Credential;
+use crate::state::{AppState, Settings};
 use crate::store::{Store, DB_FILE};
 use crate::web::Spa;
-use crate::{ledger, router, AppState, Settings};
 
 /// Privacy center: policies, consent and privacy settings for chat and live-streaming apps.
 #[derive(Debug, Parser)]

@@ -9,23 +9,24 @@ use axum::extract::{Request, State};
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 use crate::error::Error;
 use crate::json::is_json;
-use crate::AppState;
+use crate::state::Settings;
 
 /// The middleware; see the module documentation.
-pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn guard(State(settings): State<Arc<Settings>>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    match check(&state, &req) {
+    match check(&settings, &req) {
         Ok(()) => next.run(req).await,
         Err(e) => e.into_response(),
     }
 }
 
-fn check(state: &AppState, req: &Request) -> Result<(), Error> {
+fn check(settings: &Settings, req: &Request) -> Result<(), Error> {
     let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site") {
         if site != "same-origin" && site != "none" {
@@ -37,7 +38,7 @@ fn check(state: &AppState, req: &Request) -> Result<(), Error> {
             .get(header::HOST)
             .and_then(|h| h.to_str().ok())
             .ok_or(Error::CrossSite)?;
-        let own = format!("{}://{host}", state.settings.scheme());
+        let own = format!("{}://{host}", settings.scheme());
         let same = origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(&own));
         if !same {
             return Err(Error::CrossSite);

@@ -3,7 +3,8 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use privacy_center_core::wire::ErrorBody;
+use privacy_center_core::consent::Refusal;
+use privacy_center_core::wire::{ErrorBody, ErrorCode};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -62,6 +63,10 @@ pub enum Error {
     /// asked about (they agreed to what it requires); nothing was recorded.
     #[error("{0}")]
     NothingToDefer(String),
+    /// 500: a stored ledger row holds an action or channel the ledger does
+    /// not know, so it cannot be read as any event. Details are logged.
+    #[error("{0}")]
+    Unreadable(String),
     /// 500: an internal invariant failed (e.g. the ledger writer stopped).
     /// Details are logged, never returned.
     #[error("internal: {0}")]
@@ -106,12 +111,12 @@ pub enum TokenRefusal {
 
 impl TokenRefusal {
     /// The `code` of the JSON error.
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> ErrorCode {
         match self {
-            TokenRefusal::Invalid(_) => "token_invalid",
-            TokenRefusal::Expired => "token_expired",
-            TokenRefusal::Replayed => "token_replayed",
-            TokenRefusal::WrongApp(_) => "token_wrong_app",
+            TokenRefusal::Invalid(_) => ErrorCode::TokenInvalid,
+            TokenRefusal::Expired => ErrorCode::TokenExpired,
+            TokenRefusal::Replayed => ErrorCode::TokenReplayed,
+            TokenRefusal::WrongApp(_) => ErrorCode::TokenWrongApp,
         }
     }
 }
@@ -143,36 +148,69 @@ impl Error {
         }
     }
 
+    /// The answer to a consent the rules refuse, for a user of `app`: 422
+    /// for a missing field, 409 `stale_version`, `nothing_to_defer` or
+    /// `nothing_to_withdraw` otherwise.
+    pub fn refused(refusal: Refusal, app: &str) -> Error {
+        match refusal {
+            Refusal::Missing(field) => Error::invalid_field(field, "required"),
+            Refusal::NoCurrentVersion => {
+                Error::StaleVersion(format!("{app} has no published policy"))
+            }
+            Refusal::NotCurrent { version, sha256 } => Error::StaleVersion(format!(
+                "the current policy of {app} is version {version} (sha256 {sha256}); please read it and answer about that one"
+            )),
+            Refusal::NothingRequired { version } => Error::NothingToDefer(format!(
+                "you have agreed to what version {version} requires; there is nothing to put off"
+            )),
+            Refusal::AlreadyAgreed { version } => {
+                Error::NothingToDefer(format!("you have already agreed to version {version}"))
+            }
+            Refusal::NoStandingConsent => Error::NothingToWithdraw(
+                "there is no standing consent to withdraw".to_owned(),
+            ),
+            Refusal::NotTheStandingConsent { standing } => Error::NothingToWithdraw(format!(
+                "your standing consent is to version {standing}, not the one named"
+            )),
+        }
+    }
+
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.into();
         move |source| Error::Io { path, source }
     }
 
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         match self {
-            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            Error::BadJson(_) => (StatusCode::BAD_REQUEST, "bad_json"),
-            Error::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            Error::UnsupportedMediaType => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Error::MethodNotAllowed => {
+                (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed)
             }
-            Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+            Error::BadJson(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadJson),
+            Error::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
+            Error::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            Error::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
             Error::Token(refusal) => (StatusCode::UNAUTHORIZED, refusal.code()),
-            Error::InvalidCredential => (StatusCode::UNAUTHORIZED, "invalid_credential"),
-            Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
-            Error::CrossSite => (StatusCode::FORBIDDEN, "cross_site"),
-            Error::StaleVersion(_) => (StatusCode::CONFLICT, "stale_version"),
-            Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, "nothing_to_withdraw"),
-            Error::NothingToDefer(_) => (StatusCode::CONFLICT, "nothing_to_defer"),
+            Error::InvalidCredential => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredential),
+            Error::TooManyRequests(_) => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
+            }
+            Error::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::CrossSite),
+            Error::StaleVersion(_) => (StatusCode::CONFLICT, ErrorCode::StaleVersion),
+            Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, ErrorCode::NothingToWithdraw),
+            Error::NothingToDefer(_) => (StatusCode::CONFLICT, ErrorCode::NothingToDefer),
             Error::Database(_)
             | Error::Migrate(_)
             | Error::Io { .. }
             | Error::Policies(_)
             | Error::Internal(_)
-            | Error::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            | Error::Unreadable(_)
+            | Error::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
 }
@@ -195,7 +233,7 @@ impl IntoResponse for Error {
             _ => BTreeMap::new(),
         };
         let body = ErrorBody {
-            code: code.to_owned(),
+            code,
             message,
             fields,
         };

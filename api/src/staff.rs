@@ -2,8 +2,10 @@
 //! the server, exchanged for a staff session cookie. Sign-in attempts that
 //! fail are throttled per client address and across all clients, and a
 //! throttled client is refused before its credential is even compared.
+//! Staff sessions are the one session mechanism of
+//! [`crate::identity::session`] with the [`STAFF`] table and lifetimes.
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
@@ -17,20 +19,18 @@ use subtle::ConstantTimeEq;
 
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
-use crate::identity::{file_secret, new_session_value, sha256_hex, KEYS_DIR, SECRET_BYTES};
+use crate::identity::session::STAFF;
+use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
 use crate::store::Store;
-use crate::AppState;
 
 /// Environment variable that supplies the staff credential (else `keys/staff.credential`).
 pub const CREDENTIAL_VAR: &str = "PRIVACY_CENTER_STAFF_CREDENTIAL";
 /// File in the data directory's `keys/` holding a generated credential.
 const CREDENTIAL_FILE: &str = "staff.credential";
 /// A staff session unused this long ends.
-pub const STAFF_IDLE_SECS: i64 = 60 * 60;
+pub const STAFF_IDLE_SECS: i64 = STAFF.idle_secs;
 /// A staff session ends this long after it started.
-pub const STAFF_ABSOLUTE_SECS: i64 = 8 * 60 * 60;
-/// `last_seen_at` is written at most this often.
-const TOUCH_INTERVAL_SECS: i64 = 60;
+pub const STAFF_ABSOLUTE_SECS: i64 = STAFF.absolute_secs;
 /// Failed sign-ins counted within this window.
 pub const THROTTLE_WINDOW: Duration = Duration::from_secs(60);
 /// Failed sign-ins one client address may make per window.
@@ -183,70 +183,51 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 /// Starts a staff session (deleting the one the browser replaces, if any,
 /// and expired ones); returns the cookie value.
 pub async fn start_staff_session(store: &Store, replaces: Option<&str>) -> Result<String> {
-    let now = now_secs();
-    let value = new_session_value();
     let mut tx = store.pool().begin().await?;
-    sqlx::query("DELETE FROM staff_sessions WHERE expires_at <= ? OR last_seen_at <= ?")
-        .bind(now)
-        .bind(now - STAFF_IDLE_SECS)
-        .execute(&mut *tx)
-        .await?;
-    if let Some(old) = replaces {
-        sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
-            .bind(sha256_hex(old.as_bytes()))
-            .execute(&mut *tx)
-            .await?;
-    }
-    sqlx::query(
-        "INSERT INTO staff_sessions (id_hash, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?)",
-    )
-    .bind(sha256_hex(value.as_bytes()))
-    .bind(now)
-    .bind(now)
-    .bind(now + STAFF_ABSOLUTE_SECS)
-    .execute(&mut *tx)
-    .await?;
+    let value = STAFF.create(&mut tx, now_secs(), replaces, &[]).await?;
     tx.commit().await?;
     Ok(value)
 }
 
 /// Ends the staff session whose cookie value is `value` (if it exists).
 pub async fn end_staff_session(store: &Store, value: &str) -> Result<()> {
-    sqlx::query("DELETE FROM staff_sessions WHERE id_hash = ?")
-        .bind(sha256_hex(value.as_bytes()))
-        .execute(store.pool())
-        .await?;
-    Ok(())
+    STAFF.end(store.pool(), value).await
 }
 
-/// Whether the request carries a live staff session (idle and absolute
-/// expiry enforced; `last_seen_at` written at most once a minute).
-pub async fn is_staff(state: &AppState, headers: &HeaderMap) -> Result<bool> {
-    let Some(value) = state.staff_cookie.read(headers) else {
-        return Ok(false);
-    };
-    let id_hash = sha256_hex(value.as_bytes());
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT last_seen_at, expires_at FROM staff_sessions WHERE id_hash = ?")
-            .bind(&id_hash)
-            .fetch_optional(state.store.pool())
+/// What checking for a staff session needs of the server's state (taken
+/// from it with [`FromRef`], so this module does not depend on the whole state).
+#[derive(Debug, Clone)]
+pub struct StaffSessions {
+    /// The staff cookie's name and attributes.
+    pub cookie: SessionCookie,
+    /// The database.
+    pub store: Store,
+}
+
+impl StaffSessions {
+    /// Whether the request carries a live staff session (idle and absolute
+    /// expiry enforced; `last_seen_at` written at most once a minute).
+    pub async fn is_staff(&self, headers: &HeaderMap) -> Result<bool> {
+        let Some(value) = self.cookie.read(headers) else {
+            return Ok(false);
+        };
+        let id_hash = sha256_hex(value.as_bytes());
+        let row: Option<(i64, i64)> = STAFF
+            .find(self.store.pool(), &id_hash, "last_seen_at, expires_at")
             .await?;
-    let Some((last_seen, expires)) = row else {
-        return Ok(false);
-    };
-    let now = now_secs();
-    if expires <= now || last_seen + STAFF_IDLE_SECS <= now {
-        end_staff_session(&state.store, &value).await?;
-        return Ok(false);
-    }
-    if now - last_seen >= TOUCH_INTERVAL_SECS {
-        sqlx::query("UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?")
-            .bind(now)
-            .bind(&id_hash)
-            .execute(state.store.pool())
+        let Some((last_seen, expires)) = row else {
+            return Ok(false);
+        };
+        let now = now_secs();
+        if !STAFF.is_live(last_seen, expires, now) {
+            end_staff_session(&self.store, &value).await?;
+            return Ok(false);
+        }
+        STAFF
+            .touch(self.store.pool(), &id_hash, last_seen, now)
             .await?;
+        Ok(true)
     }
-    Ok(true)
 }
 
 /// A request from the product team: extracting it answers 401
@@ -254,11 +235,18 @@ pub async fn is_staff(state: &AppState, headers: &HeaderMap) -> Result<bool> {
 #[derive(Debug, Clone, Copy)]
 pub struct Staff;
 
-impl FromRequestParts<AppState> for Staff {
+impl<S> FromRequestParts<S> for Staff
+where
+    S: Send + Sync,
+    StaffSessions: FromRef<S>,
+{
     type Rejection = Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        if is_staff(state, &parts.headers).await? {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        if StaffSessions::from_ref(state)
+            .is_staff(&parts.headers)
+            .await?
+        {
             Ok(Staff)
         } else {
             Err(Error::Unauthenticated(

@@ -530,23 +530,7 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
                 prev_hash: &row.prev_hash,
             }
             .hash();
-            sqlx::query(
-                "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
-                 recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&row.record_id)
-            .bind(&row.app)
-            .bind(&row.user_id)
-            .bind(&row.version)
-            .bind(&row.sha256)
-            .bind(&row.action)
-            .bind(&row.channel)
-            .bind(&row.recorded_at)
-            .bind(&row.prev_hash)
-            .bind(&row.hash)
-            .execute(&mut conn)
-            .await
-            .unwrap();
+            insert_row(&mut conn, &row).await;
             rows.push(row);
         }
         let now = privacy_center_api::clock::now_secs();
@@ -840,4 +824,102 @@ async fn accept_concurrently(t: &common::TestApp, cookies: Vec<String>) {
     while let Some(status) = tasks.join_next().await {
         assert_eq!(status.unwrap(), StatusCode::CREATED);
     }
+}
+
+/// A stored row whose action the ledger does not know (only possible with
+/// the CHECK constraint bypassed, as by someone with the file) is an error
+/// everywhere it is read, never taken for an acceptance.
+#[tokio::test]
+async fn an_unknown_stored_action_is_an_error_never_an_acceptance() {
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "mallory").await;
+    let (version, sha256) = t.vchat_current().await;
+    let mut row = ledger::Row {
+        seq: 1,
+        record_id: "ab".repeat(16),
+        app: "vchat".into(),
+        user_id: "mallory".into(),
+        version,
+        sha256,
+        action: "agree".into(),
+        channel: "browser".into(),
+        recorded_at: "2030-01-01T00:00:00.000Z".into(),
+        prev_hash: GENESIS.into(),
+        hash: String::new(),
+    };
+    row.hash = row.fields().hash();
+    {
+        use sqlx::Connection;
+        let db = t.data.join(privacy_center_api::store::DB_FILE);
+        let mut raw = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display()))
+            .await
+            .unwrap();
+        sqlx::raw_sql("PRAGMA ignore_check_constraints = ON")
+            .execute(&mut raw)
+            .await
+            .unwrap();
+        insert_row(&mut raw, &row).await;
+        raw.close().await.unwrap();
+    }
+    for uri in ["/api/me", "/api/me/consents", "/api/me/export"] {
+        t.get(uri, Some(&cookie))
+            .await
+            .assert_error(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    }
+    t.internal_status("vchat", "mallory")
+        .await
+        .assert_error(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    t.accept_current(&cookie)
+        .await
+        .assert_error(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    assert_eq!(t.count("consents").await, 1, "nothing linked to it");
+    let (ok, out) = ledger_verify(&t.data);
+    assert!(!ok, "{out}");
+    assert!(out.contains("vchat/mallory: seq 1 "), "{out}");
+    assert!(
+        out.contains("unreadable: unknown action \"agree\""),
+        "{out}"
+    );
+}
+
+/// Writes `row` into `consents` as it is, past the ledger writer.
+async fn insert_row(conn: &mut sqlx::SqliteConnection, row: &ledger::Row) {
+    sqlx::query(
+        "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
+         recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&row.record_id)
+    .bind(&row.app)
+    .bind(&row.user_id)
+    .bind(&row.version)
+    .bind(&row.sha256)
+    .bind(&row.action)
+    .bind(&row.channel)
+    .bind(&row.recorded_at)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .execute(conn)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn me_carries_the_date_of_the_latest_decision() {
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "dora").await;
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["decided_at"], Value::Null, "never decided");
+    let accepted = t.accept_current(&cookie).await;
+    assert_eq!(accepted.status, StatusCode::CREATED, "{}", accepted.json);
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["decided_at"], accepted.json["recorded_at"]);
+    let session = t.get("/api/session", Some(&cookie)).await;
+    assert_eq!(
+        session.json["me"]["decided_at"],
+        accepted.json["recorded_at"]
+    );
+    let withdrawn = t.withdraw(&cookie).await;
+    assert_eq!(withdrawn.status, StatusCode::CREATED, "{}", withdrawn.json);
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(me.json["decided_at"], withdrawn.json["recorded_at"]);
 }

@@ -406,3 +406,62 @@ async fn dev_sign_in_exists_only_under_dev() {
     .await
     .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
 }
+
+#[tokio::test]
+async fn the_session_state_answers_signed_out_without_an_error_and_writes_nothing() {
+    let t = TestApp::new(&repo_policies()).await;
+    for cookie in [None, Some("pc_session=not-a-session")] {
+        let res = t.get("/api/session", cookie).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+        assert_eq!(res.json, json!({"me": null, "dev": false}));
+        assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
+    }
+    nothing_written(&t).await;
+    t.get("/api/me", None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+
+    // An ended session reads as signed out, and its row is left alone.
+    let ended = t.sign_in("vchat", "ended").await;
+    let pool = t.state.store.pool();
+    let idle_since = now_secs() - 31 * 60;
+    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+        .bind(idle_since)
+        .execute(pool)
+        .await
+        .unwrap();
+    let res = t.get("/api/session", Some(&ended)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.json["me"], json!(null));
+    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(seen, idle_since, "nothing written");
+}
+
+#[tokio::test]
+async fn the_session_state_carries_the_signed_in_user_as_me_does() {
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "sam").await;
+    let res = t.get("/api/session", Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
+    let me = t.get("/api/me", Some(&cookie)).await;
+    assert_eq!(res.json, json!({"me": me.json, "dev": false}));
+    assert_eq!(res.json["me"]["user"], "sam");
+}
+
+#[tokio::test]
+async fn the_session_state_says_whether_dev_mode_is_on() {
+    let t = TestApp::with(&repo_policies(), |s| s.dev = true).await;
+    assert_eq!(
+        t.get("/api/session", None).await.json,
+        json!({"me": null, "dev": true})
+    );
+    let body = json!({"app": "vchat", "user": "tester"}).to_string();
+    let cookie = t.post("/api/dev/session", &body, None).await.cookie();
+    let res = t.get("/api/session", Some(&cookie)).await;
+    assert_eq!(res.json["dev"], true);
+    assert_eq!(res.json["me"]["user"], "tester");
+}

@@ -1,8 +1,14 @@
 //! Consent rules: given an app's published versions, a user's latest
 //! decision (accept or withdraw) and any "Not now" since, where does the user
-//! stand and must the app ask again?
+//! stand and must the app ask again? And what may be recorded next: an
+//! answer is checked against the current version ([`Answer::from_request`]),
+//! against the user's verdict ([`may_defer`]) and, at write time, against
+//! their latest decision ([`record`]). The ledger only links what these
+//! rules allow into its hash chain.
 
-use crate::wire::{ConsentAction, ConsentState, ConsentStatus, NewerVersion, PolicyMeta};
+use crate::wire::{
+    ConsentAction, ConsentRequest, ConsentState, ConsentStatus, NewerVersion, PolicyMeta,
+};
 
 /// The parts of a user's latest decision (accept or withdraw) the rules look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +19,8 @@ pub struct Latest<'a> {
     pub version: &'a str,
     /// The content hash the record names.
     pub sha256: &'a str,
+    /// When it was recorded (RFC 3339).
+    pub at: &'a str,
 }
 
 /// A user's latest "Not now", when it came after their latest decision.
@@ -42,6 +50,7 @@ pub fn evaluate(
     deferral: Option<Deferral<'_>>,
 ) -> ConsentStatus {
     let mut status = decided(published, latest);
+    status.decided_at = latest.map(|l| l.at.to_owned());
     let current = published.last();
     if let Some(d) = deferral.filter(|d| {
         status.needs_reconsent
@@ -89,6 +98,7 @@ fn decided(published: &[PolicyMeta], latest: Option<Latest<'_>>) -> ConsentStatu
         limited_mode: needs_reconsent,
         deferred_version: None,
         deferred_at: None,
+        decided_at: None,
     }
 }
 
@@ -101,6 +111,170 @@ fn refused(consent: ConsentState) -> ConsentStatus {
         limited_mode: true,
         deferred_version: None,
         deferred_at: None,
+        decided_at: None,
+    }
+}
+
+/// What a user answers, once the request naming it has been read: the
+/// version and text of `accept` and `defer` are the current ones.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Agree to the current version.
+    Accept {
+        /// Version name.
+        version: String,
+        /// Its content hash.
+        sha256: String,
+    },
+    /// Withdraw the standing acceptance; when given, it must be of this
+    /// version and text.
+    Withdraw {
+        /// Expected version.
+        version: Option<String>,
+        /// Expected content hash.
+        sha256: Option<String>,
+    },
+    /// "Not now" for the current version.
+    Defer {
+        /// Version name.
+        version: String,
+        /// Its content hash.
+        sha256: String,
+    },
+}
+
+/// Why an answer cannot be recorded. Nothing is written for a refused answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// `accept` and `defer` need this field (`version` or `sha256`).
+    Missing(&'static str),
+    /// The app has no published version to answer about.
+    NoCurrentVersion,
+    /// The answer names another version or text than the current one,
+    /// which is this.
+    NotCurrent {
+        /// The current version.
+        version: String,
+        /// Its content hash.
+        sha256: String,
+    },
+    /// "Not now" for a version the verdict does not ask about: the user
+    /// agreed to what it requires.
+    NothingRequired {
+        /// The version named.
+        version: String,
+    },
+    /// "Not now" for the very version and text the user's latest decision
+    /// accepts.
+    AlreadyAgreed {
+        /// The version named.
+        version: String,
+    },
+    /// `withdraw` when the latest decision is not an acceptance.
+    NoStandingConsent,
+    /// `withdraw` naming another version or text than the standing acceptance's.
+    NotTheStandingConsent {
+        /// The version the standing acceptance is of.
+        standing: String,
+    },
+}
+
+impl Answer {
+    /// Reads a request: `accept` and `defer` must name `current` (the app's
+    /// current published version) by version and hash; `withdraw` is read
+    /// as it is and checked against the chain by [`record`].
+    pub fn from_request(
+        current: Option<&PolicyMeta>,
+        req: ConsentRequest,
+    ) -> Result<Answer, Refusal> {
+        let named = |version: Option<String>, sha256: Option<String>| {
+            let version = version.ok_or(Refusal::Missing("version"))?;
+            let sha256 = sha256.ok_or(Refusal::Missing("sha256"))?;
+            let current = current.ok_or(Refusal::NoCurrentVersion)?;
+            if version != current.version || sha256 != current.sha256 {
+                return Err(Refusal::NotCurrent {
+                    version: current.version.clone(),
+                    sha256: current.sha256.clone(),
+                });
+            }
+            Ok((version, sha256))
+        };
+        Ok(match req.action {
+            ConsentAction::Accept => {
+                let (version, sha256) = named(req.version, req.sha256)?;
+                Answer::Accept { version, sha256 }
+            }
+            ConsentAction::Defer => {
+                let (version, sha256) = named(req.version, req.sha256)?;
+                Answer::Defer { version, sha256 }
+            }
+            ConsentAction::Withdraw => Answer::Withdraw {
+                version: req.version,
+                sha256: req.sha256,
+            },
+        })
+    }
+}
+
+/// "Not now" is an answer only while the user must be asked: refused when
+/// `status` (the user's verdict) needs no new consent. Other answers pass.
+pub fn may_defer(answer: &Answer, status: &ConsentStatus) -> Result<(), Refusal> {
+    match answer {
+        Answer::Defer { version, .. } if !status.needs_reconsent => Err(Refusal::NothingRequired {
+            version: version.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A record the rules allow, before the ledger links it into the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The event.
+    pub action: ConsentAction,
+    /// The version it refers to.
+    pub version: String,
+    /// That version's content hash.
+    pub sha256: String,
+}
+
+/// What `answer` records given the user's latest decision (`None` when they
+/// never decided), checked when it is written so that nothing can change
+/// the decision in between: a `defer` of the version and text the decision
+/// already accepts is refused, and `withdraw` refers to the accepted version
+/// (and must match the one named, if any).
+pub fn record(answer: &Answer, latest: Option<Latest<'_>>) -> Result<Entry, Refusal> {
+    let entry = |action, version: &str, sha256: &str| Entry {
+        action,
+        version: version.to_owned(),
+        sha256: sha256.to_owned(),
+    };
+    let accepted = latest.filter(|l| l.action == ConsentAction::Accept);
+    match answer {
+        Answer::Accept { version, sha256 } => Ok(entry(ConsentAction::Accept, version, sha256)),
+        Answer::Defer { version, sha256 } => {
+            if accepted.is_some_and(|l| l.version == version && l.sha256 == sha256) {
+                return Err(Refusal::AlreadyAgreed {
+                    version: version.clone(),
+                });
+            }
+            Ok(entry(ConsentAction::Defer, version, sha256))
+        }
+        Answer::Withdraw { version, sha256 } => {
+            let standing = accepted.ok_or(Refusal::NoStandingConsent)?;
+            let differs = version.as_ref().is_some_and(|v| v != standing.version)
+                || sha256.as_ref().is_some_and(|s| s != standing.sha256);
+            if differs {
+                return Err(Refusal::NotTheStandingConsent {
+                    standing: standing.version.to_owned(),
+                });
+            }
+            Ok(entry(
+                ConsentAction::Withdraw,
+                standing.version,
+                standing.sha256,
+            ))
+        }
     }
 }
 
@@ -127,6 +301,7 @@ mod tests {
             action: ConsentAction::Accept,
             version,
             sha256,
+            at: "2030-01-01T00:00:00.000Z",
         })
     }
 
@@ -142,6 +317,7 @@ mod tests {
                 action: ConsentAction::Withdraw,
                 version: "1",
                 sha256: "1-hash",
+                at: "2030-01-01T00:00:00.000Z",
             }),
             None,
         );
@@ -226,5 +402,124 @@ mod tests {
         let agreed = evaluate(&versions, accept("3", "3-hash"), deferral("3", "3-hash"));
         assert!(!agreed.needs_reconsent);
         assert_eq!(agreed.deferred_version, None, "nothing is pending");
+    }
+
+    #[test]
+    fn the_date_of_the_latest_decision_is_reported() {
+        let versions = [meta("1", true), meta("2", true)];
+        assert_eq!(evaluate(&versions, None, None).decided_at, None);
+        let s = evaluate(&versions, accept("1", "1-hash"), deferral("2", "2-hash"));
+        assert_eq!(s.decided_at.as_deref(), Some("2030-01-01T00:00:00.000Z"));
+    }
+
+    fn request(
+        action: ConsentAction,
+        version: Option<&str>,
+        sha256: Option<&str>,
+    ) -> ConsentRequest {
+        ConsentRequest {
+            version: version.map(str::to_owned),
+            sha256: sha256.map(str::to_owned),
+            action,
+        }
+    }
+
+    #[test]
+    fn accept_and_defer_must_name_the_current_text() {
+        let current = meta("2", true);
+        for action in [ConsentAction::Accept, ConsentAction::Defer] {
+            let read = |v, s| Answer::from_request(Some(&current), request(action, v, s));
+            assert_eq!(read(None, Some("2-hash")), Err(Refusal::Missing("version")));
+            assert_eq!(read(Some("2"), None), Err(Refusal::Missing("sha256")));
+            let stale = Err(Refusal::NotCurrent {
+                version: "2".into(),
+                sha256: "2-hash".into(),
+            });
+            assert_eq!(read(Some("1"), Some("1-hash")), stale);
+            assert_eq!(read(Some("2"), Some("other")), stale);
+            assert!(read(Some("2"), Some("2-hash")).is_ok());
+            let none = Answer::from_request(None, request(action, Some("2"), Some("2-hash")));
+            assert_eq!(none, Err(Refusal::NoCurrentVersion));
+        }
+        let withdraw = Answer::from_request(None, request(ConsentAction::Withdraw, None, None));
+        assert_eq!(
+            withdraw,
+            Ok(Answer::Withdraw {
+                version: None,
+                sha256: None
+            })
+        );
+    }
+
+    #[test]
+    fn not_now_only_while_the_user_must_be_asked() {
+        let versions = [meta("1", true), meta("2", false)];
+        let defer = Answer::Defer {
+            version: "2".into(),
+            sha256: "2-hash".into(),
+        };
+        let agreed = evaluate(&versions, accept("1", "1-hash"), None);
+        assert_eq!(
+            may_defer(&defer, &agreed),
+            Err(Refusal::NothingRequired {
+                version: "2".into()
+            })
+        );
+        assert_eq!(may_defer(&defer, &evaluate(&versions, None, None)), Ok(()));
+        let accept_answer = Answer::Accept {
+            version: "2".into(),
+            sha256: "2-hash".into(),
+        };
+        assert_eq!(may_defer(&accept_answer, &agreed), Ok(()));
+    }
+
+    #[test]
+    fn what_is_recorded_follows_the_latest_decision() {
+        let defer = Answer::Defer {
+            version: "2".into(),
+            sha256: "2-hash".into(),
+        };
+        assert_eq!(
+            record(&defer, accept("2", "2-hash")),
+            Err(Refusal::AlreadyAgreed {
+                version: "2".into()
+            })
+        );
+        assert_eq!(
+            record(&defer, accept("1", "1-hash")).map(|e| e.action),
+            Ok(ConsentAction::Defer)
+        );
+        let withdraw = |version: Option<&str>| Answer::Withdraw {
+            version: version.map(str::to_owned),
+            sha256: None,
+        };
+        assert_eq!(
+            record(&withdraw(None), None),
+            Err(Refusal::NoStandingConsent)
+        );
+        assert_eq!(
+            record(&withdraw(Some("2")), accept("1", "1-hash")),
+            Err(Refusal::NotTheStandingConsent {
+                standing: "1".into()
+            })
+        );
+        assert_eq!(
+            record(&withdraw(None), accept("1", "1-hash")),
+            Ok(Entry {
+                action: ConsentAction::Withdraw,
+                version: "1".into(),
+                sha256: "1-hash".into()
+            })
+        );
+        let withdrawn = Some(Latest {
+            action: ConsentAction::Withdraw,
+            version: "1",
+            sha256: "1-hash",
+            at: "2030-01-01T00:00:00.000Z",
+        });
+        assert_eq!(
+            record(&withdraw(None), withdrawn),
+            Err(Refusal::NoStandingConsent)
+        );
     }
 }

@@ -147,12 +147,86 @@ pub struct Health {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// Machine-readable code, e.g. `not_found`.
-    pub code: String,
+    pub code: ErrorCode,
     /// A sentence for people.
     pub message: String,
     /// Per-field problems, keyed by field name; empty when none.
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+}
+
+/// The machine-readable `code` of an [`ErrorBody`]: clients match on it,
+/// never on the message. Serialised in snake_case, exactly as
+/// [`ErrorCode::as_str`] spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// `not_found` — 404: the named thing does not exist (or is not visible to the caller).
+    NotFound,
+    /// `method_not_allowed` — 405: the path exists but not with this method.
+    MethodNotAllowed,
+    /// `bad_json` — 400: the request body is not well-formed JSON.
+    BadJson,
+    /// `invalid` — 422: well-formed JSON that does not fit the request; `fields` names each problem.
+    Invalid,
+    /// `unsupported_media_type` — 415: a request body that is not `application/json`.
+    UnsupportedMediaType,
+    /// `too_large` — 413: the request body exceeds the limit.
+    TooLarge,
+    /// `unauthenticated` — 401: no valid session (or service token) came with the request.
+    Unauthenticated,
+    /// `token_invalid` — 401: a handoff token is malformed, its signature does not verify, or a claim is refused.
+    TokenInvalid,
+    /// `token_expired` — 401: a handoff token's `exp` has passed.
+    TokenExpired,
+    /// `token_replayed` — 401: a handoff token was already exchanged for a session.
+    TokenReplayed,
+    /// `token_wrong_app` — 401: a handoff token belongs to another app than the one it names, the page it was opened on, or any app served.
+    TokenWrongApp,
+    /// `invalid_credential` — 401: the staff credential does not match.
+    InvalidCredential,
+    /// `too_many_requests` — 429: too many failed sign-ins; `Retry-After` says how long to wait.
+    TooManyRequests,
+    /// `cross_site` — 403: a state-changing request that did not come from this origin.
+    CrossSite,
+    /// `stale_version` — 409: the consent names a version that is not the current one.
+    StaleVersion,
+    /// `nothing_to_withdraw` — 409: there is no standing acceptance (of the named version) to withdraw.
+    NothingToWithdraw,
+    /// `nothing_to_defer` — 409: "Not now" for a version the user need not be asked about.
+    NothingToDefer,
+    /// `internal` — 500: something failed on the server; the details are logged, not sent.
+    Internal,
+    /// A code this build does not know (from an older or newer server).
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire (`unknown` for [`ErrorCode::Unknown`]).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::BadJson => "bad_json",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::TokenInvalid => "token_invalid",
+            ErrorCode::TokenExpired => "token_expired",
+            ErrorCode::TokenReplayed => "token_replayed",
+            ErrorCode::TokenWrongApp => "token_wrong_app",
+            ErrorCode::InvalidCredential => "invalid_credential",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::CrossSite => "cross_site",
+            ErrorCode::StaleVersion => "stale_version",
+            ErrorCode::NothingToWithdraw => "nothing_to_withdraw",
+            ErrorCode::NothingToDefer => "nothing_to_defer",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Unknown => "unknown",
+        }
+    }
 }
 
 /// How a session was started: in an ordinary browser, or inside a host app's
@@ -231,12 +305,12 @@ pub struct DevInfo {
     pub dev: bool,
 }
 
-/// What a consent record says the user did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// What a consent record says the user did. There is deliberately no
+/// `Default`: a stored action that cannot be read is an error, never a guess.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentAction {
     /// The user agreed to the named version.
-    #[default]
     Accept,
     /// The user withdrew the consent they had given.
     Withdraw,
@@ -312,8 +386,13 @@ pub struct ConsentRequest {
     #[serde(default)]
     pub sha256: Option<String>,
     /// What the user did; default `accept`.
-    #[serde(default)]
+    #[serde(default = "accept")]
     pub action: ConsentAction,
+}
+
+/// A [`ConsentRequest`] without `action` accepts.
+fn accept() -> ConsentAction {
+    ConsentAction::Accept
 }
 
 /// One row of the append-only consent ledger.
@@ -412,6 +491,9 @@ pub struct ConsentStatus {
     pub deferred_version: Option<String>,
     /// When that deferral was recorded (RFC 3339 UTC, milliseconds).
     pub deferred_at: Option<String>,
+    /// When the user's latest decision (accept or withdraw) was recorded,
+    /// RFC 3339 UTC with milliseconds; `None` when they never decided.
+    pub decided_at: Option<String>,
 }
 
 /// `GET /api/me`: the signed-in user and their consent standing.
@@ -433,6 +515,19 @@ pub struct Me {
     /// note instead of asking again. A new session (the next arrival from
     /// the app) asks again.
     pub deferred_in_session: bool,
+}
+
+/// `GET /api/session`: who is signed in, if anyone. Always answered with
+/// 200, so a signed-out visitor (a normal state) costs the browser no
+/// failed request; `GET /api/me` keeps answering 401 for other clients.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// The signed-in user and their consent standing, exactly as
+    /// `GET /api/me` answers it; `null` when the request carries no valid
+    /// session.
+    pub me: Option<Me>,
+    /// True under `serve --dev` (as `GET /api/dev` says).
+    pub dev: bool,
 }
 
 /// `GET /api/internal/apps/{app}/users/{user}/status`, for the host app's servers.
@@ -500,4 +595,27 @@ pub struct StaffApp {
     pub versions: Vec<PolicyMeta>,
     /// The app's `app.toml`, for checking an edited version in the browser.
     pub app_toml: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_spelt_as_as_str_says_and_unknown_ones_are_kept_apart() {
+        for code in [
+            ErrorCode::NotFound,
+            ErrorCode::UnsupportedMediaType,
+            ErrorCode::TokenWrongApp,
+            ErrorCode::NothingToDefer,
+            ErrorCode::Internal,
+        ] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            assert_eq!(serde_json::from_str::<ErrorCode>(&json).unwrap(), code);
+        }
+        let body: ErrorBody =
+            serde_json::from_str(r#"{"code":"from_the_future","message":"m"}"#).unwrap();
+        assert_eq!(body.code, ErrorCode::Unknown);
+    }
 }

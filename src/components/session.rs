@@ -1,7 +1,7 @@
 //! Who is signed in: the session context, the webview handoff and the dev banner.
 
 use leptos::prelude::*;
-use privacy_center_core::wire::{Channel, Me};
+use privacy_center_core::wire::{Channel, ErrorCode, Me};
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
@@ -24,13 +24,13 @@ impl HandoffError {
     /// By the error's machine-readable `code`, never by its message.
     fn from_api(e: &ApiError) -> HandoffError {
         let code = match e {
-            ApiError::Server { body: Some(b), .. } => b.code.as_str(),
-            _ => "",
+            ApiError::Server { body: Some(b), .. } => b.code,
+            _ => ErrorCode::Unknown,
         };
         match code {
-            "token_expired" => HandoffError::Expired,
-            "token_replayed" => HandoffError::Used,
-            "token_wrong_app" => HandoffError::WrongApp,
+            ErrorCode::TokenExpired => HandoffError::Expired,
+            ErrorCode::TokenReplayed => HandoffError::Used,
+            ErrorCode::TokenWrongApp => HandoffError::WrongApp,
             _ => HandoffError::Invalid,
         }
     }
@@ -219,11 +219,11 @@ mod tests {
         assert_eq!(token_in_fragment(""), None);
     }
 
-    fn refused(code: &str) -> ApiError {
+    fn refused(code: ErrorCode) -> ApiError {
         ApiError::Server {
             status: 401,
             body: Some(ErrorBody {
-                code: code.into(),
+                code,
                 // The message is for people and may change; only the code counts.
                 message: "expired already been used".into(),
                 fields: Default::default(),
@@ -234,13 +234,14 @@ mod tests {
     #[test]
     fn tells_refusals_apart_by_code() {
         for (code, want) in [
-            ("token_expired", HandoffError::Expired),
-            ("token_replayed", HandoffError::Used),
-            ("token_wrong_app", HandoffError::WrongApp),
-            ("token_invalid", HandoffError::Invalid),
-            ("internal", HandoffError::Invalid),
+            (ErrorCode::TokenExpired, HandoffError::Expired),
+            (ErrorCode::TokenReplayed, HandoffError::Used),
+            (ErrorCode::TokenWrongApp, HandoffError::WrongApp),
+            (ErrorCode::TokenInvalid, HandoffError::Invalid),
+            (ErrorCode::Internal, HandoffError::Invalid),
+            (ErrorCode::Unknown, HandoffError::Invalid),
         ] {
-            assert_eq!(HandoffError::from_api(&refused(code)), want, "{code}");
+            assert_eq!(HandoffError::from_api(&refused(code)), want, "{code:?}");
         }
         assert_eq!(
             HandoffError::from_api(&ApiError::Network("offline")),

@@ -6,7 +6,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use privacy_center_core::wire::Health;
 
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/health", get(health))

@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use privacy_center_core::wire::InternalStatus;
 
 use crate::error::{Error, Result};
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new().route("/internal/apps/{app}/users/{user}/status", get(status))

@@ -6,7 +6,6 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use privacy_center_core::consent::{self, Deferral, Latest};
 use privacy_center_core::wire::{Channel, ConsentStatus, CurrentPolicy, Export, ExportSession, Me};
 
 use crate::catalog::App;
@@ -14,7 +13,7 @@ use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{Error, Result};
 use crate::identity::CurrentUser;
 use crate::ledger;
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -29,17 +28,7 @@ pub(super) async fn status(state: &AppState, app: &App, user: &str) -> Result<Co
         .ledger
         .head(state.store.pool(), &app.config.id, user)
         .await?;
-    let latest = head.decision.as_ref().map(|h| Latest {
-        action: h.action,
-        version: &h.version,
-        sha256: &h.sha256,
-    });
-    let deferral = head.deferral.as_ref().map(|d| Deferral {
-        version: &d.version,
-        sha256: &d.sha256,
-        at: &d.recorded_at,
-    });
-    Ok(consent::evaluate(&app.published_meta(), latest, deferral))
+    Ok(head.status(&app.published_meta()))
 }
 
 /// The signed-in user's app (401 if it is no longer served).
@@ -51,7 +40,12 @@ pub(super) fn app_of<'a>(state: &'a AppState, user: &CurrentUser) -> Result<&'a 
 }
 
 async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
-    let app = app_of(&state, &user)?;
+    Ok(Json(me_of(&state, user).await?))
+}
+
+/// The signed-in user with the app's current policy and their verdict.
+pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
+    let app = app_of(state, &user)?;
     let current = app.current().map(|v| CurrentPolicy {
         version: v.file.meta.version.clone(),
         sha256: v.file.meta.sha256.clone(),
@@ -59,20 +53,20 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
         material: v.file.meta.material,
         summary: v.file.meta.summary.clone(),
     });
-    let status = status(&state, app, &user.user_id).await?;
+    let status = status(state, app, &user.user_id).await?;
     // Both are RFC 3339 UTC with milliseconds, so they compare as text.
     let deferred_in_session = status
         .deferred_at
         .as_ref()
         .is_some_and(|at| *at > rfc3339_ms(user.started_ms));
-    Ok(Json(Me {
+    Ok(Me {
         app: user.app,
         user: user.user_id,
         channel: user.channel,
         current,
         status,
         deferred_in_session,
-    }))
+    })
 }
 
 async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
@@ -85,7 +79,7 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     .bind(&user.user_id)
     .fetch_all(state.store.pool())
     .await?;
-    let consents = ledger::records(state.store.pool(), &user.app, &user.user_id).await?;
+    let consents = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
     let body = Export {
         exported_at: rfc3339_ms(now_ms()),
         sessions: sessions
@@ -98,7 +92,7 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
                 current: hash == user.session,
             })
             .collect(),
-        consents: consents.iter().map(ledger::Row::to_wire).collect(),
+        consents,
         app: user.app,
         user: user.user_id,
     };

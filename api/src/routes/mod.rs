@@ -1,4 +1,5 @@
-//! `/api` routes, one module per feature.
+//! `/api` routes, one module per feature, and [`router`], the whole HTTP
+//! surface (the API plus the SPA's files).
 
 mod consent;
 mod health;
@@ -14,7 +15,8 @@ use axum::Router;
 
 use crate::error::Error;
 use crate::json::MAX_BODY_BYTES;
-use crate::AppState;
+use crate::state::AppState;
+use crate::web;
 
 /// Everything under `/api`. Unknown paths and methods answer in the one error
 /// shape; state-changing requests pass the cross-site guard first.
@@ -37,8 +39,19 @@ pub fn api(state: AppState) -> Router {
         .method_not_allowed_fallback(|| async { Error::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.settings.clone(),
             crate::csrf::guard,
         ))
         .with_state(state)
+}
+
+/// The whole HTTP surface: `/api/...` plus, when given, the built SPA.
+pub fn router(state: AppState, spa: Option<web::Spa>) -> Router {
+    let catalog = state.catalog.clone();
+    let app = Router::new().nest("/api", api(state));
+    let app = match spa {
+        Some(spa) => app.fallback_service(spa.service(catalog)),
+        None => app,
+    };
+    web::with_security_headers(web::with_compression(app))
 }

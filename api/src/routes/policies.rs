@@ -1,7 +1,7 @@
 //! Policy reading: apps, their published versions, one version's text and
 //! source (drafts only with a staff session), and comparisons.
 
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -10,8 +10,8 @@ use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, Po
 
 use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
-use crate::staff::is_staff;
-use crate::AppState;
+use crate::staff::StaffSessions;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
@@ -65,7 +65,7 @@ async fn visible<'a>(
 ) -> Result<&'a Version> {
     match published(app, name) {
         Err(not_found) => match app.version(name) {
-            Some(draft) if is_staff(state, headers).await? => Ok(draft),
+            Some(draft) if StaffSessions::from_ref(state).is_staff(headers).await? => Ok(draft),
             _ => Err(not_found),
         },
         found => found,

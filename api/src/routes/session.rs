@@ -1,23 +1,32 @@
 //! Signing in and out: `POST|DELETE /api/session`, and under `--dev` the
-//! "sign in as" shortcut `POST /api/dev/session`. `GET /api/dev` tells the
-//! SPA whether dev mode is on.
+//! "sign in as" shortcut `POST /api/dev/session`. `GET /api/session` says
+//! who is signed in (if anyone) and whether dev mode is on, always with 200;
+//! `GET /api/dev` tells only the latter.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{FromRef, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use privacy_center_core::wire::{Channel, DevInfo, DevSessionRequest, SessionInfo, SessionRequest};
+use privacy_center_core::wire::{
+    Channel, DevInfo, DevSessionRequest, SessionInfo, SessionRequest, SessionState,
+};
 
 use crate::clock::now_secs;
 use crate::error::{Error, Result, TokenRefusal};
-use crate::identity::{end_session, start_session, valid_user_id, Claims, SESSION_ABSOLUTE_SECS};
+use crate::identity::{
+    end_session, start_session, valid_user_id, Claims, CurrentUser, UserSessions,
+    SESSION_ABSOLUTE_SECS,
+};
 use crate::json::ApiJson;
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
-        .route("/session", post(sign_in).delete(sign_out))
+        .route(
+            "/session",
+            get(session_state).post(sign_in).delete(sign_out),
+        )
         .route("/dev", get(dev_info))
 }
 
@@ -132,4 +141,23 @@ async fn dev_info(State(state): State<AppState>) -> Json<DevInfo> {
     Json(DevInfo {
         dev: state.settings.dev,
     })
+}
+
+/// Who is signed in, if anyone, and whether dev mode is on. Signed out is
+/// an answer (200, `me: null`), not an error, and writes nothing; never
+/// cached, since it changes with the cookie.
+async fn session_state(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    let me = match CurrentUser::optional(&UserSessions::from_ref(&state), &headers).await? {
+        Some(user) => Some(super::me::me_of(&state, user).await?),
+        None => None,
+    };
+    let body = SessionState {
+        me,
+        dev: state.settings.dev,
+    };
+    Ok((
+        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        Json(body),
+    )
+        .into_response())
 }

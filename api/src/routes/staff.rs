@@ -13,7 +13,7 @@ use std::time::Instant;
 use crate::error::{Error, Result};
 use crate::json::ApiJson;
 use crate::staff::{end_staff_session, start_staff_session, ClientIp, Staff, STAFF_ABSOLUTE_SECS};
-use crate::AppState;
+use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
     Router::new()

@@ -1,0 +1,206 @@
+//! The consent ledger: an append-only table holding one SHA-256 hash chain
+//! per (app, user), written by a single group-committing writer task.
+//!
+//! Each record's hash covers a length-prefixed encoding of its fields and the
+//! previous record's hash, so altering, removing or reordering rows breaks a
+//! link that [`verify_chain`] reports. (Removing a chain's *last* rows leaves
+//! no broken link; only a copy of the heads kept elsewhere would show that.)
+//!
+//! Events are decisions (`accept`, `withdraw`) and "Not now" (`defer`), in
+//! one chain: the order of what a user was asked and answered is evidence
+//! too. The consent verdict reads the latest decision and any `defer` after it.
+//! What may be recorded is decided by `core::consent`; the ledger keeps the
+//! chain's own rules: [`chain`] (fields, encoding, hash, the stored row),
+//! [`verify`] (`ledger verify`), and `writer` (the group-commit task).
+
+pub mod chain;
+pub mod verify;
+mod writer;
+
+use privacy_center_core::consent::{self, Answer, Deferral, Latest};
+use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord, ConsentStatus, PolicyMeta};
+use sqlx::SqlitePool;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::cache::EpochCache;
+use crate::error::{Error, Result};
+
+pub use chain::{Fields, Row, GENESIS};
+pub use verify::{verify_chain, verify_store, Problem, Report};
+pub use writer::Stats;
+use writer::Tip;
+
+/// Default largest number of requests written in one transaction.
+pub const DEFAULT_BATCH: usize = 512;
+
+/// Users whose chain heads are kept in memory.
+const CACHED_HEADS: usize = 100_000;
+
+/// A user's records, oldest first.
+pub async fn records(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<Row>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {} FROM consents WHERE app = ? AND user_id = ? ORDER BY seq",
+        chain::COLUMNS
+    ))
+    .bind(app)
+    .bind(user)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// A user's records as sent on the wire, oldest first; fails if any row
+/// cannot be read.
+pub async fn records_wire(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<ConsentRecord>> {
+    records(pool, app, user)
+        .await?
+        .iter()
+        .map(Row::to_wire)
+        .collect()
+}
+
+/// What a user did, to be appended to their chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Append {
+    /// App id.
+    pub app: String,
+    /// User id.
+    pub user_id: String,
+    /// How consent was obtained.
+    pub channel: Channel,
+    /// The answer, as read by [`Answer::from_request`]; the writer checks it
+    /// against the chain with [`consent::record`].
+    pub answer: Answer,
+}
+
+/// One record as the consent verdict needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// The event.
+    pub action: ConsentAction,
+    /// Policy version.
+    pub version: String,
+    /// Policy content hash.
+    pub sha256: String,
+    /// RFC 3339 time.
+    pub recorded_at: String,
+}
+
+impl Mark {
+    /// The record as [`consent::evaluate`] and [`consent::record`] take a
+    /// user's latest decision.
+    pub fn as_latest(&self) -> Latest<'_> {
+        Latest {
+            action: self.action,
+            version: &self.version,
+            sha256: &self.sha256,
+            at: &self.recorded_at,
+        }
+    }
+
+    /// Reads a stored row; an unknown action is an error.
+    fn of(row: &Row) -> Result<Mark> {
+        Ok(Mark {
+            action: row.action()?,
+            version: row.version.clone(),
+            sha256: row.sha256.clone(),
+            recorded_at: row.recorded_at.clone(),
+        })
+    }
+}
+
+/// What the consent verdict needs of a user's chain; both `None` = no record yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Head {
+    /// The latest `accept` or `withdraw`.
+    pub decision: Option<Mark>,
+    /// The latest `defer`, when it came after `decision`.
+    pub deferral: Option<Mark>,
+}
+
+impl Head {
+    /// The user's verdict given the app's published versions, oldest first
+    /// ([`consent::evaluate`]).
+    pub fn status(&self, published: &[PolicyMeta]) -> ConsentStatus {
+        let latest = self.decision.as_ref().map(Mark::as_latest);
+        let deferral = self.deferral.as_ref().map(|d| Deferral {
+            version: &d.version,
+            sha256: &d.sha256,
+            at: &d.recorded_at,
+        });
+        consent::evaluate(published, latest, deferral)
+    }
+}
+
+/// Chain heads by (app, user).
+type Heads = EpochCache<(String, String), Head>;
+
+/// Handle to the one task that writes the ledger; cheap to clone.
+///
+/// Every request waiting when the writer becomes free is written in one
+/// `BEGIN IMMEDIATE … COMMIT` (group commit): under load, many consents
+/// share one fsync instead of queueing behind each other's, and the batch
+/// costs a constant number of statements (see `write_all`). A refused
+/// request does not fail the others; no request is answered before the
+/// commit that holds it.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    tx: mpsc::Sender<writer::Job>,
+    stats: Arc<Stats>,
+    heads: Arc<Heads>,
+}
+
+impl Ledger {
+    /// Starts the writer on the current Tokio runtime. `max_batch` (≥ 1)
+    /// caps the requests per transaction; 1 means one commit per request.
+    pub fn start(pool: SqlitePool, max_batch: usize) -> Ledger {
+        let max_batch = max_batch.max(1);
+        let (tx, rx) = mpsc::channel(max_batch.max(1024));
+        let stats = Arc::new(Stats::default());
+        let heads = Arc::new(Heads::new(CACHED_HEADS));
+        tokio::spawn(writer::run(
+            pool,
+            rx,
+            max_batch,
+            stats.clone(),
+            heads.clone(),
+        ));
+        Ledger { tx, stats, heads }
+    }
+
+    /// A user's latest decision and any "Not now" since, as the consent
+    /// verdict needs them. Served from memory once read: the writer task is
+    /// the only thing that changes chain heads, and it updates the cache
+    /// after each commit.
+    pub async fn head(&self, pool: &SqlitePool, app: &str, user: &str) -> Result<Head> {
+        let key = (app.to_owned(), user.to_owned());
+        if let Some(head) = self.heads.get(&key) {
+            return Ok(head);
+        }
+        let epoch = self.heads.epoch();
+        let mut conn = pool.acquire().await?;
+        let head = Tip::group(writer::tips_of(&mut conn, &[(app, user)]).await?)?
+            .remove(&key)
+            .map(|tip| tip.head())
+            .unwrap_or_default();
+        self.heads.fill(epoch, key, head.clone());
+        Ok(head)
+    }
+
+    /// Appends a record; answers once it is committed.
+    pub async fn append(&self, append: Append) -> Result<ConsentRecord> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(writer::Job { append, reply })
+            .await
+            .map_err(|_| Error::Internal("the ledger writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))?
+    }
+
+    /// How the writer has grouped its work so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+}

@@ -1,0 +1,342 @@
+//! The ledger's one writer: a Tokio task that takes every waiting request
+//! and writes them in one transaction (group commit), checking each against
+//! its user's chain head with [`consent::record`] and linking what that
+//! allows into the chain.
+
+use privacy_center_core::consent;
+use privacy_center_core::wire::ConsentRecord;
+use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+
+use super::chain::{Row, COLUMNS, GENESIS};
+use super::{Append, Head, Heads, Mark};
+use crate::clock::{now_ms, rfc3339_ms};
+use crate::error::{Error, Result};
+use crate::identity::random_hex;
+
+/// A chain's newest row and its newest decision (the same record unless
+/// "Not now" came since), as the writer checks a request against them.
+#[derive(Debug, Clone)]
+pub(super) struct Tip {
+    /// The newest row: the next one links to its hash.
+    last: Row,
+    /// The newest row, read.
+    last_mark: Mark,
+    /// The newest `accept` or `withdraw`.
+    decision: Option<Mark>,
+}
+
+impl Tip {
+    /// A chain of one row.
+    fn first(row: Row, mark: Mark) -> Tip {
+        let decision = mark.action.is_decision().then(|| mark.clone());
+        Tip {
+            last: row,
+            last_mark: mark,
+            decision,
+        }
+    }
+
+    /// Groups rows read by [`tips_of`]: per chain, its newest row is `last`
+    /// and its newest decision is `decision`. A row that cannot be read is
+    /// an error.
+    pub(super) fn group(rows: Vec<Row>) -> Result<HashMap<(String, String), Tip>> {
+        let mut rows = rows;
+        rows.sort_unstable_by_key(|r| r.seq);
+        let mut tips: HashMap<(String, String), Tip> = HashMap::new();
+        for row in rows {
+            let key = (row.app.clone(), row.user_id.clone());
+            let mark = Mark::of(&row)?;
+            match tips.get_mut(&key) {
+                None => {
+                    tips.insert(key, Tip::first(row, mark));
+                }
+                Some(tip) => tip.push(row, mark),
+            }
+        }
+        Ok(tips)
+    }
+
+    /// The chain after `row` (read as `mark`) is appended.
+    fn push(&mut self, row: Row, mark: Mark) {
+        if mark.action.is_decision() {
+            self.decision = Some(mark.clone());
+        }
+        self.last = row;
+        self.last_mark = mark;
+    }
+
+    /// What the consent verdict needs of the chain.
+    pub(super) fn head(&self) -> Head {
+        let deferral = (!self.last_mark.action.is_decision()).then(|| self.last_mark.clone());
+        Head {
+            decision: self.decision.clone(),
+            deferral,
+        }
+    }
+}
+
+/// One request waiting for the writer, and where its answer goes.
+pub(super) struct Job {
+    /// What to append.
+    pub(super) append: Append,
+    /// Answered once the record is committed (or refused).
+    pub(super) reply: oneshot::Sender<Result<ConsentRecord>>,
+}
+
+/// Counters showing how the writer grouped its work.
+#[derive(Debug, Default)]
+pub struct Stats {
+    commits: AtomicU64,
+    records: AtomicU64,
+}
+
+impl Stats {
+    /// Transactions committed.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Relaxed)
+    }
+
+    /// Records written.
+    pub fn records(&self) -> u64 {
+        self.records.load(Ordering::Relaxed)
+    }
+}
+
+/// The writer task: takes every waiting request (up to `max_batch`) and
+/// writes them in one transaction, until every [`super::Ledger`] is dropped.
+pub(super) async fn run(
+    pool: SqlitePool,
+    mut rx: mpsc::Receiver<Job>,
+    max_batch: usize,
+    stats: Arc<Stats>,
+    heads: Arc<Heads>,
+) {
+    let mut batch = Vec::with_capacity(max_batch);
+    while rx.recv_many(&mut batch, max_batch).await > 0 {
+        write_batch(&pool, std::mem::take(&mut batch), &stats, &heads).await;
+    }
+}
+
+async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &Heads) {
+    let mut tips = Vec::new();
+    let outcomes = match write_all(pool, &jobs).await {
+        Ok((outcomes, written)) => {
+            stats.commits.fetch_add(1, Ordering::Relaxed);
+            tips = written;
+            outcomes
+        }
+        Err(Failed::BeforeCommit(e)) if jobs.len() > 1 => {
+            // Something failed in the database, not in a request's own rules,
+            // and nothing was committed: write each request on its own so
+            // one cannot fail the others.
+            tracing::warn!(error = %e, requests = jobs.len(), "ledger batch failed; retrying one by one");
+            let mut outcomes = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                let outcome = match write_all(pool, std::slice::from_ref(job)).await {
+                    Ok((mut one, written)) => {
+                        stats.commits.fetch_add(1, Ordering::Relaxed);
+                        tips.extend(written);
+                        one.remove(0)
+                    }
+                    Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => Err(e),
+                };
+                outcomes.push(outcome);
+            }
+            outcomes
+        }
+        // A failed COMMIT may still have reached the disk: retrying could
+        // write a request twice, so every request of the batch fails.
+        Err(Failed::BeforeCommit(e) | Failed::Commit(e)) => {
+            tracing::error!(error = %e, requests = jobs.len(), "ledger batch failed");
+            jobs.iter()
+                .map(|_| Err(Error::Internal("the ledger write failed".into())))
+                .collect()
+        }
+    };
+    let written = outcomes.iter().filter(|o| o.is_ok()).count();
+    stats.records.fetch_add(written as u64, Ordering::Relaxed);
+    let failed = outcomes
+        .iter()
+        .any(|o| matches!(o, Err(Error::Database(_) | Error::Internal(_))));
+    if failed {
+        // A failed COMMIT may still have reached the disk: trust the database.
+        heads.clear();
+    }
+    for (key, head) in tips {
+        heads.set(key, head);
+    }
+    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+        let _ = job.reply.send(outcome);
+    }
+}
+
+/// Users whose chain tips one query reads (two variables each).
+const HEADS_PER_QUERY: usize = 200;
+/// Rows one INSERT writes (ten variables each).
+const ROWS_PER_INSERT: usize = 64;
+
+/// Why a batch wrote nothing (or may have: a failed COMMIT).
+enum Failed {
+    /// Nothing was committed.
+    BeforeCommit(Error),
+    /// COMMIT itself failed; whether the rows reached the disk is unknown.
+    Commit(Error),
+}
+
+impl<E: Into<Error>> From<E> for Failed {
+    fn from(e: E) -> Failed {
+        Failed::BeforeCommit(e.into())
+    }
+}
+
+/// What a committed batch answers each request, and the new heads of the
+/// chains it changed.
+type Written = (Vec<Result<ConsentRecord>>, Vec<((String, String), Head)>);
+
+/// One transaction for the whole batch, in a constant number of statements:
+/// the chain tips of every user in the batch are read with one query, each
+/// request is checked against its user's tip in memory (a refused request
+/// writes nothing and does not affect the others), the new rows go in with
+/// multi-row INSERTs, and one COMMIT (one fsync with `synchronous=FULL`)
+/// makes them durable.
+async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> std::result::Result<Written, Failed> {
+    let mut conn = pool.acquire().await?;
+    let mut tx: Transaction<'_, Sqlite> =
+        sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    // Heads are read inside the write transaction: nothing can move them
+    // between the read and the commit.
+    let mut keys: Vec<(&str, &str)> = jobs
+        .iter()
+        .map(|j| (j.append.app.as_str(), j.append.user_id.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let mut tips: HashMap<(String, String), Tip> = HashMap::with_capacity(keys.len());
+    for chunk in keys.chunks(HEADS_PER_QUERY) {
+        tips.extend(Tip::group(tips_of(&mut tx, chunk).await?)?);
+    }
+    let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut changed: Vec<(String, String)> = Vec::new();
+    for job in jobs {
+        let a = &job.append;
+        let key = (a.app.clone(), a.user_id.clone());
+        match next_row(tips.get(&key), a) {
+            Ok((row, mark)) => {
+                outcomes.push(row.to_wire());
+                rows.push(row.clone());
+                match tips.get_mut(&key) {
+                    Some(tip) => tip.push(row, mark),
+                    None => {
+                        tips.insert(key.clone(), Tip::first(row, mark));
+                    }
+                }
+                changed.push(key);
+            }
+            Err(e) => outcomes.push(Err(e)),
+        }
+    }
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        insert_rows(&mut tx, chunk).await?;
+    }
+    tx.commit()
+        .await
+        .map_err(|e| Failed::Commit(Error::from(e)))?;
+    changed.sort_unstable();
+    changed.dedup();
+    let heads = changed
+        .into_iter()
+        .map(|key| {
+            let head = tips[&key].head();
+            (key, head)
+        })
+        .collect();
+    Ok((outcomes, heads))
+}
+
+/// For each (app, user) given that has records: its newest row and its
+/// newest decision (non-`defer`) row, one row when they are the same.
+pub(super) async fn tips_of(
+    conn: &mut SqliteConnection,
+    keys: &[(&str, &str)],
+) -> Result<Vec<Row>> {
+    let values = vec!["(?, ?)"; keys.len()].join(", ");
+    // Index probes on consents_user (app, user_id, seq): one per user for the
+    // newest row, and a walk back past any "Not now" rows for the decision.
+    let sql = format!(
+        "WITH k(app, user_id) AS (VALUES {values}) \
+         SELECT {COLUMNS} FROM consents WHERE seq IN (\
+           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+                   ORDER BY c.seq DESC LIMIT 1) FROM k \
+           UNION ALL \
+           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+                   AND c.action <> 'defer' ORDER BY c.seq DESC LIMIT 1) FROM k)"
+    );
+    let mut q = sqlx::query_as::<_, Row>(&sql);
+    for (app, user) in keys {
+        q = q.bind(*app).bind(*user);
+    }
+    Ok(q.fetch_all(&mut *conn).await?)
+}
+
+async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
+         recorded_at, prev_hash, hash) VALUES {values}"
+    );
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        q = q
+            .bind(&r.record_id)
+            .bind(&r.app)
+            .bind(&r.user_id)
+            .bind(&r.version)
+            .bind(&r.sha256)
+            .bind(&r.action)
+            .bind(&r.channel)
+            .bind(&r.recorded_at)
+            .bind(&r.prev_hash)
+            .bind(&r.hash);
+    }
+    let inserted = q.execute(&mut *conn).await?.rows_affected();
+    if inserted != rows.len() as u64 {
+        return Err(Error::Internal(format!(
+            "inserted {inserted} of {} ledger rows",
+            rows.len()
+        )));
+    }
+    Ok(())
+}
+
+/// The row `a` appends to the chain whose tip is `tip` (none for a user's
+/// first record) and that row read, or why [`consent::record`] refuses it.
+fn next_row(tip: Option<&Tip>, a: &Append) -> Result<(Row, Mark)> {
+    let latest = tip.and_then(|t| t.decision.as_ref()).map(Mark::as_latest);
+    let entry = consent::record(&a.answer, latest).map_err(|r| Error::refused(r, &a.app))?;
+    let mut row = Row {
+        seq: 0,
+        record_id: random_hex(16),
+        app: a.app.clone(),
+        user_id: a.user_id.clone(),
+        version: entry.version,
+        sha256: entry.sha256,
+        action: entry.action.as_str().to_owned(),
+        channel: a.channel.as_str().to_owned(),
+        recorded_at: rfc3339_ms(now_ms()),
+        prev_hash: tip.map_or_else(|| GENESIS.to_owned(), |t| t.last.hash.clone()),
+        hash: String::new(),
+    };
+    row.hash = row.fields().hash();
+    let mark = Mark {
+        action: entry.action,
+        version: row.version.clone(),
+        sha256: row.sha256.clone(),
+        recorded_at: row.recorded_at.clone(),
+    };
+    Ok((row, mark))
+}

@@ -1,0 +1,128 @@
+//! What every request handler shares: the server's [`Settings`] and the
+//! [`AppState`] built from them at start-up.
+
+use axum::extract::FromRef;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::{catalog, identity, ledger, staff, store};
+
+/// How a server runs, beyond the policy tree and the database.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Data directory (database, `keys/`).
+    pub data_dir: PathBuf,
+    /// The URL users reach the server at; `https://` turns on secure cookies.
+    pub public_url: String,
+    /// Whether `--dev` conveniences are on.
+    pub dev: bool,
+    /// Most consent requests per ledger transaction (1 = one commit each).
+    pub ledger_batch: usize,
+}
+
+impl Settings {
+    /// Defaults for a server on `http://localhost`, without `--dev`.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Settings {
+        Settings {
+            data_dir: data_dir.into(),
+            public_url: "http://localhost".to_owned(),
+            dev: false,
+            ledger_batch: ledger::DEFAULT_BATCH,
+        }
+    }
+
+    /// Whether the server is reached over https.
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .get(..8)
+            .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    }
+
+    /// `https` or `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.is_https() {
+            "https"
+        } else {
+            "http"
+        }
+    }
+}
+
+/// Shared, cheaply cloneable state of a running server.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    /// The policy tree loaded at start-up.
+    pub catalog: Arc<catalog::Catalog>,
+    /// The database.
+    pub store: store::Store,
+    /// Signing keys and service tokens of every app.
+    pub keys: Arc<identity::Keys>,
+    /// The consent ledger's writer.
+    pub ledger: ledger::Ledger,
+    /// The session cookie's name and attributes.
+    pub cookie: identity::SessionCookie,
+    /// The staff credential and its sign-in throttle.
+    pub staff: Arc<staff::StaffAccess>,
+    /// The staff session cookie's name and attributes.
+    pub staff_cookie: identity::SessionCookie,
+    /// Sessions read so far (see [`identity::SessionCache`]).
+    pub sessions: Arc<identity::SessionCache>,
+    /// How the server runs.
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Loads (or generates) every app's keys and the staff credential, and starts the ledger writer;
+    /// call inside a Tokio runtime.
+    pub fn new(catalog: catalog::Catalog, store: store::Store, settings: Settings) -> Result<Self> {
+        let public = &settings.public_url;
+        let lower = public.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(Error::Config(format!(
+                "--public-url {public:?} must start with http:// or https://"
+            )));
+        }
+        let keys = identity::Keys::load(
+            &settings.data_dir,
+            catalog.apps().map(|a| a.config.id.as_str()),
+        )?;
+        let credential = staff::Credential::load(&settings.data_dir)?;
+        let ledger = ledger::Ledger::start(store.pool().clone(), settings.ledger_batch);
+        store.spawn_checkpointer(std::time::Duration::from_millis(200));
+        Ok(AppState {
+            catalog: Arc::new(catalog),
+            cookie: identity::SessionCookie::user(settings.is_https()),
+            staff: Arc::new(staff::StaffAccess {
+                credential,
+                throttle: staff::Throttle::default(),
+            }),
+            staff_cookie: identity::SessionCookie::staff(settings.is_https()),
+            sessions: Arc::new(identity::SessionCache::new(identity::CACHED_SESSIONS)),
+            store,
+            keys: Arc::new(keys),
+            ledger,
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+impl FromRef<AppState> for identity::UserSessions {
+    fn from_ref(state: &AppState) -> Self {
+        identity::UserSessions {
+            cookie: state.cookie,
+            cache: state.sessions.clone(),
+            store: state.store.clone(),
+            catalog: state.catalog.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for staff::StaffSessions {
+    fn from_ref(state: &AppState) -> Self {
+        staff::StaffSessions {
+            cookie: state.staff_cookie,
+            store: state.store.clone(),
+        }
+    }
+}
