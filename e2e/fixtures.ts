@@ -32,7 +32,7 @@ export const test = base.extend<Pages>({
         // A 404 the test asked for is logged by Chromium as a failed resource; that is expected.
         // So is a 401 from asking "who am I?" while signed out, or from a
         // refused handoff token or staff credential: the UI shows those states itself.
-        const refused = /status of 401/.test(m.text()) && /\/api\/(me|session|staff\/apps|staff\/session)$/.test(m.location().url);
+        const refused = /status of 401/.test(m.text()) && /\/api\/(session|staff\/apps|staff\/session)$/.test(m.location().url);
         if (m.type() === 'error' && !/status of 404/.test(m.text()) && !refused) errors.push(`console: ${m.text()}`);
       });
       await use();

@@ -1,10 +1,11 @@
 //! The SPA's only HTTP client: typed calls to the privacy center API.
 
 use gloo_net::http::Request;
+use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
-    AppSummary, Channel, ConsentRecord, ConsentRequest, DevInfo, DevSessionRequest, ErrorBody, Me,
-    PolicyComparison, PolicyDocument, PolicyList, SessionInfo, SessionRequest, StaffApp,
-    StaffSessionRequest,
+    AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
+    PolicyComparison, PolicyDocument, PolicyList, SessionInfo, SessionRequest, SessionState,
+    StaffApp, StaffSessionRequest,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -48,19 +49,6 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
-
-/// Percent-encodes one URL path segment.
-fn segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 fn network(_: gloo_net::Error) -> ApiError {
     ApiError::Network("no answer")
@@ -178,19 +166,12 @@ pub async fn compare(app: &str, from: &str, to: &str) -> Result<PolicyComparison
     read(resp).await
 }
 
-/// `GET /api/me`: the signed-in user and their consent standing; `None`
-/// when no session is open (401).
-pub async fn me() -> Result<Option<Me>, ApiError> {
-    match get_json("/api/me").await {
-        Ok(me) => Ok(Some(me)),
-        Err(ApiError::Server { status: 401, .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// `GET /api/dev`: whether the server runs in development mode.
-pub async fn dev() -> Result<DevInfo, ApiError> {
-    get_json("/api/dev").await
+/// `GET /api/session`: the signed-in user and their consent standing
+/// (`me` is `None` when signed out: a normal state, answered 200 so the
+/// browser logs no failed request) and whether the server runs in
+/// development mode.
+pub async fn session() -> Result<SessionState, ApiError> {
+    get_json("/api/session").await
 }
 
 /// `POST /api/session`: exchanges a host app's handoff token for a session
@@ -276,13 +257,3 @@ pub async fn policy_source(app: &str, version: &str) -> Result<String, ApiError>
 
 /// Where the browser downloads the user's data (the server names the file).
 pub const EXPORT_URL: &str = "/api/me/export";
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn path_segments_cannot_escape() {
-        assert_eq!(super::segment("vchat"), "vchat");
-        assert_eq!(super::segment("../admin?x=1"), "..%2Fadmin%3Fx%3D1");
-        assert_eq!(super::segment("聊"), "%E8%81%8A");
-    }
-}

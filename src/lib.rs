@@ -44,3 +44,19 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The router's `path!` list is the one in `core::routes` (which the
+    /// server's pre-render and the handoff read), in the same order.
+    #[test]
+    fn the_router_declares_the_core_routes() {
+        let source = include_str!("lib.rs");
+        let declared: Vec<&str> = source
+            .split("path!(\"")
+            .skip(1)
+            .filter_map(|rest| rest.split_once("\")").map(|(p, _)| p))
+            .collect();
+        assert_eq!(declared, privacy_center_core::routes::PATTERNS);
+    }
+}

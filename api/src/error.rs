@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use privacy_center_core::compare::Uncomparable;
 use privacy_center_core::consent::Refusal;
 use privacy_center_core::wire::{ErrorBody, ErrorCode};
 use std::collections::BTreeMap;
@@ -63,6 +64,10 @@ pub enum Error {
     /// asked about (they agreed to what it requires); nothing was recorded.
     #[error("{0}")]
     NothingToDefer(String),
+    /// 422 `same_version` or `reversed_versions`: two versions the compare
+    /// page does not show side by side (`core::compare::refuse_pair`).
+    #[error("{1}")]
+    Uncomparable(privacy_center_core::compare::Uncomparable, String),
     /// 500: a stored ledger row holds an action or channel the ledger does
     /// not know, so it cannot be read as any event. Details are logged.
     #[error("{0}")]
@@ -204,6 +209,13 @@ impl Error {
             Error::StaleVersion(_) => (StatusCode::CONFLICT, ErrorCode::StaleVersion),
             Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, ErrorCode::NothingToWithdraw),
             Error::NothingToDefer(_) => (StatusCode::CONFLICT, ErrorCode::NothingToDefer),
+            Error::Uncomparable(why, _) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                match why {
+                    Uncomparable::Same => ErrorCode::SameVersion,
+                    Uncomparable::Reversed => ErrorCode::ReversedVersions,
+                },
+            ),
             Error::Database(_)
             | Error::Migrate(_)
             | Error::Io { .. }

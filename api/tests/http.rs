@@ -363,9 +363,21 @@ async fn comparing_two_versions_shows_what_changed() {
     // Bodies shown whole come rendered by the server, not as Markdown.
     assert!(html.contains(r#"<ins class="diff-whole"><div class="diff-rendered" lang="zh-CN"><p>"#));
 
-    let (status, same) = get_json(&t.router, "/api/apps/vchat/compare/current/2020-10-01").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(same["summary"]["changed"], 0);
+    // Pairs that would mislead are refused here, not after a diff in the browser.
+    for (uri, code) in [
+        ("/api/apps/vchat/compare/current/2020-10-01", "same_version"),
+        (
+            "/api/apps/vchat/compare/2020-10-01/2019-06-01",
+            "reversed_versions",
+        ),
+    ] {
+        let (status, body) = get_json(&t.router, uri).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some(code)),
+            "{uri}"
+        );
+    }
     // Drafts and unknown versions are not public.
     for uri in [
         "/api/apps/vchat/compare/2020-10-01/2026-12-15",

@@ -105,6 +105,28 @@ fn version_card(out: &mut String, app: &str, meta: &PolicyMeta, label: &str) {
     out.push_str("</a></div>");
 }
 
+/// Why two versions are not compared: the comparison would mislead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uncomparable {
+    /// A version against itself: nothing changed, nothing to show.
+    Same,
+    /// The "older" side was published after the newer one: its deletions
+    /// would read as additions. The pair the other way round is the answer.
+    Reversed,
+}
+
+/// The rule for which pairs the compare page shows: `from` must be another
+/// version, published before `to` (versions without dates are not judged).
+pub fn refuse_pair(from: &PolicyMeta, to: &PolicyMeta) -> Option<Uncomparable> {
+    if from.version == to.version {
+        return Some(Uncomparable::Same);
+    }
+    match (from.published, to.published) {
+        (Some(a), Some(b)) if a > b => Some(Uncomparable::Reversed),
+        _ => None,
+    }
+}
+
 /// The page's header (app, title, both versions with dates and links) and
 /// the "what changed" summary: the newer version's note and material flag,
 /// the section counts per status and the legend.
@@ -472,6 +494,19 @@ mod tests {
             summary: note.map(Into::into),
             sha256: String::new(),
         }
+    }
+
+    #[test]
+    fn a_version_against_itself_or_newer_first_is_refused() {
+        let (old, new) = (meta("2020-01-01", None), meta("2021-01-01", None));
+        assert_eq!(refuse_pair(&old, &new), None);
+        assert_eq!(refuse_pair(&new, &new), Some(Uncomparable::Same));
+        assert_eq!(refuse_pair(&new, &old), Some(Uncomparable::Reversed));
+        let undated = PolicyMeta {
+            published: None,
+            ..meta("2022-01-01", None)
+        };
+        assert_eq!(refuse_pair(&new, &undated), None, "no date, no judgement");
     }
 
     fn header(note: Option<&str>) -> String {

@@ -195,6 +195,10 @@ pub enum ErrorCode {
     NothingToWithdraw,
     /// `nothing_to_defer` — 409: "Not now" for a version the user need not be asked about.
     NothingToDefer,
+    /// `same_version` — 422: a comparison of a version with itself (nothing to show).
+    SameVersion,
+    /// `reversed_versions` — 422: a comparison whose "older" side was published after the newer one (its deletions would read as additions).
+    ReversedVersions,
     /// `internal` — 500: something failed on the server; the details are logged, not sent.
     Internal,
     /// A code this build does not know (from an older or newer server).
@@ -223,6 +227,8 @@ impl ErrorCode {
             ErrorCode::StaleVersion => "stale_version",
             ErrorCode::NothingToWithdraw => "nothing_to_withdraw",
             ErrorCode::NothingToDefer => "nothing_to_defer",
+            ErrorCode::SameVersion => "same_version",
+            ErrorCode::ReversedVersions => "reversed_versions",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -608,6 +614,8 @@ mod tests {
             ErrorCode::UnsupportedMediaType,
             ErrorCode::TokenWrongApp,
             ErrorCode::NothingToDefer,
+            ErrorCode::SameVersion,
+            ErrorCode::ReversedVersions,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

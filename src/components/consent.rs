@@ -9,7 +9,7 @@ use crate::api;
 use crate::components::focus::{focusables, keep_tab_inside};
 use crate::components::session::use_session;
 use crate::i18n::{local_date_time, use_i18n};
-use crate::load::{load, Submit};
+use crate::load::Submit;
 
 /// The signed-in user, when signed in for `app`.
 fn me_for(app: &str) -> Option<Me> {
@@ -206,32 +206,15 @@ pub fn AgreedLine(
     app_id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let app = app_id.clone();
-    let agreed =
-        Memo::new(move |_| me_for(&app).is_some_and(|m| m.status.consent == ConsentState::Current));
-    let records = load(
-        move || agreed.get(),
-        |agreed| async move {
-            if agreed {
-                api::consents().await
-            } else {
-                Ok(Vec::new())
-            }
-        },
-    );
     move || {
-        agreed.get().then(|| {
-            let when = records
-                .value()
-                .and_then(|r| r.into_iter().find(|r| r.action == ConsentAction::Accept))
-                .and_then(|r| local_date_time(&r.recorded_at));
-            let t = i18n.t();
-            view! {
-                <p class="agreed-line">
-                    "✓ "{t.agreed_current}
-                    {when.map(|(d, _)| format!(" ({})", (t.date)(d)))}
-                </p>
-            }
+        let me = me_for(&app_id).filter(|m| m.status.consent == ConsentState::Current)?;
+        let when = me.status.decided_at.as_deref().and_then(local_date_time);
+        let t = i18n.t();
+        Some(view! {
+            <p class="agreed-line">
+                "✓ "{t.agreed_current}
+                {when.map(|(d, _)| format!(" ({})", (t.date)(d)))}
+            </p>
         })
     }
 }

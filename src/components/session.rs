@@ -1,7 +1,8 @@
 //! Who is signed in: the session context, the webview handoff and the dev banner.
 
 use leptos::prelude::*;
-use privacy_center_core::wire::{Channel, ErrorCode, Me};
+use privacy_center_core::routes::Route;
+use privacy_center_core::wire::{Channel, ErrorCode, Me, SessionState};
 
 use crate::api::{self, ApiError};
 use crate::i18n::use_i18n;
@@ -36,22 +37,13 @@ impl HandoffError {
     }
 }
 
-/// What the first load learns and each refresh updates.
-#[derive(Clone)]
-struct Known {
-    /// The signed-in user; `None` when signed out.
-    me: Option<Me>,
-    /// Whether the server runs in development mode.
-    dev: bool,
-}
-
 /// The session context, provided by [`provide_session`] at the App level.
 #[derive(Clone, Copy)]
 pub struct Session {
     /// The user and the server's mode, loaded like any page's data. Pages
     /// that read the user never wait on it: the policy text must not wait
     /// for the session. A refresh keeps the last answer until the next.
-    known: Load<Known>,
+    known: Load<SessionState>,
     handoff_error: RwSignal<Option<HandoffError>>,
 }
 
@@ -109,8 +101,10 @@ fn take_fragment_token() -> Option<String> {
 /// The app of a handoff URL, `/{app}`: the one page host apps open with a
 /// token. Other paths name no app.
 fn app_in_path(path: &str) -> Option<String> {
-    let segment = path.trim_matches('/');
-    (!segment.is_empty() && !segment.contains('/')).then(|| segment.to_owned())
+    match Route::parse(path)? {
+        Route::Policy { app } => Some(app),
+        _ => None,
+    }
 }
 
 /// The `token=` parameter of a URL fragment such as `#token=abc&x=1`.
@@ -137,20 +131,19 @@ pub fn provide_session() {
         move |()| {
             let token = pending.try_update_value(Option::take).flatten();
             async move {
-                let mut signed_in = true;
-                if let Some((token, app)) = token {
-                    if let Err(e) = api::sign_in(token, Channel::Webview, app).await {
-                        handoff_error.try_set(Some(HandoffError::from_api(&e)));
-                        signed_in = false;
-                    }
-                }
-                let me = if signed_in {
-                    api::me().await.ok().flatten()
-                } else {
-                    None
+                let refused = match token {
+                    Some((token, app)) => api::sign_in(token, Channel::Webview, app)
+                        .await
+                        .map_err(|e| handoff_error.try_set(Some(HandoffError::from_api(&e))))
+                        .is_err(),
+                    None => false,
                 };
-                let dev = api::dev().await.is_ok_and(|d| d.dev);
-                Ok(Known { me, dev })
+                let mut known = api::session().await?;
+                if refused {
+                    // Not whoever an older cookie says: the app meant someone else.
+                    known.me = None;
+                }
+                Ok(known)
             }
         },
     );

@@ -6,6 +6,7 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use privacy_center_core::compare::Uncomparable;
 use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, PolicyList};
 
 use crate::catalog::{App, Version};
@@ -109,7 +110,8 @@ async fn get_source(
         .into_response())
 }
 
-/// Two published versions compared section by section. The diff runs and is
+/// Two published versions compared section by section; a pair that would
+/// mislead (the same version twice, or newer first) is refused with 422. The diff runs and is
 /// laid out as HTML here, not in the browser, so the reader's bundle carries
 /// neither a diff engine nor the diff's decoder and layout.
 async fn compare(
@@ -119,6 +121,18 @@ async fn compare(
     let app = find_app(&state, &app_id)?;
     let (old, new) = (published(app, &from)?, published(app, &to)?);
     let (from, to) = (old.file.meta.clone(), new.file.meta.clone());
+    if let Some(why) = privacy_center_core::compare::refuse_pair(&from, &to) {
+        let message = match why {
+            Uncomparable::Same => {
+                format!("{} and {} are the same version", from.version, to.version)
+            }
+            Uncomparable::Reversed => format!(
+                "{} was published after {}; compare them the other way round",
+                from.version, to.version
+            ),
+        };
+        return Err(Error::Uncomparable(why, message));
+    }
     let mut diff = privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown);
     privacy_center_core::diff::render_bodies(&mut diff);
     let summary = app.summary();
