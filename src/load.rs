@@ -95,6 +95,11 @@ impl<T: Send + Sync + 'static> Load<T> {
         self.state.with(|s| f(s.as_ref()))
     }
 
+    /// Subscribes the running effect to this data without reading it.
+    pub fn track(&self) {
+        self.state.track();
+    }
+
     /// Untracked read of the loaded value, if there is one.
     pub fn with_value_untracked<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
         self.state

@@ -16,6 +16,7 @@ use privacy_center_core::render::render;
 use privacy_center_core::wire::{PolicyDocument, StaffApp, TocEntry};
 use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
+use privacy_center_web::load::load;
 use privacy_center_web::pages::policy::PolicyView;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -162,17 +163,17 @@ fn Editor() -> impl IntoView {
     let took = RwSignal::new(None::<f64>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
 
-    let source = LocalResource::new(move || {
-        let (a, v) = (app_id.get(), version.get());
-        async move { api::policy_source(&a, &v).await }
-    });
-    let current = LocalResource::new(move || {
-        let a = app_id.get();
-        async move {
-            let file = api::policy_source(&a, "current").await.ok()?;
-            PolicyFile::parse(&file).ok().map(|f| f.markdown)
-        }
-    });
+    let source = load(
+        move || (app_id.get(), version.get()),
+        |(a, v)| async move { api::policy_source(&a, &v).await },
+    );
+    let current = load(
+        move || app_id.get(),
+        |a| async move {
+            let file = api::policy_source(&a, "current").await.ok();
+            Ok(file.and_then(|f| PolicyFile::parse(&f).ok().map(|f| f.markdown)))
+        },
+    );
 
     let run = move || {
         let Some(app) = apps_untracked(staff, &app_id.get_untracked()) else {
@@ -183,7 +184,7 @@ fn Editor() -> impl IntoView {
             p.clear_marks_with_mark_name(MARK);
             let _ = p.mark(MARK);
         }
-        let current = current.get_untracked().flatten();
+        let current = current.with_value_untracked(|c| c.cloned().flatten());
         let file_name = format!("{}.md", version.get_untracked());
         let mut out = text.with_untracked(|t| {
             update(

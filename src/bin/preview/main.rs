@@ -16,6 +16,7 @@ use leptos_router::path;
 use privacy_center_web::components::shell::LanguageMenu;
 use privacy_center_web::components::status::NotFound;
 use privacy_center_web::i18n::{self, use_i18n};
+use privacy_center_web::load::Submit;
 
 fn main() {
     console_error_panic_hook::set_once();
@@ -31,13 +32,12 @@ fn PreviewApp() -> impl IntoView {
     Effect::new(move |_| {
         document().set_title(&format!("{} · {}", i18n.p().title, i18n.t().product_name))
     });
-    let sign_out =
-        Action::new_local(|()| async move { privacy_center_web::api::staff_sign_out().await });
-    Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
-            staff.refresh();
-        }
-    });
+    let sign_out = Submit::new();
+    let on_sign_out = move |_| {
+        sign_out.send(privacy_center_web::api::staff_sign_out(), move |()| {
+            staff.refresh()
+        });
+    };
     view! {
         <Router>
             <a class="skip-link" href="#main">{move || i18n.t().skip_to_content}</a>
@@ -50,7 +50,7 @@ fn PreviewApp() -> impl IntoView {
                     {move || staff.signed_in().then(|| view! {
                         <A href="/preview" exact=true>{move || i18n.p().nav_versions}</A>
                         <A href="/preview/editor">{move || i18n.p().nav_editor}</A>
-                        <button type="button" class="button-quiet" on:click=move |_| { sign_out.dispatch(()); }>
+                        <button type="button" class="button-quiet" disabled=sign_out.pending_signal() on:click=on_sign_out>
                             {move || i18n.p().sign_out}
                         </button>
                     })}

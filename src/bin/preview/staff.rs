@@ -6,27 +6,28 @@ use privacy_center_core::wire::StaffApp;
 use privacy_center_web::api::{self, ApiError};
 use privacy_center_web::components::status::{LoadError, Loading};
 use privacy_center_web::i18n::use_i18n;
+use privacy_center_web::load::{load, Load, Submit};
 
 /// The staff context: every app with all its versions once signed in.
 #[derive(Clone, Copy)]
 pub struct Staff {
-    apps: LocalResource<Result<Option<Vec<StaffApp>>, ApiError>>,
+    apps: Load<Option<Vec<StaffApp>>>,
 }
 
 impl Staff {
     /// Asks the server again (after signing in or out).
     pub fn refresh(&self) {
-        self.apps.refetch();
+        self.apps.reload();
     }
 
     /// Whether the last answer said "signed in" (tracked).
     pub fn signed_in(&self) -> bool {
-        self.apps.get().is_some_and(|r| matches!(r, Ok(Some(_))))
+        self.apps.with(|r| matches!(r, Some(Ok(Some(_)))))
     }
 
     /// Every app with its versions, once signed in (tracked).
     pub fn apps(&self) -> Option<Vec<StaffApp>> {
-        self.apps.get().and_then(|r| r.ok().flatten())
+        self.apps.value().flatten()
     }
 }
 
@@ -34,7 +35,7 @@ impl Staff {
 /// way to know is to ask the server.
 pub fn provide_staff() -> Staff {
     let staff = Staff {
-        apps: LocalResource::new(api::staff_apps),
+        apps: load(|| (), |()| api::staff_apps()),
     };
     provide_context(staff);
     staff
@@ -67,24 +68,20 @@ fn SignInForm() -> impl IntoView {
     let i18n = use_i18n();
     let staff = use_staff();
     let credential = RwSignal::new(String::new());
-    let sign_in = Action::new_local(|credential: &String| api::staff_sign_in(credential.clone()));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = sign_in.value().get() {
-            staff.refresh();
-        }
-    });
+    let sign_in = Submit::new();
     let error = move || {
         let p = i18n.p();
-        sign_in.value().with(|v| match v {
-            Some(Err(ApiError::Server { status: 401, .. })) => Some(p.wrong_credential.to_owned()),
-            Some(Err(ApiError::Throttled(secs))) => Some((p.throttled)(*secs)),
-            Some(Err(_)) => Some(i18n.t().network_problem.to_owned()),
-            _ => None,
-        })
+        match sign_in.error()? {
+            ApiError::Server { status: 401, .. } => Some(p.wrong_credential.to_owned()),
+            ApiError::Throttled(secs) => Some((p.throttled)(secs)),
+            _ => Some(i18n.t().network_problem.to_owned()),
+        }
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sign_in.dispatch(credential.get_untracked());
+        sign_in.send(api::staff_sign_in(credential.get_untracked()), move |()| {
+            staff.refresh()
+        });
     };
     view! {
         <section class="staff-sign-in">
@@ -103,7 +100,7 @@ fn SignInForm() -> impl IntoView {
                     on:input=move |ev| credential.set(event_target_value(&ev))
                 />
                 {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                <button type="submit" class="button" disabled=sign_in.pending()>
+                <button type="submit" class="button" disabled=sign_in.pending_signal()>
                     {move || i18n.p().sign_in}
                 </button>
             </form>

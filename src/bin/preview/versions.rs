@@ -7,8 +7,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use privacy_center_core::wire::{PolicyMeta, PolicyStatus, StaffApp};
 use privacy_center_web::api;
-use privacy_center_web::components::status::{LoadError, Loading};
 use privacy_center_web::i18n::use_i18n;
+use privacy_center_web::load::load;
 use privacy_center_web::pages::policy::PolicyView;
 
 use crate::staff::{use_staff, StaffGate};
@@ -112,36 +112,27 @@ pub fn VersionPage() -> impl IntoView {
 fn VersionPreview() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let doc = LocalResource::new(move || {
-        let (app, version) = params.with(|p| {
-            (
-                p.get("app").unwrap_or_default(),
-                p.get("version").unwrap_or_default(),
-            )
-        });
-        async move { api::policy(&app, &version).await }
-    });
-    let retry = Callback::new(move |()| doc.refetch());
-    view! {
-        <Suspense fallback=|| view! { <Loading /> }>
-            {move || Suspend::new(async move {
-                match doc.await {
-                    Ok(mut doc) => {
-                        let draft = doc.meta.status == PolicyStatus::Draft;
-                        // A draft is shown as it will be once published: the
-                        // current version, without the "earlier version" note.
-                        doc.is_current |= draft;
-                        view! {
-                            <p class="notice preview-note" class:notice-draft=draft role="note">
-                                {move || if draft { i18n.p().draft_note } else { i18n.p().preview_note }}
-                            </p>
-                            <PolicyView doc gate=false />
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <LoadError error on_retry=retry /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let doc = load(
+        move || {
+            params.with(|p| {
+                (
+                    p.get("app").unwrap_or_default(),
+                    p.get("version").unwrap_or_default(),
+                )
+            })
+        },
+        |(app, version)| async move { api::policy(&app, &version).await },
+    );
+    doc.view(move |mut doc| {
+        let draft = doc.meta.status == PolicyStatus::Draft;
+        // A draft is shown as it will be once published: the
+        // current version, without the "earlier version" note.
+        doc.is_current |= draft;
+        view! {
+            <p class="notice preview-note" class:notice-draft=draft role="note">
+                {move || if draft { i18n.p().draft_note } else { i18n.p().preview_note }}
+            </p>
+            <PolicyView doc gate=false />
+        }
+    })
 }
