@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 
-use super::segment::{preamble_end, Seg};
 use crate::wire::Date;
 
 /// Longest segment (characters, numbering included) still read as a title.
@@ -787,4 +786,31 @@ pub(super) fn find_toc(lines: &[Line]) -> Vec<bool> {
         i = j;
     }
     toc
+}
+
+/// One logical line of the source, as the segmenter cut it.
+#[derive(Debug, Clone)]
+pub(super) struct Seg {
+    pub(super) text: String,
+    /// Split off as a title by a rule that saw more than the segment itself.
+    pub(super) title: bool,
+}
+
+impl Seg {
+    pub(super) fn new(text: String) -> Self {
+        Seg { text, title: false }
+    }
+}
+
+pub(super) fn marker_of(text: &str) -> Option<Marker> {
+    let head: Vec<char> = text.chars().take(24).collect();
+    parse_marker(&head)
+}
+
+/// Where the preamble (title, dates) ends: at the first section-style numbering.
+pub(super) fn preamble_end(segs: &[Seg]) -> usize {
+    segs.iter()
+        .take(PREAMBLE_MAX)
+        .position(|s| marker_of(&s.text).is_some_and(|m| m.style.rank().is_some()))
+        .unwrap_or(segs.len().min(PREAMBLE_MAX))
 }

@@ -6,23 +6,11 @@
 use std::collections::HashMap;
 
 use super::classify::{
-    collapse, date_item, date_items, has_sentence_punct, is_heading_text, left_ok, parse_marker,
-    principle_label_len, starts_with, Marker, Style, DEEP_CUES, PREAMBLE_MAX, SENTENCE_CUES,
-    SENTENCE_PUNCT, STRONG_PUNCT, TITLE_CANNOT_END, TITLE_MAX, TITLE_WORDS,
+    collapse, date_item, date_items, has_sentence_punct, is_heading_text, left_ok, marker_of,
+    parse_marker, preamble_end, principle_label_len, starts_with, Marker, Seg, Style, DEEP_CUES,
+    PREAMBLE_MAX, SENTENCE_CUES, SENTENCE_PUNCT, STRONG_PUNCT, TITLE_CANNOT_END, TITLE_MAX,
+    TITLE_WORDS,
 };
-
-#[derive(Debug, Clone)]
-pub(super) struct Seg {
-    pub(super) text: String,
-    /// Split off as a title by a rule that saw more than the segment itself.
-    pub(super) title: bool,
-}
-
-impl Seg {
-    fn new(text: String) -> Self {
-        Seg { text, title: false }
-    }
-}
 
 pub(super) fn segment(text: &str, web: bool) -> Vec<Seg> {
     let mut segs = Vec::new();
@@ -230,19 +218,6 @@ fn replace_each(segs: &mut Vec<Seg>, mut f: impl FnMut(usize, Seg) -> Vec<Seg>) 
     for (k, seg) in old.into_iter().enumerate() {
         segs.extend(f(k, seg));
     }
-}
-
-fn marker_of(text: &str) -> Option<Marker> {
-    let head: Vec<char> = text.chars().take(24).collect();
-    parse_marker(&head)
-}
-
-/// Where the preamble (title, dates) ends: at the first section-style numbering.
-pub(super) fn preamble_end(segs: &[Seg]) -> usize {
-    segs.iter()
-        .take(PREAMBLE_MAX)
-        .position(|s| marker_of(&s.text).is_some_and(|m| m.style.rank().is_some()))
-        .unwrap_or(segs.len().min(PREAMBLE_MAX))
 }
 
 /// Puts each preamble date (`更新日期：2020年10月01日`) in a segment of its own.
