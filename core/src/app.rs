@@ -248,6 +248,16 @@ impl AppConfig {
     }
 }
 
+/// Minutes since midnight of a time of day written `HH:MM` (24-hour), or
+/// `None` when it is not one.
+pub fn minutes_of_day(s: &str) -> Option<u16> {
+    is_hh_mm(s).then(|| {
+        let h: u16 = s[..2].parse().unwrap_or(0);
+        let m: u16 = s[3..].parse().unwrap_or(0);
+        h * 60 + m
+    })
+}
+
 fn is_hh_mm(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 5
