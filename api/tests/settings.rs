@@ -307,6 +307,14 @@ async fn profile_reset_and_permission_choices_are_recorded_for_the_host_app() {
         "personalised_recommendations"
     );
     assert_eq!(switches["switches"][0]["clears_profile"], true);
+    assert_eq!(
+        switches["switches"][0]["section"],
+        "3.实现直播推荐、音视频信息功能或服务"
+    );
+    assert!(
+        switches["switches"][0]["section_id"].is_string(),
+        "{switches}"
+    );
     let reset = t
         .post(
             "/api/me/profile-reset",

@@ -56,7 +56,8 @@ pub struct PushUpdate {
     /// Category id → on.
     #[serde(default)]
     pub categories: BTreeMap<String, bool>,
-    /// Quiet hours; `null` removes them.
+    /// Quiet hours; `null` (or leaving it out) removes them. Start and end
+    /// must differ.
     #[serde(default)]
     pub quiet_hours: Option<QuietHours>,
 }
