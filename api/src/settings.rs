@@ -517,3 +517,67 @@ pub async fn push_check(
         .map(|u| refused.get(u.as_str()).copied())
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quiet(start: &str, end: &str, tz: &str) -> QuietHours {
+        QuietHours {
+            start: start.into(),
+            end: end.into(),
+            time_zone: tz.into(),
+        }
+    }
+
+    /// Milliseconds of a UTC time on 2026-01-01 (winter) or 2026-07-01 (summer).
+    fn utc(summer: bool, h: i64, m: i64) -> i64 {
+        let day = if summer {
+            1_782_864_000_000
+        } else {
+            1_767_225_600_000
+        };
+        day + (h * 60 + m) * 60_000
+    }
+
+    #[test]
+    fn quiet_hours_wrap_past_midnight_in_the_users_zone() {
+        let q = quiet("22:00", "07:00", "Asia/Shanghai");
+        assert!(quiet_now(&q, utc(false, 14, 0)), "22:00 local: starts");
+        assert!(quiet_now(&q, utc(false, 22, 59)), "06:59 local");
+        assert!(!quiet_now(&q, utc(false, 23, 0)), "07:00 local: ended");
+        assert!(!quiet_now(&q, utc(false, 13, 59)), "21:59 local");
+        let day = quiet("13:00", "14:00", "Asia/Shanghai");
+        assert!(quiet_now(&day, utc(false, 5, 30)));
+        assert!(!quiet_now(&day, utc(false, 6, 0)));
+    }
+
+    #[test]
+    fn quiet_hours_follow_summer_time() {
+        let q = quiet("22:00", "07:00", "Europe/Berlin");
+        // 21:30 UTC is 22:30 in winter (CET) and 23:30 in summer (CEST).
+        assert!(quiet_now(&q, utc(false, 21, 30)));
+        // 20:30 UTC is 21:30 in winter, 22:30 in summer.
+        assert!(!quiet_now(&q, utc(false, 20, 30)));
+        assert!(quiet_now(&q, utc(true, 20, 30)));
+    }
+
+    #[test]
+    fn bad_quiet_hours_name_their_field() {
+        let mut fields = BTreeMap::new();
+        check_quiet_hours(&quiet("24:00", "7:00", "Asia/Shanghai"), &mut fields);
+        assert_eq!(
+            fields.keys().collect::<Vec<_>>(),
+            ["quiet_hours.end", "quiet_hours.start"]
+        );
+        let mut fields = BTreeMap::new();
+        check_quiet_hours(&quiet("22:00", "22:00", "Nowhere/Land"), &mut fields);
+        assert_eq!(
+            fields.keys().collect::<Vec<_>>(),
+            ["quiet_hours.end", "quiet_hours.time_zone"]
+        );
+        let mut fields = BTreeMap::new();
+        check_quiet_hours(&quiet("22:00", "07:00", "America/New_York"), &mut fields);
+        assert!(fields.is_empty(), "{fields:?}");
+    }
+}

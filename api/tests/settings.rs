@@ -142,6 +142,20 @@ async fn push_settings_start_at_the_defaults_and_keep_what_the_user_sets() {
         export.json["settings"]["switches"][0]["id"],
         "do_not_disturb"
     );
+
+    // The history and the feed are evidence: the store refuses to rewrite them.
+    for sql in [
+        "UPDATE setting_changes SET new = 'on'",
+        "DELETE FROM setting_changes",
+        "UPDATE changes SET kind = 'switch'",
+        "DELETE FROM changes",
+    ] {
+        let err = sqlx::query(sql)
+            .execute(t.state.store.pool())
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
 }
 
 #[tokio::test]
