@@ -1,6 +1,34 @@
 //! Wall-clock time as the API stores and shows it.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The clock rules that depend on the time of day read (quiet hours): the
+/// system clock, unless a test set it. Cheap to clone; clones share the setting.
+#[derive(Debug, Clone, Default)]
+pub struct Clock {
+    /// Milliseconds since the epoch, or [`SYSTEM`] to read the system clock.
+    fixed: Arc<AtomicI64>,
+}
+
+/// Marks a [`Clock`] that reads the system clock.
+const SYSTEM: i64 = 0;
+
+impl Clock {
+    /// Milliseconds since the Unix epoch, as this clock tells them.
+    pub fn now_ms(&self) -> i64 {
+        match self.fixed.load(Ordering::Relaxed) {
+            SYSTEM => now_ms(),
+            ms => ms,
+        }
+    }
+
+    /// Stops the clock at `ms` (tests); `0` returns it to the system clock.
+    pub fn set(&self, ms: i64) {
+        self.fixed.store(ms, Ordering::Relaxed);
+    }
+}
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {

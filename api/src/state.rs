@@ -70,6 +70,8 @@ pub struct AppState {
     pub sessions: Arc<identity::SessionCache>,
     /// How the server runs.
     pub settings: Arc<Settings>,
+    /// The clock time-of-day rules read (quiet hours); tests may set it.
+    pub clock: crate::clock::Clock,
 }
 
 impl AppState {
@@ -103,6 +105,7 @@ impl AppState {
             keys: Arc::new(keys),
             ledger,
             settings: Arc::new(settings),
+            clock: crate::clock::Clock::default(),
         })
     }
 }

@@ -217,7 +217,12 @@ async fn users_never_see_each_others_records() {
         ok.json,
         json!({"consented_version": version, "consent": "current",
                "needs_reconsent": false, "limited_mode": false,
-               "deferred_version": null, "deferred_at": null})
+               "deferred_version": null, "deferred_at": null,
+               // Issue #14 adds the user's push settings and switches (defaults here).
+               "push": {"enabled": true, "quiet_now": false,
+                        "categories": {"service": true, "message_push": true}},
+               "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
+                            "hide_online": false, "hide_recharge": false}})
     );
     let never = t
         .send(status_of("vchat", "bob", Some(vchat_token.clone())))
@@ -356,7 +361,11 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
         t.internal_status("vchat", "heidi").await.json,
         json!({"consented_version": old_version, "consent": "outdated",
                "needs_reconsent": true, "limited_mode": true,
-               "deferred_version": version, "deferred_at": at})
+               "deferred_version": version, "deferred_at": at,
+               "push": {"enabled": true, "quiet_now": false,
+                        "categories": {"service": true, "message_push": true}},
+               "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
+                            "hide_online": false, "hide_recharge": false}})
     );
     let list = t.get("/api/me/consents", Some(&cookie)).await;
     assert_eq!(

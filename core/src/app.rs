@@ -76,6 +76,10 @@ pub struct PushCategory {
     pub label: String,
     /// Whether users may turn it off (service notices may not).
     pub opt_out: bool,
+    /// Why users cannot turn it off, from the policy text; the checker
+    /// requires it when `opt_out = false`, and the settings page shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Platform a permission belongs to.
@@ -149,6 +153,26 @@ pub struct Switch {
     pub description: String,
     /// State for a user who never touched it.
     pub default_on: bool,
+    /// The heading text of the current policy's section that promises it
+    /// (the checker requires it to name a heading of that version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// Whether turning it off lets the user ask for their profile to be
+    /// cleared (`POST /api/me/profile-reset`); always true for
+    /// [`PERSONALISED_RECOMMENDATIONS`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub clears_profile: bool,
+}
+
+/// The well-known id of the algorithmic-recommendation switch (PIPL art. 24,
+/// 算法推荐管理规定 art. 17): a user may turn personalised recommendations off.
+pub const PERSONALISED_RECOMMENDATIONS: &str = "personalised_recommendations";
+
+impl Switch {
+    /// Whether a profile reset may be asked for through this switch.
+    pub fn resets_profile(&self) -> bool {
+        self.clears_profile || self.id == PERSONALISED_RECOMMENDATIONS
+    }
 }
 
 /// Teen-mode rules.
@@ -204,6 +228,13 @@ impl AppConfig {
             }
         }
         let mut seen = std::collections::BTreeSet::new();
+        for s in &cfg.switches {
+            check_id("switch id", &s.id, MAX_ID_LEN).map_err(|e| fail(&s.id, e.to_string()))?;
+            if !seen.insert(s.id.as_str()) {
+                return Err(fail(&s.id, format!("switch {:?} is listed twice", s.id)));
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
         for p in &cfg.permissions {
             check_id("permission id", &p.id, MAX_ID_LEN).map_err(|e| fail(&p.id, e.to_string()))?;
             if !seen.insert((p.platform as u8, p.id.as_str())) {
@@ -215,6 +246,16 @@ impl AppConfig {
         }
         Ok(cfg)
     }
+}
+
+/// Minutes since midnight of a time of day written `HH:MM` (24-hour), or
+/// `None` when it is not one.
+pub fn minutes_of_day(s: &str) -> Option<u16> {
+    is_hh_mm(s).then(|| {
+        let h: u16 = s[..2].parse().unwrap_or(0);
+        let m: u16 = s[3..].parse().unwrap_or(0);
+        h * 60 + m
+    })
 }
 
 fn is_hh_mm(s: &str) -> bool {
@@ -244,6 +285,7 @@ cooling_off_days = 15
 id = "service"
 label = "服务通知"
 opt_out = false
+note = "与服务有关的公告无法取消"
 
 [[permissions]]
 id = "camera"
@@ -271,7 +313,7 @@ curfew_end = "06:00"
     fn rejects_unknown_web_api_with_its_line() {
         let bad = SAMPLE.replace("web_api = \"camera\"", "web_api = \"bluetooth\"");
         let err = AppConfig::parse(&bad).unwrap_err();
-        assert!(err.to_string().starts_with("line 20: "), "{err}");
+        assert!(err.to_string().starts_with("line 21: "), "{err}");
     }
 
     #[test]

@@ -132,8 +132,66 @@ fn check_config(app_toml: Option<&str>, diags: &mut Diags<'_>) -> Option<AppConf
                 diags.push("app.toml", line, message);
             }
         }
+        for c in c.push_categories.iter().filter(|c| !c.opt_out) {
+            if c.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+                diags.push(
+                    "app.toml",
+                    id_line(text, &c.id),
+                    format!(
+                        "push category {:?} cannot be turned off (opt_out = false): give the policy's reason as `note`, users are shown it",
+                        c.id
+                    ),
+                );
+            }
+        }
     }
     config
+}
+
+/// The line of `id = "<id>"` in `app.toml`.
+fn id_line(text: &str, id: &str) -> usize {
+    let needle = format!("\"{id}\"");
+    text.lines()
+        .position(|l| l.trim_start().starts_with("id") && l.contains(&needle))
+        .map_or(0, |i| i + 1)
+}
+
+/// The text of every ATX heading (`#` … `######`) of a policy's Markdown.
+fn headings(markdown: &str) -> impl Iterator<Item = &str> {
+    markdown.lines().filter_map(|l| {
+        let l = l.trim_start();
+        let rest = l.trim_start_matches('#');
+        let level = l.len() - rest.len();
+        ((1..=6).contains(&level) && (rest.is_empty() || rest.starts_with([' ', '\t'])))
+            .then(|| rest.trim().trim_end_matches('#').trim_end())
+    })
+}
+
+/// Each switch's `section` names a heading of the current published version.
+fn check_sections(
+    config: &AppConfig,
+    app_toml: &str,
+    current: Option<&(String, PolicyFile)>,
+    diags: &mut Diags<'_>,
+) {
+    let Some((name, file)) = current else {
+        return;
+    };
+    for s in &config.switches {
+        let Some(section) = &s.section else {
+            continue;
+        };
+        if !headings(&file.markdown).any(|h| h == section) {
+            diags.push(
+                "app.toml",
+                id_line(app_toml, &s.id),
+                format!(
+                    "switch {:?}: section {section:?} is not a heading of the current version {name}",
+                    s.id
+                ),
+            );
+        }
+    }
 }
 
 /// The rules that concern one policy file alone; the parsed file unless its
@@ -270,6 +328,9 @@ pub fn check_app(
             format!("published on the same day as {a_name}: which one is current is ambiguous"),
         ),
         _ => {}
+    }
+    if let (Some(c), Some(text)) = (&config, app_toml) {
+        check_sections(c, text, published.last().copied(), &mut diags);
     }
 
     let ok = diags.out.is_empty();
@@ -408,6 +469,45 @@ mod tests {
         let b = policy("2021-06-01b", "2021-06-01", "");
         let m = messages(APP, &[("2021-06-01.md", &a), ("2021-06-01b.md", &b)]);
         assert_eq!(m, ["demo/2021-06-01b.md:5: published on the same day as 2021-06-01.md: which one is current is ambiguous"]);
+    }
+
+    #[test]
+    fn a_switch_section_must_be_a_heading_of_the_current_version() {
+        let old = policy("2020-01-01", "2020-01-01", "").replace("一、总则", "一、旧的");
+        let cur = policy("2021-06-01", "2021-06-01", "");
+        let app = |section: &str| {
+            APP.replace(
+                "[teen_mode]",
+                &format!("[[switches]]\nid = \"s\"\nlabel = \"S\"\ndescription = \"d\"\ndefault_on = true\nsection = \"{section}\"\n\n[teen_mode]"),
+            )
+        };
+        let files = [
+            ("2020-01-01.md", old.as_str()),
+            ("2021-06-01.md", cur.as_str()),
+        ];
+        assert_eq!(messages(&app("一、总则"), &files), Vec::<String>::new());
+        assert_eq!(
+            messages(&app("一、旧的"), &files),
+            ["demo/app.toml:18: switch \"s\": section \"一、旧的\" is not a heading of the current version 2021-06-01.md"]
+        );
+    }
+
+    #[test]
+    fn a_push_category_users_cannot_turn_off_needs_a_note() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let app = APP.replace(
+            "[teen_mode]",
+            "[[push_categories]]\nid = \"service\"\nlabel = \"服务\"\nopt_out = false\n\n[teen_mode]",
+        );
+        assert_eq!(
+            messages(&app, &[("2021-06-01.md", &p)]),
+            ["demo/app.toml:18: push category \"service\" cannot be turned off (opt_out = false): give the policy's reason as `note`, users are shown it"]
+        );
+        let noted = app.replace("opt_out = false", "opt_out = false\nnote = \"法定通知\"");
+        assert_eq!(
+            messages(&noted, &[("2021-06-01.md", &p)]),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

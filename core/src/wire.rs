@@ -7,8 +7,15 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod date;
+mod settings;
 
 pub use date::{BadDate, Date};
+pub use settings::{
+    Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,
+    PermissionSource, PermissionState, ProfileReset, ProfileResetAccepted, PushCategory, PushCheck,
+    PushCheckAnswer, PushRefusal, PushRefusalReason, PushSettings, PushStatus, PushUpdate,
+    QuietHours, SettingChange, SwitchState, Switches, SwitchesUpdate,
+};
 
 /// Whether a policy version is visible to the public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -552,6 +559,10 @@ pub struct InternalStatus {
     pub deferred_version: Option<String>,
     /// When the user chose "Not now", RFC 3339 UTC.
     pub deferred_at: Option<String>,
+    /// What the user lets the app push.
+    pub push: PushStatus,
+    /// Privacy switch id → on (the user's value, or the app's default).
+    pub switches: BTreeMap<String, bool>,
 }
 
 /// A session as shown in the data export (never its secret or hash).
@@ -582,6 +593,10 @@ pub struct Export {
     pub sessions: Vec<ExportSession>,
     /// Every consent record, oldest first.
     pub consents: Vec<ConsentRecord>,
+    /// Push settings and privacy switches as they stand.
+    pub settings: ExportSettings,
+    /// Every settings change, newest first.
+    pub history: Vec<SettingChange>,
 }
 
 /// `POST /api/staff/session`: the product team signs in with the staff credential.

@@ -242,6 +242,7 @@ async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> std::result::Result<Writt
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         insert_rows(&mut tx, chunk).await?;
+        insert_feed(&mut tx, chunk).await?;
     }
     tx.commit()
         .await
@@ -310,6 +311,30 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
             rows.len()
         )));
     }
+    Ok(())
+}
+
+/// The change-feed rows of ledger rows (`kind` `consent`), one multi-row
+/// INSERT in the batch's transaction, so the feed holds exactly what committed.
+async fn insert_feed(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
+    let values = vec!["(?, ?, 'consent', ?, ?)"; rows.len()].join(", ");
+    let sql = format!("INSERT INTO changes (app, user_id, kind, at, data) VALUES {values}");
+    let mut q = sqlx::query(&sql);
+    for r in rows {
+        // The stored action and channel are the wire names (`wire::ConsentChange`).
+        let data = serde_json::json!({
+            "action": r.action,
+            "version": r.version,
+            "sha256": r.sha256,
+            "channel": r.channel,
+        });
+        q = q
+            .bind(&r.app)
+            .bind(&r.user_id)
+            .bind(&r.recorded_at)
+            .bind(data.to_string());
+    }
+    q.execute(&mut *conn).await?;
     Ok(())
 }
 

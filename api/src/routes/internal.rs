@@ -1,45 +1,207 @@
-//! Server-to-server: a host app's back end asks about one of its users with
-//! its service token (`Authorization: Bearer …`). No cookie sessions here.
+//! Server-to-server: a host app's back end asks about its users with its
+//! service token (`Authorization: Bearer …`). No cookie sessions here; one
+//! app's token opens none of another app's routes.
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
-use axum::routing::get;
-use axum::{Json, Router};
-use privacy_center_core::wire::InternalStatus;
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use privacy_center_core::wire::{
+    Change, ChangeData, ChangeFeed, InternalStatus, PushCheck, PushCheckAnswer, PushRefusal,
+};
 
+use super::settings::personal;
+use crate::catalog::App;
 use crate::error::{Error, Result};
+use crate::json::ApiJson;
+use crate::settings;
 use crate::state::AppState;
 
+/// Most users one push-check asks about.
+pub const MAX_PUSH_CHECK_USERS: usize = 10_000;
+/// Largest push-check body: 10,000 user ids of up to 128 characters, quoted.
+const PUSH_CHECK_BODY_BYTES: usize = 2 << 20;
+/// Most changes one feed page holds, and how many it holds by default.
+const MAX_FEED_PAGE: i64 = 1000;
+const DEFAULT_FEED_PAGE: i64 = 100;
+
 pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/internal/apps/{app}/users/{user}/status", get(status))
+    Router::new()
+        .route("/internal/apps/{app}/users/{user}/status", get(status))
+        .route(
+            "/internal/apps/{app}/push-check",
+            post(push_check).layer(DefaultBodyLimit::max(PUSH_CHECK_BODY_BYTES)),
+        )
+        .route("/internal/apps/{app}/changes", get(changes))
+}
+
+/// The app whose service token came with the request (401 otherwise).
+fn host_app<'a>(state: &'a AppState, app_id: &str, headers: &HeaderMap) -> Result<&'a App> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    state
+        .catalog
+        .app(app_id)
+        .filter(|_| state.keys.check_service_token(app_id, presented))
+        .ok_or_else(|| {
+            Error::Unauthenticated(format!(
+                "send the service token of {app_id:?} as Authorization: Bearer <token>"
+            ))
+        })
 }
 
 async fn status(
     State(state): State<AppState>,
     Path((app_id, user)): Path<(String, String)>,
     headers: HeaderMap,
-) -> Result<Json<InternalStatus>> {
-    let presented = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    let app = state
-        .catalog
-        .app(&app_id)
-        .filter(|_| state.keys.check_service_token(&app_id, presented))
-        .ok_or_else(|| {
-            Error::Unauthenticated(format!(
-                "send the service token of {app_id:?} as Authorization: Bearer <token>"
-            ))
-        })?;
+) -> Result<Response> {
+    let app = host_app(&state, &app_id, &headers)?;
     let s = super::me::status(&state, app, &user).await?;
-    Ok(Json(InternalStatus {
-        consented_version: s.consented_version,
-        consent: s.consent,
-        needs_reconsent: s.needs_reconsent,
-        limited_mode: s.limited_mode,
-        deferred_version: s.deferred_version,
-        deferred_at: s.deferred_at,
-    }))
+    let stored = settings::load_from(state.store.pool(), &app_id, &user).await?;
+    Ok(personal(
+        StatusCode::OK,
+        InternalStatus {
+            consented_version: s.consented_version,
+            consent: s.consent,
+            needs_reconsent: s.needs_reconsent,
+            limited_mode: s.limited_mode,
+            deferred_version: s.deferred_version,
+            deferred_at: s.deferred_at,
+            push: stored.push_status(&app.config, state.clock.now_ms()),
+            switches: stored.switch_values(&app.config),
+        },
+    ))
+}
+
+async fn push_check(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    headers: HeaderMap,
+    ApiJson(check): ApiJson<PushCheck>,
+) -> Result<Response> {
+    let app = host_app(&state, &app_id, &headers)?;
+    let Some(category) = app
+        .config
+        .push_categories
+        .iter()
+        .find(|c| c.id == check.category)
+    else {
+        return Err(Error::invalid_field(
+            "category",
+            format!("{app_id} has no push category {:?}", check.category),
+        ));
+    };
+    if check.users.is_empty() || check.users.len() > MAX_PUSH_CHECK_USERS {
+        return Err(Error::invalid_field(
+            "users",
+            format!(
+                "ask about 1 to {MAX_PUSH_CHECK_USERS} users at a time, not {}",
+                check.users.len()
+            ),
+        ));
+    }
+    let mut answer = PushCheckAnswer {
+        category: check.category.clone(),
+        allowed: Vec::with_capacity(check.users.len()),
+        refused: Vec::new(),
+    };
+    if !category.opt_out {
+        // Users cannot turn it off, and quiet hours do not hold it back.
+        answer.allowed = check.users;
+        return Ok(personal(StatusCode::OK, answer));
+    }
+    let reasons = settings::push_check(
+        state.store.pool(),
+        &app_id,
+        &check.category,
+        &check.users,
+        state.clock.now_ms(),
+    )
+    .await?;
+    for (user, reason) in check.users.into_iter().zip(reasons) {
+        match reason {
+            None => answer.allowed.push(user),
+            Some(reason) => answer.refused.push(PushRefusal { user, reason }),
+        }
+    }
+    Ok(personal(StatusCode::OK, answer))
+}
+
+/// `after` and `limit` of a feed request; anything else is refused.
+fn feed_query(query: Option<&str>) -> Result<(i64, i64)> {
+    let (mut after, mut limit) = (0, DEFAULT_FEED_PAGE);
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let parsed = value.parse::<i64>();
+        match (key, parsed) {
+            ("after", Ok(v)) if v >= 0 => after = v,
+            ("limit", Ok(v)) if (1..=MAX_FEED_PAGE).contains(&v) => limit = v,
+            ("after", _) => {
+                return Err(Error::invalid_field(
+                    "after",
+                    "a cursor: 0 or the `next` of the previous page",
+                ))
+            }
+            ("limit", _) => {
+                return Err(Error::invalid_field(
+                    "limit",
+                    format!("a number from 1 to {MAX_FEED_PAGE}"),
+                ))
+            }
+            (other, _) => {
+                return Err(Error::invalid_field(
+                    other,
+                    "unknown parameter; use after and limit",
+                ))
+            }
+        }
+    }
+    Ok((after, limit))
+}
+
+async fn changes(
+    State(state): State<AppState>,
+    Path(app_id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response> {
+    host_app(&state, &app_id, &headers)?;
+    let (after, limit) = feed_query(query.as_deref())?;
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT seq, user_id, kind, at, data FROM changes WHERE app = ? AND seq > ? \
+         ORDER BY seq LIMIT ?",
+    )
+    .bind(&app_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(state.store.pool())
+    .await?;
+    let mut feed = ChangeFeed {
+        changes: Vec::with_capacity(rows.len()),
+        next: rows.last().map_or(after, |r| r.0),
+    };
+    for (cursor, user, kind, at, data) in rows {
+        let unreadable = |e: serde_json::Error| {
+            Error::Unreadable(format!("change {cursor} ({kind}) cannot be read: {e}"))
+        };
+        let data: serde_json::Value = serde_json::from_str(&data).map_err(unreadable)?;
+        let change: ChangeData =
+            serde_json::from_value(serde_json::json!({ "kind": kind, "data": data }))
+                .map_err(unreadable)?;
+        feed.changes.push(Change {
+            cursor,
+            user,
+            at,
+            change,
+        });
+    }
+    Ok(personal(StatusCode::OK, feed))
 }

@@ -80,6 +80,7 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     .fetch_all(state.store.pool())
     .await?;
     let consents = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
+    let (settings, history) = super::settings::export_settings(&state, &user).await?;
     let body = Export {
         exported_at: rfc3339_ms(now_ms()),
         sessions: sessions
@@ -93,6 +94,8 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
             })
             .collect(),
         consents,
+        settings,
+        history,
         app: user.app,
         user: user.user_id,
     };

@@ -7,6 +7,7 @@ mod internal;
 mod me;
 mod policies;
 mod session;
+mod settings;
 mod staff;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
@@ -27,6 +28,7 @@ pub fn api(state: AppState) -> Router {
         .merge(session::routes())
         .merge(me::routes())
         .merge(consent::routes())
+        .merge(settings::routes())
         .merge(internal::routes())
         .merge(staff::routes());
     if state.settings.dev {

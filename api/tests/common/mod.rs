@@ -57,14 +57,16 @@ pub fn add_other_app(policies: &Path) {
     }
 }
 
-/// Writes a newer published version of vchat's policy.
+/// Writes a newer published version of vchat's policy. It keeps the
+/// section vchat's switches name (`（八）设置`), as the checker requires.
 pub fn add_vchat_version(policies: &Path, version: &str, material: bool, summary: &str) {
     std::fs::write(
         policies.join(format!("vchat/{version}.md")),
         format!(
             "+++\nversion = \"{version}\"\ntitle = \"V聊隐私政策\"\nstatus = \"published\"\n\
              published = {version}\neffective = {version}\nmaterial = {material}\n\
-             summary = \"{summary}\"\n+++\n\n## 一、我们收集的信息\n\n新的内容。\n"
+             summary = \"{summary}\"\n+++\n\n## 一、我们收集的信息\n\n新的内容。\n\n\
+             ## 五、您如何管理自己的信息\n\n### （八）设置\n\n勿扰与隐身设置。\n"
         ),
     )
     .unwrap();
