@@ -1,4 +1,4 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { HomePage } from './pages/home-page';
 import { PolicyPage } from './pages/policy-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -8,6 +8,8 @@ import { ConsentDialog } from './pages/consent-dialog';
 import { ConsentsPage } from './pages/consents-page';
 import { DevSignInPage } from './pages/dev-sign-in-page';
 import { PreviewPage } from './pages/preview-page';
+import { HubPage } from './pages/hub-page';
+import { SettingsPage } from './pages/settings-page';
 
 type Pages = {
   home: HomePage;
@@ -19,9 +21,19 @@ type Pages = {
   consents: ConsentsPage;
   devSignIn: DevSignInPage;
   preview: PreviewPage;
+  hub: HubPage;
+  settings: SettingsPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
+
+/** Failed loads a test causes on purpose (say, an intercepted 500), per page. */
+const expectedFailures = new WeakMap<Page, RegExp[]>();
+
+/** Lets `page` log failed loads of URLs matching `url`: the test breaks them on purpose. */
+export function allowFailedLoads(page: Page, url: RegExp) {
+  expectedFailures.set(page, [...(expectedFailures.get(page) ?? []), url]);
+}
 
 export const test = base.extend<Pages>({
   pageErrors: [
@@ -37,7 +49,8 @@ export const test = base.extend<Pages>({
         // A pair of versions the compare page was asked for and the API
         // refuses (422 same_version / reversed_versions): the page says why.
         const uncomparable = /status of 422/.test(m.text()) && /\/api\/apps\/[^/]+\/compare\//.test(m.location().url);
-        if (m.type() === 'error' && !/status of 404/.test(m.text()) && !refused && !uncomparable) errors.push(`console: ${m.text()}`);
+        const meant = (expectedFailures.get(page) ?? []).some((u) => u.test(m.location().url));
+        if (m.type() === 'error' && !/status of 404/.test(m.text()) && !refused && !uncomparable && !meant) errors.push(`console: ${m.text()}`);
       });
       await use();
       expect(errors, 'errors in the page').toEqual([]);
@@ -53,6 +66,8 @@ export const test = base.extend<Pages>({
   consents: async ({ page }, use) => use(new ConsentsPage(page)),
   devSignIn: async ({ page }, use) => use(new DevSignInPage(page)),
   preview: async ({ page }, use) => use(new PreviewPage(page)),
+  hub: async ({ page }, use) => use(new HubPage(page)),
+  settings: async ({ page }, use) => use(new SettingsPage(page)),
 });
 
 export { expect };

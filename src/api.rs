@@ -4,8 +4,9 @@ use gloo_net::http::Request;
 use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
     AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
-    PolicyComparison, PolicyDocument, PolicyList, SessionInfo, SessionRequest, SessionState,
-    StaffApp, StaffSessionRequest,
+    PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
+    PushUpdate, SessionInfo, SessionRequest, SessionState, StaffApp, StaffSessionRequest, Switches,
+    SwitchesUpdate,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -69,7 +70,19 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
 /// Sends a state-changing request with a JSON body (the server refuses any
 /// other kind); the browser adds `Origin` and `Sec-Fetch-Site` itself.
 async fn post_json<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let resp = Request::post(path)
+    send_json(Request::post(path), body).await
+}
+
+/// `PUT` with a JSON body (a whole setting replaced); like [`post_json`].
+async fn put_json<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    send_json(Request::put(path), body).await
+}
+
+async fn send_json<B: Serialize, T: DeserializeOwned>(
+    request: gloo_net::http::RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
+    let resp = request
         .header("Accept", "application/json")
         .json(body)
         .map_err(network)?
@@ -208,6 +221,32 @@ pub async fn consents() -> Result<Vec<ConsentRecord>, ApiError> {
 /// `POST /api/me/consents`: records an acceptance or a withdrawal.
 pub async fn record_consent(req: ConsentRequest) -> Result<ConsentRecord, ApiError> {
     post_json("/api/me/consents", &req).await
+}
+
+/// `GET /api/me/push`: the user's push settings, every category of the app.
+pub async fn push() -> Result<PushSettings, ApiError> {
+    get_json("/api/me/push").await
+}
+
+/// `PUT /api/me/push`: saves the push settings; answers what is now stored.
+pub async fn save_push(update: PushUpdate) -> Result<PushSettings, ApiError> {
+    put_json("/api/me/push", &update).await
+}
+
+/// `GET /api/me/switches`: the privacy switches the app's policy promises.
+pub async fn switches() -> Result<Switches, ApiError> {
+    get_json("/api/me/switches").await
+}
+
+/// `PUT /api/me/switches`: sets the named switches; answers all of them.
+pub async fn save_switches(update: SwitchesUpdate) -> Result<Switches, ApiError> {
+    put_json("/api/me/switches", &update).await
+}
+
+/// `POST /api/me/profile-reset`: asks the host app to clear the profile
+/// that switch `switch` feeds (personalised recommendations).
+pub async fn reset_profile(switch: String) -> Result<ProfileResetAccepted, ApiError> {
+    post_json("/api/me/profile-reset", &ProfileReset { switch }).await
 }
 
 /// `POST /api/staff/session`: trades the staff credential for the staff

@@ -94,6 +94,8 @@ pub struct Messages {
     pub handoff_reopen: &'static str,
     /// Header link and heading of the consent records page.
     pub my_consents: &'static str,
+    /// Header link to the user's privacy hub (`/me`).
+    pub my_privacy: &'static str,
     /// Dialog title when the user has not agreed yet.
     pub consent_first_title: &'static str,
     /// Dialog text on a first visit.
@@ -288,6 +290,7 @@ static ZH_CN: Messages = Messages {
     handoff_invalid: "登录链接无效。",
     handoff_reopen: "请返回应用重新打开此页面。",
     my_consents: "我的同意记录",
+    my_privacy: "我的隐私",
     consent_first_title: "请阅读并同意隐私政策",
     consent_first_body: "在继续使用之前，请阅读本隐私政策，了解我们如何收集、使用和保护你的个人信息。点击“同意”即表示你已阅读并同意当前版本。",
     consent_withdrawn_body: "你已撤回对隐私政策的同意。如需使用全部功能，请阅读并同意当前版本。",
@@ -400,6 +403,7 @@ static EN: Messages = Messages {
     handoff_invalid: "The sign-in link is invalid.",
     handoff_reopen: "Please go back to the app and open this page again.",
     my_consents: "My consent records",
+    my_privacy: "My privacy",
     consent_first_title: "Please read and agree to the privacy policy",
     consent_first_body: "Before you continue, please read this privacy policy to learn how your personal information is collected, used and protected. Choosing “Agree” means you have read and agree to the current version.",
     consent_withdrawn_body: "You withdrew your consent to the privacy policy. To use every function again, please read and agree to the current version.",
@@ -674,6 +678,203 @@ pub fn local_date_time(rfc3339: &str) -> Option<(Date, String)> {
     Some((date, format!("{:02}:{:02}", t.get_hours(), t.get_minutes())))
 }
 
+/// The signed-in user's controls (`/me` and below, its own bundle): words
+/// that the reader never shows, kept apart so they never reach its download.
+pub struct ControlsMessages {
+    /// The hub's heading and the header link.
+    pub my_privacy: &'static str,
+    /// The hub's lead; argument: the app's name.
+    pub hub_intro: fn(&str) -> String,
+    /// Card: consent to the privacy policy.
+    pub card_consent: &'static str,
+    /// The user agreed to the current version; argument: the version.
+    pub consent_agreed: fn(&str) -> String,
+    /// The user has not agreed to the current version.
+    pub consent_not_agreed: &'static str,
+    /// Link to the consent records.
+    pub consent_records: &'static str,
+    /// Card: push notifications.
+    pub card_notifications: &'static str,
+    /// Push at a glance; arguments: master switch, categories off, switchable categories.
+    pub push_summary: fn(bool, usize, usize) -> String,
+    /// Card: privacy switches.
+    pub card_privacy: &'static str,
+    /// Switches at a glance; arguments: switches on, switches in all.
+    pub switches_summary: fn(usize, usize) -> String,
+    /// Card: device permissions.
+    pub card_permissions: &'static str,
+    /// Card: teen mode.
+    pub card_teen: &'static str,
+    /// Card: account cancellation.
+    pub card_account: &'static str,
+    /// A control that is not built yet.
+    pub coming: &'static str,
+    /// Card: the user's data.
+    pub card_data: &'static str,
+    /// What the download holds.
+    pub data_body: &'static str,
+    /// Link to a control's page.
+    pub manage: &'static str,
+    /// Signed out: how to get here from the app.
+    pub open_from_app: &'static str,
+    /// The notifications page's heading.
+    pub notifications_heading: &'static str,
+    /// Its lead.
+    pub notifications_intro: &'static str,
+    /// The master switch.
+    pub push_master: &'static str,
+    /// Under the master switch while it is off.
+    pub push_master_off: &'static str,
+    /// A category that cannot be turned off.
+    pub always_on: &'static str,
+    /// Quiet hours: heading.
+    pub quiet_hours: &'static str,
+    /// Quiet hours: the switch.
+    pub quiet_hours_toggle: &'static str,
+    /// Quiet hours: start.
+    pub quiet_start: &'static str,
+    /// Quiet hours: end.
+    pub quiet_end: &'static str,
+    /// Quiet hours: the time zone they are in; argument: IANA name.
+    pub time_zone: fn(&str) -> String,
+    /// A change could not be saved and was undone.
+    pub save_failed: &'static str,
+    /// The privacy page's heading.
+    pub privacy_heading: &'static str,
+    /// Its lead; argument: the app's name.
+    pub privacy_intro: fn(&str) -> String,
+    /// Before the policy section that promises a switch.
+    pub promised_in: &'static str,
+    /// The app promises no switches.
+    pub no_switches: &'static str,
+    /// Button: clear the recommendation profile.
+    pub clear_profile: &'static str,
+    /// What clearing the profile does.
+    pub clear_profile_body: &'static str,
+    /// The profile reset was passed on.
+    pub profile_cleared: &'static str,
+    /// Back to the hub.
+    pub back_to_hub: &'static str,
+}
+
+/// The controls' words in `lang`.
+pub fn controls_messages(lang: Lang) -> &'static ControlsMessages {
+    match lang {
+        Lang::ZhCn => &CONTROLS_ZH_CN,
+        Lang::En => &CONTROLS_EN,
+    }
+}
+
+static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
+    my_privacy: "我的隐私",
+    hub_intro: |app| format!("查看和管理{app}如何使用你的个人信息。"),
+    card_consent: "隐私政策",
+    consent_agreed: |v| format!("已同意当前版本（{v}）"),
+    consent_not_agreed: "尚未同意当前版本",
+    consent_records: "同意记录",
+    card_notifications: "消息通知",
+    push_summary: |on, off, _| {
+        if !on {
+            "消息推送：已关闭".to_owned()
+        } else if off == 0 {
+            "消息推送：全部开启".to_owned()
+        } else {
+            format!("消息推送：已关闭 {off} 类")
+        }
+    },
+    card_privacy: "隐私设置",
+    switches_summary: |on, all| {
+        if all == 0 {
+            "无可单独设置的功能".to_owned()
+        } else {
+            format!("{all} 项，已开启 {on} 项")
+        }
+    },
+    card_permissions: "设备权限",
+    card_teen: "青少年模式",
+    card_account: "注销账号",
+    coming: "即将推出",
+    card_data: "我的数据",
+    data_body: "下载隐私中心保存的与你有关的全部信息（JSON）。",
+    manage: "管理",
+    open_from_app: "请在应用内的“我的-设置-隐私”中打开隐私中心，即可管理你的设置。",
+    notifications_heading: "消息通知",
+    notifications_intro: "选择希望收到的推送。与服务和安全有关的通知无法关闭。",
+    push_master: "接收推送消息",
+    push_master_off: "可关闭的推送已全部关闭；下列不可关闭的通知仍会送达。",
+    always_on: "不可关闭",
+    quiet_hours: "免打扰时段",
+    quiet_hours_toggle: "在以下时段不推送",
+    quiet_start: "开始",
+    quiet_end: "结束",
+    time_zone: |tz| format!("时区：{tz}"),
+    save_failed: "保存失败，已恢复原来的设置。请检查网络后重试。",
+    privacy_heading: "隐私设置",
+    privacy_intro: |app| format!("{app}在隐私政策中承诺你可以控制以下功能。更改立即生效。"),
+    promised_in: "政策依据：",
+    no_switches: "该应用的隐私政策没有承诺可单独关闭的功能。",
+    clear_profile: "清除推荐画像",
+    clear_profile_body: "个性化推荐已关闭。你还可以让应用删除根据你的浏览和兴趣建立的推荐画像。",
+    profile_cleared: "已通知应用清除你的推荐画像。",
+    back_to_hub: "返回我的隐私",
+};
+
+static CONTROLS_EN: ControlsMessages = ControlsMessages {
+    my_privacy: "My privacy",
+    hub_intro: |app| format!("See and manage how {app} uses your personal information."),
+    card_consent: "Privacy policy",
+    consent_agreed: |v| format!("You agreed to the current version ({v})"),
+    consent_not_agreed: "You have not agreed to the current version",
+    consent_records: "Consent records",
+    card_notifications: "Notifications",
+    push_summary: |on, off, _| {
+        if !on {
+            "Push messages: off".to_owned()
+        } else if off == 0 {
+            "Push messages: all on".to_owned()
+        } else if off == 1 {
+            "Push messages: 1 kind off".to_owned()
+        } else {
+            format!("Push messages: {off} kinds off")
+        }
+    },
+    card_privacy: "Privacy settings",
+    switches_summary: |on, all| {
+        if all == 0 {
+            "Nothing to set".to_owned()
+        } else {
+            format!("{all} settings, {on} on")
+        }
+    },
+    card_permissions: "Device permissions",
+    card_teen: "Teen mode",
+    card_account: "Close my account",
+    coming: "Coming soon",
+    card_data: "My data",
+    data_body: "Download everything the privacy center holds about you (JSON).",
+    manage: "Manage",
+    open_from_app: "Open the privacy center from the app (Me › Settings › Privacy) to manage your settings.",
+    notifications_heading: "Notifications",
+    notifications_intro: "Choose the push messages you want. Notices about the service and your security cannot be turned off.",
+    push_master: "Receive push messages",
+    push_master_off: "Every optional push is off; the notices below still arrive.",
+    always_on: "Cannot be turned off",
+    quiet_hours: "Quiet hours",
+    quiet_hours_toggle: "No push messages during these hours",
+    quiet_start: "From",
+    quiet_end: "To",
+    time_zone: |tz| format!("Time zone: {tz}"),
+    save_failed: "Could not save; your previous setting is back. Check your connection and try again.",
+    privacy_heading: "Privacy settings",
+    privacy_intro: |app| format!("{app}'s privacy policy promises you control over these features. Changes take effect at once."),
+    promised_in: "Promised in: ",
+    no_switches: "This app's privacy policy promises no features you can turn off separately.",
+    clear_profile: "Clear my recommendation profile",
+    clear_profile_body: "Personalised recommendations are off. You can also have the app delete the profile it built from your browsing and interests.",
+    profile_cleared: "The app has been told to clear your recommendation profile.",
+    back_to_hub: "Back to My privacy",
+};
+
 const STORAGE_KEY: &str = "privacy-center.locale";
 
 /// The translation context: the current locale, reactive.
@@ -696,6 +897,11 @@ impl I18n {
     /// The current locale's words for the preview (tracked).
     pub fn p(&self) -> &'static PreviewMessages {
         preview_messages(self.locale.get())
+    }
+
+    /// The current locale's words for the controls (tracked).
+    pub fn c(&self) -> &'static ControlsMessages {
+        controls_messages(self.locale.get())
     }
 
     /// Switches language and remembers the choice on this device.

@@ -15,11 +15,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use components::shell::Shell;
-use components::status::NotFound;
+use components::status::Elsewhere;
 use pages::{
     compare::ComparePage, consents::ConsentsPage, dev_sign_in::DevSignInPage, history::HistoryPage,
     home::HomePage, policy::PolicyPage,
 };
+use privacy_center_core::routes::Bundle;
 
 /// The whole app: translation and session context, layout and routes.
 #[component]
@@ -31,7 +32,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Shell>
-                <Routes fallback=|| view! { <NotFound /> }>
+                <Routes fallback=|| view! { <Elsewhere bundle=Bundle::Reader /> }>
                     <Route path=path!("/") view=HomePage />
                     <Route path=path!("/dev/sign-in") view=DevSignInPage />
                     <Route path=path!("/me/consents") view=ConsentsPage />
@@ -45,18 +46,27 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The patterns of the routes written in `source` with the `path!` macro, in order:
+/// the router tests of the reader and the controls check them against
+/// `core::routes`.
+#[doc(hidden)]
+pub fn declared_patterns(source: &str) -> Vec<&str> {
+    source
+        .split(concat!("path!", "(\""))
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\")").map(|(p, _)| p))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     /// The router's `path!` list is the one in `core::routes` (which the
     /// server's pre-render and the handoff read), in the same order.
     #[test]
     fn the_router_declares_the_core_routes() {
-        let source = include_str!("lib.rs");
-        let declared: Vec<&str> = source
-            .split("path!(\"")
-            .skip(1)
-            .filter_map(|rest| rest.split_once("\")").map(|(p, _)| p))
-            .collect();
-        assert_eq!(declared, privacy_center_core::routes::PATTERNS);
+        assert_eq!(
+            super::declared_patterns(include_str!("lib.rs")),
+            privacy_center_core::routes::PATTERNS
+        );
     }
 }

@@ -9,7 +9,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine;
-use privacy_center_core::routes::{self, Route};
+use privacy_center_core::routes::{self, Bundle, Route};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,12 +27,18 @@ const STRICT_CSP: &str =
 /// importer, checker and diff never reach the reader's bundle) and served.
 pub const PREVIEW_DIR: &str = "preview";
 
+/// Where the signed-in user's controls are built (their own Trunk target
+/// and budget, so readers never download them); served for the pages
+/// `core::routes` assigns to [`Bundle::Controls`] (`/me` and below).
+pub const CONTROLS_DIR: &str = "controls";
+
 /// The built SPA: where it lives and the shell page served for every route,
 /// plus the preview's build under `dist/preview/` when there is one.
 #[derive(Clone, Debug)]
 pub struct Spa {
     reader: Page,
     preview: Option<Page>,
+    controls: Option<Page>,
 }
 
 /// One Trunk build: a directory of assets and its shell page.
@@ -49,29 +55,40 @@ impl Spa {
     /// (Trunk's inline start-up script is allowed by its hash).
     pub fn load(dist: &Path) -> Result<Spa> {
         let reader = Page::load(dist)?;
-        let preview_dir = dist.join(PREVIEW_DIR);
-        let preview = if preview_dir.join("index.html").is_file() {
-            Some(Page::load(&preview_dir)?)
-        } else {
+        let optional = |dir: &str, what: &str| -> Result<Option<Page>> {
+            let dir = dist.join(dir);
+            if dir.join("index.html").is_file() {
+                return Page::load(&dir).map(Some);
+            }
             tracing::warn!(
-                "no {}/index.html: /preview is not served (build it with scripts/build-spa)",
-                preview_dir.display()
+                "no {}/index.html: {what} is not served (build it with scripts/build-spa)",
+                dir.display()
             );
-            None
+            Ok(None)
         };
-        Ok(Spa { reader, preview })
+        let preview = optional(PREVIEW_DIR, "/preview")?;
+        let controls = optional(CONTROLS_DIR, "/me")?;
+        Ok(Spa {
+            reader,
+            preview,
+            controls,
+        })
     }
 
     /// The service for every path the API does not own: `/preview` and
-    /// below from the preview's build, everything else from the reader's,
-    /// whose reader routes come with their policy pre-rendered from `catalog`.
+    /// below from the preview's build, `/controls/…` (assets) and the
+    /// controls' pages from the controls' build, everything else from the
+    /// reader's, whose reader routes come with their policy pre-rendered
+    /// from `catalog`.
     pub fn service(&self, catalog: Arc<Catalog>) -> Router {
-        let router = Router::new();
-        let router = match &self.preview {
-            Some(p) => router.nest_service("/preview", p.service(None)),
-            None => router,
-        };
-        router.fallback_service(self.reader.service(Some(catalog)))
+        let mut router = Router::new();
+        if let Some(p) = &self.preview {
+            router = router.nest_service("/preview", p.service(None, None));
+        }
+        if let Some(c) = &self.controls {
+            router = router.nest_service("/controls", c.service(None, None));
+        }
+        router.fallback_service(self.reader.service(Some(catalog), self.controls.clone()))
     }
 }
 
@@ -88,13 +105,22 @@ impl Page {
     }
 
     /// The build's files, and its shell page for every other path (with
-    /// the policy pre-rendered into it when `catalog` is given).
-    fn service(&self, catalog: Option<Arc<Catalog>>) -> Router {
+    /// the policy pre-rendered into it when `catalog` is given), or the
+    /// shell of `controls` for the pages that build serves.
+    fn service(&self, catalog: Option<Arc<Catalog>>, controls: Option<Page>) -> Router {
         let shell = self.clone();
         let fallback = move |req: Request| {
             let shell = shell.clone();
             let catalog = catalog.clone();
-            async move { shell.shell_or_404(&req, catalog.as_deref()) }
+            let controls = controls.clone();
+            async move {
+                let theirs =
+                    Route::parse(req.uri().path()).is_some_and(|r| r.bundle() == Bundle::Controls);
+                match controls {
+                    Some(c) if theirs => c.shell(),
+                    _ => shell.shell_or_404(&req, catalog.as_deref()),
+                }
+            }
         };
         let files = ServeDir::new(&self.dist)
             .precompressed_gzip()
@@ -106,11 +132,30 @@ impl Page {
             .layer(middleware::map_response(move |mut res: Response| {
                 let csp = csp.clone();
                 async move {
-                    res.headers_mut()
-                        .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    // Another build's shell (the controls') carries its own.
+                    if !res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
+                        res.headers_mut()
+                            .insert(header::CONTENT_SECURITY_POLICY, csp);
+                    }
                     res
                 }
             }))
+    }
+
+    /// This build's shell page as it is, with its own CSP (for a page of
+    /// this build requested through another build's service).
+    fn shell(&self) -> Response {
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (header::CONTENT_SECURITY_POLICY, self.csp.clone()),
+            ],
+            Body::from(self.index_html.to_string()),
+        )
+            .into_response()
     }
 
     fn shell_or_404(&self, req: &Request, catalog: Option<&Catalog>) -> Response {

@@ -449,6 +449,60 @@ async fn the_preview_is_its_own_build_with_its_own_csp() {
 }
 
 #[tokio::test]
+async fn the_controls_are_their_own_build_served_for_the_users_pages() {
+    let dist = tempfile::tempdir().unwrap();
+    let shell = |script: &str| {
+        format!("<html><head><script type=\"module\">{script}</script></head></html>")
+    };
+    std::fs::write(dist.path().join("index.html"), shell("reader()")).unwrap();
+    let controls = dist.path().join("controls");
+    std::fs::create_dir(&controls).unwrap();
+    std::fs::write(controls.join("index.html"), shell("controls()")).unwrap();
+    std::fs::write(
+        controls.join("privacy-center-controls-0123456789abcdef_bg.wasm"),
+        "wasm",
+    )
+    .unwrap();
+    let t = app_with(&repo_policies(), Some(Spa::load(dist.path()).unwrap())).await;
+    let hash = |script: &str| {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script))
+    };
+    for (route, build) in [
+        ("/me", "controls()"),
+        ("/me/notifications", "controls()"),
+        ("/me/privacy/", "controls()"),
+        ("/me/consents", "reader()"),
+        ("/vchat/history", "reader()"),
+        ("/me/unknown", "reader()"),
+    ] {
+        let (status, headers, body) = call(&t.router, Method::GET, route).await;
+        assert_eq!(status, StatusCode::OK, "{route}");
+        assert!(String::from_utf8(body).unwrap().contains(build), "{route}");
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains(&hash(build)), "{route}: {csp}");
+        let other = if build == "reader()" {
+            "controls()"
+        } else {
+            "reader()"
+        };
+        assert!(!csp.contains(&hash(other)), "{route}: {csp}");
+    }
+    let (status, headers, _) = call(
+        &t.router,
+        Method::GET,
+        "/controls/privacy-center-controls-0123456789abcdef_bg.wasm",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+}
+
+#[tokio::test]
 async fn large_answers_are_gzipped_for_clients_that_accept_it_small_ones_are_not() {
     use std::io::Read;
     let t = app_with(&repo_policies(), None).await;

@@ -46,6 +46,23 @@ pub enum Route {
     MyConsents,
     /// `/dev/sign-in`: "sign in as" (only under `serve --dev`).
     DevSignIn,
+    /// `/me`: the signed-in user's privacy hub (the controls bundle).
+    Me,
+    /// `/me/notifications`: push categories, master switch, quiet hours.
+    MyNotifications,
+    /// `/me/privacy`: the privacy switches the app's policy promises.
+    MyPrivacy,
+}
+
+/// Which Trunk build serves a page: the reader (`dist/`), which every
+/// reader downloads, or the signed-in controls (`dist/controls/`), which
+/// only signed-in users who open them do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// The reader: policies, history, compare, consent records.
+    Reader,
+    /// The user's controls: hub, notifications, privacy switches.
+    Controls,
 }
 
 /// Every route's pattern in the router's `path!` syntax, in the order the
@@ -60,6 +77,10 @@ pub const PATTERNS: &[&str] = &[
     "/:app/history",
     "/:app/compare/:from/:to",
 ];
+
+/// The controls bundle's routes in its router's `path!` syntax, in the
+/// order `src/bin/controls` declares them.
+pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy"];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
@@ -115,7 +136,10 @@ impl Route {
         }
         let segments: Vec<&str> = trimmed.split('/').collect();
         let route = match segments.as_slice() {
+            ["me"] => return Some(Route::Me),
             ["me", "consents"] => return Some(Route::MyConsents),
+            ["me", "notifications"] => return Some(Route::MyNotifications),
+            ["me", "privacy"] => return Some(Route::MyPrivacy),
             ["dev", "sign-in"] => return Some(Route::DevSignIn),
             [first, ..] if RESERVED.contains(first) => return None,
             [app] => Route::Policy { app: name(app)? },
@@ -152,6 +176,17 @@ impl Route {
             ),
             Route::MyConsents => "/me/consents".to_owned(),
             Route::DevSignIn => "/dev/sign-in".to_owned(),
+            Route::Me => "/me".to_owned(),
+            Route::MyNotifications => "/me/notifications".to_owned(),
+            Route::MyPrivacy => "/me/privacy".to_owned(),
+        }
+    }
+
+    /// The build that serves this page.
+    pub fn bundle(&self) -> Bundle {
+        match self {
+            Route::Me | Route::MyNotifications | Route::MyPrivacy => Bundle::Controls,
+            _ => Bundle::Reader,
         }
     }
 
@@ -165,6 +200,9 @@ impl Route {
             Route::Version { .. } => PATTERNS[4],
             Route::History { .. } => PATTERNS[5],
             Route::Compare { .. } => PATTERNS[6],
+            Route::Me => CONTROLS_PATTERNS[0],
+            Route::MyNotifications => CONTROLS_PATTERNS[1],
+            Route::MyPrivacy => CONTROLS_PATTERNS[2],
         }
     }
 
@@ -249,6 +287,26 @@ mod tests {
         }
         patterns.dedup();
         assert_eq!(patterns, PATTERNS, "one row per pattern, in order");
+        let mut controls = Vec::new();
+        for (path, route) in [
+            ("/me", Route::Me),
+            ("/me/notifications", Route::MyNotifications),
+            ("/me/privacy", Route::MyPrivacy),
+        ] {
+            assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
+            assert_eq!(route.href(), path);
+            assert_eq!(route.bundle(), Bundle::Controls, "{path}");
+            controls.push(route.pattern());
+        }
+        assert_eq!(controls, CONTROLS_PATTERNS);
+        assert_eq!(
+            Route::parse("/vchat").map(|r| r.bundle()),
+            Some(Bundle::Reader)
+        );
+        assert_eq!(
+            Route::parse("/me/consents").map(|r| r.bundle()),
+            Some(Bundle::Reader)
+        );
         // Slashes around the path do not matter.
         assert_eq!(
             Route::parse("vchat/"),
@@ -262,8 +320,8 @@ mod tests {
         for path in [
             "/api",
             "/api/apps",
-            "/me",
             "/me/v/1",
+            "/me/other",
             "/dev",
             "/dev/v/1",
             "/preview",

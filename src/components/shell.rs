@@ -38,7 +38,12 @@ pub fn Shell(
                 <span>{move || i18n.t().product_name}</span>
             </A>
             <nav class="header-nav">
-                {move || signed_in().then(|| view! { <A href="/me/consents">{move || i18n.t().my_consents}</A> })}
+                {move || signed_in().then(|| view! {
+                    // The controls are another build: a real page load
+                    // (the reader's `/:app` route would take "me" for an app).
+                    <a href="/me" rel="external">{move || i18n.t().my_privacy}</a>
+                    <A href="/me/consents">{move || i18n.t().my_consents}</A>
+                })}
                 <LanguageMenu />
             </nav>
         </header>

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+use privacy_center_core::routes::{Bundle, Route};
 
 use crate::api::ApiError;
 use crate::components::prerender;
@@ -55,5 +57,43 @@ pub fn NotFound() -> impl IntoView {
             <p>{move || i18n.t().not_found_body}</p>
             <A href="/" attr:class="button">{move || i18n.t().back_home}</A>
         </section>
+    }
+}
+
+/// The router's fallback in a build (`bundle`): a page that another build
+/// serves (the reader's link to `/me`, the controls' link to a policy) is
+/// loaded for real; anything else is "not found". If the server answered
+/// that load with this build again (the other one is not built, as under
+/// `trunk serve`), the page is "not found" rather than a reload loop.
+#[component]
+pub fn Elsewhere(
+    /// The build this app is.
+    bundle: Bundle,
+) -> impl IntoView {
+    const KEY: &str = "privacy-center.elsewhere";
+    // The router's path: the address bar may not show it yet.
+    let path = use_location().pathname.get_untracked();
+    let theirs = Route::parse(&path).is_some_and(|r| r.bundle() != bundle);
+    let storage = window().session_storage().ok().flatten();
+    let now = js_sys::Date::now() as u64;
+    let just_sent = storage
+        .as_ref()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .and_then(|v| {
+            let (sent_path, at) = v.rsplit_once('|')?;
+            Some(sent_path == path && now.saturating_sub(at.parse().ok()?) < 10_000)
+        })
+        .unwrap_or(false);
+    if theirs && !just_sent {
+        if let Some(s) = &storage {
+            let _ = s.set_item(KEY, &format!("{path}|{now}"));
+        }
+        let _ = window().location().assign(&path);
+        ().into_any()
+    } else {
+        if let Some(s) = &storage {
+            let _ = s.remove_item(KEY);
+        }
+        view! { <NotFound /> }.into_any()
     }
 }
