@@ -1,0 +1,113 @@
+//! Findings of the security review (issue #11, "Hardening"): connection time
+//! limits on the real binary, answers that must not be cached, long path
+//! segments, the public origin, HSTS, token ids and the staff throttle.
+
+mod common;
+
+use common::server::Server;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::time::{timeout, Instant};
+
+/// Reads until the server closes the connection; `Err` with what arrived if
+/// it is still open after `within`.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Result<Vec<u8>, Vec<u8>> {
+    let deadline = Instant::now() + within;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match timeout(
+            deadline.saturating_duration_since(Instant::now()),
+            stream.read(&mut buf),
+        )
+        .await
+        {
+            Err(_) => return Err(got),
+            Ok(Ok(0) | Err(_)) => return Ok(got),
+            Ok(Ok(n)) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// One request on a fresh connection, `Connection: close`; the whole answer.
+async fn get_once(addr: &str, path: &str) -> String {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+    let got = read_until_closed(&mut s, Duration::from_secs(10))
+        .await
+        .expect("answered and closed");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[tokio::test]
+async fn a_client_that_stops_mid_request_is_cut_off_while_others_are_served() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        data.path(),
+        &["--header-timeout-secs", "1", "--idle-timeout-secs", "60"],
+    );
+    let mut silent = TcpStream::connect(&server.addr).await.unwrap();
+    let mut half = TcpStream::connect(&server.addr).await.unwrap();
+    half.write_all(b"GET /api/health HT").await.unwrap();
+
+    let answer = get_once(&server.addr, "/api/health").await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    // Header timeout 1 s, plus a generous margin.
+    for (name, stream) in [("silent", &mut silent), ("half-sent", &mut half)] {
+        let got = read_until_closed(stream, Duration::from_secs(4)).await;
+        assert!(got.is_ok(), "the {name} connection is still open");
+    }
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    let data = tempfile::tempdir().unwrap();
+    // The header timeout is long, so only the idle timeout can close it.
+    let server = Server::start(
+        data.path(),
+        &["--header-timeout-secs", "60", "--idle-timeout-secs", "1"],
+    );
+    let mut s = TcpStream::connect(&server.addr).await.unwrap();
+    let req = format!("GET /api/health HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
+    s.write_all(req.as_bytes()).await.unwrap();
+    let got = read_until_closed(&mut s, Duration::from_secs(5))
+        .await
+        .expect("closed after the idle timeout");
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("HTTP/1.1 200"), "answered first: {got}");
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        data.path(),
+        &[
+            "--max-connections",
+            "2",
+            "--header-timeout-secs",
+            "2",
+            "--idle-timeout-secs",
+            "60",
+        ],
+    );
+    let _a = TcpStream::connect(&server.addr).await.unwrap();
+    let _b = TcpStream::connect(&server.addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let start = Instant::now();
+    // Waits in the backlog until the silent ones are cut off (2 s), then served.
+    let answer = timeout(
+        Duration::from_secs(10),
+        get_once(&server.addr, "/api/health"),
+    )
+    .await
+    .expect("served once a slot frees");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        start.elapsed() >= Duration::from_millis(1000),
+        "served at once although both slots were taken"
+    );
+}
