@@ -2,7 +2,7 @@
 //! security headers every response carries.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -17,6 +17,7 @@ use tower_http::services::ServeDir;
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::identity::SessionCookie;
 use crate::prerender;
 
 /// CSP for API responses and for a server without a built SPA.
@@ -227,6 +228,55 @@ pub fn with_compression(app: Router) -> Router {
     use tower_http::compression::CompressionLayer;
     let worth_it = SizeAbove::new(2048).and(NotForContentType::IMAGES);
     app.layer(CompressionLayer::new().gzip(true).compress_when(worth_it))
+}
+
+/// Paths whose answers depend on who asks: the user's session and data, the
+/// staff routes, the host apps' service route and the dev sign-in. A path
+/// is under one when it is the prefix or continues it with `/`.
+const PERSONAL: &[&str] = &[
+    "/api/me",
+    "/api/session",
+    "/api/internal",
+    "/api/staff",
+    "/api/dev",
+];
+
+/// The policy routes: public, but a staff session also sees drafts there.
+const POLICIES: &str = "/api/apps";
+
+/// Keeps personal answers out of every cache, in one place rather than in
+/// each handler. Keyed by path prefix ([`PERSONAL`]: such an answer is
+/// personal even when it says "signed out", and a new route under those
+/// prefixes is covered without thinking of it) *and* by credential: a
+/// request carrying `Authorization` or the staff cookie (`staff`) gets
+/// `no-store` wherever it goes, since a staff session is answered drafts on
+/// the public policy routes. A user's session cookie alone does not change
+/// a policy answer, so those keep their caching; policy answers carry
+/// `Vary: Cookie` so a shared cache never hands a staff answer to the public
+/// or the other way round.
+pub async fn private_answers(
+    State(staff): State<SessionCookie>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let personal_path = PERSONAL.iter().any(|p| under(p));
+    let by_cookie = personal_path || under(POLICIES);
+    let credential =
+        req.headers().contains_key(header::AUTHORIZATION) || staff.read(req.headers()).is_some();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if personal_path || credential {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if by_cookie {
+        h.append(header::VARY, HeaderValue::from_static("cookie"));
+    }
+    res
 }
 
 /// Adds the headers every response carries; API responses get a CSP that

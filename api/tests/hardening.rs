@@ -4,7 +4,12 @@
 
 mod common;
 
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
 use common::server::Server;
+use common::*;
+use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -110,4 +115,84 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
         start.elapsed() >= Duration::from_millis(1000),
         "served at once although both slots were taken"
     );
+}
+
+// ---- Personal answers are never cached ----
+
+/// A draft in the repository's policies (seen by staff only).
+const DRAFT: &str = "/api/apps/vchat/policies/2026-12-15";
+
+impl TestApp {
+    /// Signs in as staff from `client`; returns the `Cookie` header value.
+    async fn staff_cookie_from(&self, client: [u8; 4]) -> String {
+        let res = self
+            .send(staff_sign_in(self.state.staff.credential.secret(), client))
+            .await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
+        res.cookie()
+    }
+}
+
+/// A staff sign-in as the browser at `client` sends it.
+fn staff_sign_in(credential: &str, client: [u8; 4]) -> Request<Body> {
+    let body = serde_json::json!({ "credential": credential }).to_string();
+    let mut req = post("/api/staff/session", &body, None);
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from((client, 40_000))));
+    req
+}
+
+fn cache_control(res: &Resp) -> &str {
+    res.headers
+        .get(header::CACHE_CONTROL)
+        .map_or("", |v| v.to_str().unwrap())
+}
+
+fn varies_on_cookie(res: &Resp) -> bool {
+    res.headers
+        .get_all(header::VARY)
+        .iter()
+        .any(|v| v.to_str().unwrap().to_ascii_lowercase().contains("cookie"))
+}
+
+#[tokio::test]
+async fn answers_that_depend_on_who_asks_are_never_stored() {
+    let t = TestApp::new(&repo_policies()).await;
+    let user = t.sign_in("vchat", "cache-user").await;
+    let staff = t.staff_cookie_from([127, 0, 0, 1]).await;
+    let personal = [
+        ("/api/me", Some(&user)),
+        ("/api/me", None),
+        ("/api/me/consents", Some(&user)),
+        ("/api/me/export", Some(&user)),
+        ("/api/session", Some(&user)),
+        ("/api/session", None),
+        ("/api/staff/apps", Some(&staff)),
+        ("/api/staff/apps", None),
+        (DRAFT, Some(&staff)),
+        ("/api/apps/vchat/policies/2026-12-15/source", Some(&staff)),
+        ("/api/apps/vchat/policies/current", Some(&staff)),
+    ];
+    for (path, cookie) in personal {
+        let res = t.get(path, cookie.map(String::as_str)).await;
+        assert_eq!(cache_control(&res), "no-store", "{path} {cookie:?}");
+        assert!(varies_on_cookie(&res), "{path} {cookie:?}");
+    }
+    let res = t.internal_status("vchat", "cache-user").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert_eq!(cache_control(&res), "no-store", "internal status");
+
+    // Public policy answers keep their caching, keyed on the cookie.
+    for cookie in [None, Some(user.as_str())] {
+        for path in [
+            "/api/apps",
+            "/api/apps/vchat/policies",
+            "/api/apps/vchat/policies/current",
+        ] {
+            let res = t.get(path, cookie).await;
+            assert_eq!(res.status, StatusCode::OK, "{path}");
+            assert_ne!(cache_control(&res), "no-store", "{path} {cookie:?}");
+            assert!(varies_on_cookie(&res), "{path}");
+        }
+    }
 }
