@@ -13,6 +13,7 @@ use privacy_center_core::routes::{self, Route};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::catalog::Catalog;
@@ -99,10 +100,23 @@ impl Page {
         };
         let files = ServeDir::new(&self.dist)
             .precompressed_gzip()
-            .fallback(fallback.into_service());
+            .fallback(fallback.clone().into_service());
+        // A path no file can have skips the lookup: the file system would
+        // refuse the name ("file name too long") and ServeDir answer 500.
+        let lookup = move |req: Request| {
+            let files = files.clone();
+            let fallback = fallback.clone();
+            async move {
+                if can_be_a_file(req.uri().path()) {
+                    files.oneshot(req).await.into_response()
+                } else {
+                    fallback(req).await
+                }
+            }
+        };
         let csp = self.csp.clone();
         Router::new()
-            .fallback_service(files)
+            .fallback(lookup)
             .layer(middleware::from_fn(cache_headers))
             .layer(middleware::map_response(move |mut res: Response| {
                 let csp = csp.clone();
@@ -156,6 +170,42 @@ fn policy_preload(path: &str) -> Option<String> {
     Some(format!(
         "</api/apps/{app}/policies/{version}>; rel=preload; as=fetch; crossorigin"
     ))
+}
+
+/// Longest file name, in bytes, that file systems accept (`NAME_MAX`).
+const NAME_MAX: usize = 255;
+/// Longest path under a build directory that is looked up as a file; the
+/// builds' own paths are far shorter, and this stays well under `PATH_MAX`.
+const PATH_MAX: usize = 1024;
+
+/// Whether `path` (as in the URI, percent-encoded) could name a file of a
+/// build: no segment longer than [`NAME_MAX`] bytes and not longer than
+/// [`PATH_MAX`] once decoded.
+fn can_be_a_file(path: &str) -> bool {
+    let mut total = 0;
+    for segment in path.split('/') {
+        let len = decoded_len(segment);
+        total += len + 1;
+        if len > NAME_MAX || total > PATH_MAX {
+            return false;
+        }
+    }
+    true
+}
+
+/// The length in bytes of `segment` once percent-decoded.
+fn decoded_len(segment: &str) -> usize {
+    let bytes = segment.as_bytes();
+    let (mut i, mut len) = (0, 0);
+    while i < bytes.len() {
+        let escape = bytes[i] == b'%'
+            && bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        i += if escape { 3 } else { 1 };
+        len += 1;
+    }
+    len
 }
 
 /// Fingerprinted assets (Trunk puts a content hash in their names) never
@@ -334,6 +384,22 @@ mod tests {
         ] {
             assert_eq!(policy_preload(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn names_no_file_system_accepts_are_not_looked_up() {
+        let seg = |n: usize| "a".repeat(n);
+        assert!(can_be_a_file(&format!("/{}", seg(255))));
+        assert!(!can_be_a_file(&format!("/{}", seg(256))));
+        assert!(!can_be_a_file(&format!("/preview/{}.js", seg(1000))));
+        // 85 three-byte characters, percent-encoded: 255 bytes on disk.
+        assert!(can_be_a_file(&format!("/{}", "%E8%81%8A".repeat(85))));
+        assert!(!can_be_a_file(&format!("/{}", "%E8%81%8A".repeat(86))));
+        assert!(!can_be_a_file(&format!(
+            "/{}",
+            [seg(200).as_str(); 6].join("/")
+        )));
+        assert_eq!(decoded_len("%zz%4"), 5);
     }
 
     #[test]

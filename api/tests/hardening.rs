@@ -196,3 +196,32 @@ async fn answers_that_depend_on_who_asks_are_never_stored() {
         }
     }
 }
+
+// ---- Paths a user can type never answer 500 ----
+
+#[tokio::test]
+async fn long_path_segments_answer_the_shell_or_404_never_500() {
+    let dist = tempfile::tempdir().unwrap();
+    let shell = "<html><head><script type=\"module\">start()</script></head></html>";
+    std::fs::write(dist.path().join("index.html"), shell).unwrap();
+    let preview = dist.path().join("preview");
+    std::fs::create_dir(&preview).unwrap();
+    std::fs::write(preview.join("index.html"), shell).unwrap();
+    let spa = privacy_center_api::web::Spa::load(dist.path()).unwrap();
+    let t = TestApp::new(&repo_policies()).await;
+    let app = privacy_center_api::router(t.state.clone(), Some(spa));
+    for n in [255, 256, 1000] {
+        let name = "a".repeat(n);
+        for (path, want) in [
+            (format!("/{name}"), StatusCode::OK),
+            (format!("/preview/{name}"), StatusCode::OK),
+            (format!("/{name}.js"), StatusCode::NOT_FOUND),
+            (format!("/x/{name}.js"), StatusCode::NOT_FOUND),
+        ] {
+            let res = tower::ServiceExt::oneshot(app.clone(), get(&path, None))
+                .await
+                .unwrap();
+            assert_eq!(res.status(), want, "{n} characters: {}", &path[..12]);
+        }
+    }
+}
