@@ -139,8 +139,9 @@ pub struct ServeArgs {
     #[arg(long)]
     pub dev: bool,
     /// The URL users reach the server at (default http://<addr>). An https URL
-    /// makes session cookies Secure with the __Host- prefix, and is the origin
-    /// state-changing requests must come from.
+    /// makes session cookies Secure with the __Host- prefix and adds HSTS.
+    /// When given, state-changing requests must name exactly its origin in
+    /// Host and Origin (without it, Origin must match whatever Host says).
     #[arg(long, env = "PRIVACY_CENTER_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Most consent requests written per ledger transaction (group commit);
@@ -353,6 +354,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
+        pin_origin: args.public_url.is_some(),
         dev: args.dev,
         ledger_batch: args.ledger_batch,
         ..Settings::new(&args.data_dir)

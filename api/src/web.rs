@@ -329,24 +329,36 @@ pub async fn private_answers(
     res
 }
 
+/// HSTS for a server reached over https: two years, subdomains included.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
 /// Adds the headers every response carries; API responses get a CSP that
-/// allows nothing (the SPA's service sets its own).
-pub fn with_security_headers(app: Router) -> Router {
-    app.layer(middleware::map_response(|mut res: Response| async move {
-        let h = res.headers_mut();
-        h.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        h.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        h.entry(header::CONTENT_SECURITY_POLICY)
-            .or_insert(HeaderValue::from_static(STRICT_CSP));
-        res
-    }))
+/// allows nothing (the SPA's service sets its own). `https` (an https
+/// `--public-url`) adds `Strict-Transport-Security`.
+pub fn with_security_headers(app: Router, https: bool) -> Router {
+    app.layer(middleware::map_response(
+        move |mut res: Response| async move {
+            let h = res.headers_mut();
+            if https {
+                h.insert(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static(HSTS),
+                );
+            }
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+            h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            h.entry(header::CONTENT_SECURITY_POLICY)
+                .or_insert(HeaderValue::from_static(STRICT_CSP));
+            res
+        },
+    ))
 }
 
 #[cfg(test)]

@@ -225,3 +225,71 @@ async fn long_path_segments_answer_the_shell_or_404_never_500() {
         }
     }
 }
+
+// ---- The configured public origin: Host, Origin and HSTS ----
+
+/// A server configured with `--public-url https://privacy.example`.
+async fn behind_public_url() -> TestApp {
+    TestApp::with(&repo_policies(), |s| {
+        s.public_url = "https://privacy.example/".into();
+        s.pin_origin = true;
+    })
+    .await
+}
+
+/// A sign-in attempt (a token that is not one) naming `host` and, if given, `origin`.
+fn sign_in_at(host: &str, origin: Option<&str>) -> Request<Body> {
+    let mut b = Request::builder()
+        .method("POST")
+        .uri("/api/session")
+        .header(header::HOST, host)
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(o) = origin {
+        b = b.header(header::ORIGIN, o);
+    }
+    b.body(Body::from(r#"{"token":"x.y"}"#)).unwrap()
+}
+
+#[tokio::test]
+async fn state_changing_requests_must_name_the_configured_origin() {
+    let t = behind_public_url().await;
+    t.send(sign_in_at(
+        "privacy.example",
+        Some("https://privacy.example"),
+    ))
+    .await
+    .assert_error(StatusCode::UNAUTHORIZED, "token_invalid");
+    t.send(sign_in_at("PRIVACY.example", None))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "token_invalid");
+    for (host, origin) in [
+        // Origin agrees with Host, but neither is the configured origin.
+        ("evil.example", Some("https://evil.example")),
+        ("evil.example", None),
+        ("privacy.example", Some("https://evil.example")),
+        ("privacy.example", Some("http://privacy.example")),
+    ] {
+        let res = t.send(sign_in_at(host, origin)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{host} {origin:?}");
+        res.assert_error(StatusCode::FORBIDDEN, "cross_site");
+    }
+    // Reading is not refused for another Host.
+    let res = t.send(get("/api/health", None)).await;
+    assert_eq!(res.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn https_answers_carry_hsts_and_http_ones_do_not() {
+    let t = behind_public_url().await;
+    for path in ["/api/health", "/api/nothing-here"] {
+        let res = t.get(path, None).await;
+        assert_eq!(
+            res.headers[header::STRICT_TRANSPORT_SECURITY],
+            "max-age=63072000; includeSubDomains",
+            "{path}"
+        );
+    }
+    let plain = TestApp::new(&repo_policies()).await;
+    let res = plain.get("/api/health", None).await;
+    assert!(!res.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+}
