@@ -293,3 +293,34 @@ async fn https_answers_carry_hsts_and_http_ones_do_not() {
     let res = plain.get("/api/health", None).await;
     assert!(!res.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
+
+// ---- The staff sign-in throttle cannot lock the team out ----
+
+#[tokio::test]
+async fn a_flood_of_wrong_guesses_does_not_lock_out_a_team_member_with_a_session() {
+    let t = TestApp::new(&repo_policies()).await;
+    let member = t.staff_cookie_from([10, 9, 9, 9]).await;
+    let with_cookie = |client: [u8; 4], credential: &str, cookie: &str| {
+        let mut req = staff_sign_in(credential, client);
+        req.headers_mut()
+            .insert(header::COOKIE, cookie.parse().unwrap());
+        req
+    };
+    // 20 wrong guesses from four addresses use up the global limit.
+    for i in 0..20u8 {
+        t.send(staff_sign_in("wrong", [10, 0, 0, i % 4]))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "invalid_credential");
+    }
+    let secret = t.state.staff.credential.secret().to_owned();
+    t.send(staff_sign_in(&secret, [10, 9, 9, 8]))
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    // The team member with a live staff session signs in again.
+    let res = t.send(with_cookie([10, 9, 9, 9], &secret, &member)).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
+    // A staff cookie does not lift an address's own limit.
+    let guesser = [10, 0, 0, 1];
+    let res = t.send(with_cookie(guesser, &secret, &res.cookie())).await;
+    res.assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+}
