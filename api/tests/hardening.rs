@@ -35,6 +35,38 @@ async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Result<V
     }
 }
 
+/// The binary on a fresh data directory with these limits, in seconds.
+fn limited(header: u32, idle: u32, body: u32, max_connections: u32) -> (Server, tempfile::TempDir) {
+    let data = tempfile::tempdir().unwrap();
+    let flags = [
+        ("--header-timeout-secs", header),
+        ("--idle-timeout-secs", idle),
+        ("--body-timeout-secs", body),
+        ("--max-connections", max_connections),
+    ];
+    let args: Vec<String> = flags
+        .iter()
+        .flat_map(|(flag, v)| [flag.to_string(), v.to_string()])
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    (Server::start(data.path(), &args), data)
+}
+
+/// Sends `GET /api/health` on `s` (kept alive).
+async fn ask_health(s: &mut TcpStream, addr: &str) {
+    let req = format!("GET /api/health HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    s.write_all(req.as_bytes()).await.unwrap();
+}
+
+/// What the server sends before closing `s`, which it must do within the
+/// `limit_secs` being tested plus a 3 s margin.
+async fn answer_then_close(s: &mut TcpStream, limit_secs: u64) -> String {
+    let got = read_until_closed(s, Duration::from_secs(limit_secs + 3))
+        .await
+        .unwrap_or_else(|got| panic!("still open; got {:?}", String::from_utf8_lossy(&got)));
+    String::from_utf8_lossy(&got).into_owned()
+}
+
 /// One request on a fresh connection, `Connection: close`; the whole answer.
 async fn get_once(addr: &str, path: &str) -> String {
     let mut s = TcpStream::connect(addr).await.unwrap();
@@ -48,11 +80,7 @@ async fn get_once(addr: &str, path: &str) -> String {
 
 #[tokio::test]
 async fn a_client_that_stops_mid_request_is_cut_off_while_others_are_served() {
-    let data = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        data.path(),
-        &["--header-timeout-secs", "1", "--idle-timeout-secs", "60"],
-    );
+    let (server, _data) = limited(1, 60, 30, 1024);
     let mut silent = TcpStream::connect(&server.addr).await.unwrap();
     let mut half = TcpStream::connect(&server.addr).await.unwrap();
     half.write_all(b"GET /api/health HT").await.unwrap();
@@ -68,37 +96,76 @@ async fn a_client_that_stops_mid_request_is_cut_off_while_others_are_served() {
 }
 
 #[tokio::test]
-async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
-    let data = tempfile::tempdir().unwrap();
-    // The header timeout is long, so only the idle timeout can close it.
-    let server = Server::start(
-        data.path(),
-        &["--header-timeout-secs", "60", "--idle-timeout-secs", "1"],
+async fn a_request_head_sent_a_byte_at_a_time_is_cut_off_at_the_header_timeout() {
+    let (server, _data) = limited(1, 60, 30, 1024);
+    let stream = TcpStream::connect(&server.addr).await.unwrap();
+    let (mut read, mut write) = stream.into_split();
+    // Keeps sending header bytes (the idle timeout never fires) for 10 s at most.
+    let trickle = tokio::spawn(async move {
+        let head = format!("GET /api/health HTTP/1.1\r\nX-Slow: {}", "a".repeat(100));
+        for b in head.bytes() {
+            if write.write_all(&[b]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let mut got = Vec::new();
+    let closed = timeout(Duration::from_secs(4), read.read_to_end(&mut got)).await;
+    trickle.abort();
+    assert!(closed.is_ok(), "still open after the header timeout + 3 s");
+    assert!(
+        !got.starts_with(b"HTTP/1.1 200"),
+        "served a trickled request"
     );
+}
+
+#[tokio::test]
+async fn a_request_body_that_stalls_is_answered_and_closed() {
+    let (server, _data) = limited(60, 60, 1, 1024);
     let mut s = TcpStream::connect(&server.addr).await.unwrap();
-    let req = format!("GET /api/health HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr);
-    s.write_all(req.as_bytes()).await.unwrap();
-    let got = read_until_closed(&mut s, Duration::from_secs(5))
+    let head = format!(
+        "POST /api/session HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\n\r\n{{\"token\"",
+        server.addr
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let got = answer_then_close(&mut s, 1).await;
+    assert!(got.starts_with("HTTP/1.1 400"), "{got}");
+}
+
+#[tokio::test]
+async fn a_stop_signal_still_ends_the_server_with_idle_connections_open() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = Server::start(data.path(), &[]);
+    let mut idle = TcpStream::connect(&server.addr).await.unwrap();
+    ask_health(&mut idle, &server.addr).await;
+    let mut buf = [0u8; 12];
+    timeout(Duration::from_secs(10), idle.read_exact(&mut buf))
         .await
-        .expect("closed after the idle timeout");
-    let got = String::from_utf8_lossy(&got);
+        .unwrap()
+        .unwrap();
+    assert_eq!(&buf, b"HTTP/1.1 200");
+    let _silent = TcpStream::connect(&server.addr).await.unwrap();
+    assert!(
+        server.terminate(Duration::from_secs(5)),
+        "still running 5 s after SIGTERM"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout() {
+    // The header timeout is long, so only the idle timeout can close it.
+    let (server, _data) = limited(60, 1, 30, 1024);
+    let mut s = TcpStream::connect(&server.addr).await.unwrap();
+    ask_health(&mut s, &server.addr).await;
+    let got = answer_then_close(&mut s, 1).await;
     assert!(got.starts_with("HTTP/1.1 200"), "answered first: {got}");
 }
 
 #[tokio::test]
 async fn connections_beyond_the_cap_wait_until_one_closes() {
-    let data = tempfile::tempdir().unwrap();
-    let server = Server::start(
-        data.path(),
-        &[
-            "--max-connections",
-            "2",
-            "--header-timeout-secs",
-            "2",
-            "--idle-timeout-secs",
-            "60",
-        ],
-    );
+    let (server, _data) = limited(2, 60, 30, 2);
     let _a = TcpStream::connect(&server.addr).await.unwrap();
     let _b = TcpStream::connect(&server.addr).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
