@@ -48,7 +48,9 @@ pub struct Limits {
     /// counted from when the server waits for it, including an idle
     /// keep-alive's wait for its next request.
     pub header: Duration,
-    /// A connection on which no byte moved in either direction this long is closed.
+    /// A connection on which no byte moved in either direction this long is
+    /// closed, a request still being answered included: keep it well above
+    /// the slowest answer.
     pub idle: Duration,
     /// Longest wait for the next piece of a request's body.
     pub body: Duration,
