@@ -5,6 +5,7 @@ use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use crate::catalog::Catalog;
 use crate::clock::now_secs;
@@ -12,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::identity::{Keys, DEFAULT_TTL_SECS, MAX_TTL_SECS};
 use crate::ledger;
 use crate::routes::router;
+use crate::server;
 use crate::staff::Credential;
 use crate::state::{AppState, Settings};
 use crate::store::{Store, DB_FILE};
@@ -137,8 +139,9 @@ pub struct ServeArgs {
     #[arg(long)]
     pub dev: bool,
     /// The URL users reach the server at (default http://<addr>). An https URL
-    /// makes session cookies Secure with the __Host- prefix, and is the origin
-    /// state-changing requests must come from.
+    /// makes session cookies Secure with the __Host- prefix and adds HSTS.
+    /// When given, state-changing requests must name exactly its origin in
+    /// Host and Origin (without it, Origin must match whatever Host says).
     #[arg(long, env = "PRIVACY_CENTER_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Most consent requests written per ledger transaction (group commit);
@@ -146,6 +149,24 @@ pub struct ServeArgs {
     #[arg(long, env = "PRIVACY_CENTER_LEDGER_BATCH", default_value_t = ledger::DEFAULT_BATCH,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
     pub ledger_batch: usize,
+    /// Seconds a client has to send a request's head (request line and
+    /// headers), counted from when the server waits for it: on a new
+    /// connection and between requests on a keep-alive one.
+    #[arg(long, env = "PRIVACY_CENTER_HEADER_TIMEOUT_SECS", default_value_t = server::DEFAULT_HEADER_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout_secs: u64,
+    /// Seconds without a byte read or written after which a connection is closed.
+    #[arg(long, env = "PRIVACY_CENTER_IDLE_TIMEOUT_SECS", default_value_t = server::DEFAULT_IDLE_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
+    /// Seconds a request body may stall between two of its pieces.
+    #[arg(long, env = "PRIVACY_CENTER_BODY_TIMEOUT_SECS", default_value_t = server::DEFAULT_BODY_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout_secs: u64,
+    /// Most client connections open at once; further ones wait to be accepted.
+    #[arg(long, env = "PRIVACY_CENTER_MAX_CONNECTIONS", default_value_t = server::DEFAULT_MAX_CONNECTIONS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub max_connections: usize,
 }
 
 /// Entry point of the binary: parses arguments, runs, maps errors to an exit status.
@@ -333,19 +354,22 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{addr}")),
+        pin_origin: args.public_url.is_some(),
         dev: args.dev,
         ledger_batch: args.ledger_batch,
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
-    let app = router(state, spa);
+    let limits = server::Limits {
+        header: Duration::from_secs(args.header_timeout_secs),
+        idle: Duration::from_secs(args.idle_timeout_secs),
+        body: Duration::from_secs(args.body_timeout_secs),
+        max_connections: args.max_connections,
+    };
+    let app = limits.body(router(state, spa));
     println!("Privacy Center is running at http://{addr}/");
-    // The peer address feeds the staff sign-in throttle.
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(Error::io("server"))?;
+    // Each request carries its peer address (the staff sign-in throttle's key).
+    server::serve(listener, app, limits, shutdown_signal()).await;
     Ok(())
 }
 

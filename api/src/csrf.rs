@@ -3,7 +3,9 @@
 //! The session cookie is `SameSite=Lax`, which still lets other sites send
 //! top-level navigations; so every method other than GET/HEAD/OPTIONS must
 //! come from this origin (by `Sec-Fetch-Site` and `Origin`) and carry a JSON
-//! body, which a plain HTML form cannot send.
+//! body, which a plain HTML form cannot send. With `--public-url` given,
+//! `Origin` is compared with that origin and `Host` must name it too;
+//! without it, with `<scheme>://<Host>`.
 
 use axum::extract::{Request, State};
 use axum::http::{header, Method};
@@ -33,13 +35,24 @@ fn check(settings: &Settings, req: &Request) -> Result<(), Error> {
             return Err(Error::CrossSite);
         }
     }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let own = if settings.pin_origin {
+        // A request for another host name (DNS rebinding, a stray virtual
+        // host) is not one the configured origin's pages sent.
+        let origin = settings.origin();
+        let authority = origin.split_once("://").map_or(origin, |(_, a)| a);
+        if !host.is_some_and(|h| h.eq_ignore_ascii_case(authority)) {
+            return Err(Error::CrossSite);
+        }
+        origin.to_owned()
+    } else {
+        match host {
+            Some(host) => format!("{}://{host}", settings.scheme()),
+            None => String::new(),
+        }
+    };
     if let Some(origin) = headers.get(header::ORIGIN) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .ok_or(Error::CrossSite)?;
-        let own = format!("{}://{host}", settings.scheme());
-        let same = origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(&own));
+        let same = !own.is_empty() && origin.to_str().is_ok_and(|o| o.eq_ignore_ascii_case(&own));
         if !same {
             return Err(Error::CrossSite);
         }

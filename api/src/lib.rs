@@ -16,6 +16,7 @@ pub mod json;
 pub mod ledger;
 pub mod prerender;
 pub mod routes;
+pub mod server;
 pub mod settings;
 pub mod staff;
 pub mod state;

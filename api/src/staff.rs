@@ -1,7 +1,9 @@
 //! The product team's access to drafts: one staff credential configured on
 //! the server, exchanged for a staff session cookie. Sign-in attempts that
-//! fail are throttled per client address and across all clients, and a
-//! throttled client is refused before its credential is even compared.
+//! fail are throttled per client address and across all clients (except
+//! that a client with a live staff session is held to its own address's
+//! limit only), and a throttled client is refused before its credential is
+//! even compared.
 //! Staff sessions are the one session mechanism of
 //! [`crate::identity::session`] with the [`STAFF`] table and lifetimes.
 
@@ -111,8 +113,12 @@ impl Throttle {
         }
     }
 
-    /// `Err(seconds to wait)` when `client` (or everyone) has used up the window.
-    pub fn check(&self, client: IpAddr, now: Instant) -> Result<(), u64> {
+    /// `Err(seconds to wait)` when `client` (or everyone) has used up the
+    /// window. A client with a live staff session (`has_session`: a team
+    /// member signing in again) is held only to its own address's limit,
+    /// so a flood of wrong guesses from elsewhere cannot lock the team out;
+    /// a stolen cookie gains nothing to guess with, since it already is a session.
+    pub fn check(&self, client: IpAddr, has_session: bool, now: Instant) -> Result<(), u64> {
         let mut f = self.failures.lock().expect("throttle lock");
         let window = self.window;
         let expired = |t: &Instant| now.saturating_duration_since(*t) >= window;
@@ -130,7 +136,7 @@ impl Throttle {
             let left = window.saturating_sub(now.saturating_duration_since(oldest));
             left.as_secs() + u64::from(left.subsec_nanos() > 0)
         };
-        if f.all.len() >= self.global {
+        if f.all.len() >= self.global && !has_session {
             return Err(wait(&f.all));
         }
         match f.by_client.get(&client) {
@@ -287,17 +293,17 @@ mod tests {
         );
         let t0 = Instant::now();
         t.record_failure(a, t0);
-        assert_eq!(t.check(a, t0), Ok(()));
+        assert_eq!(t.check(a, false, t0), Ok(()));
         t.record_failure(a, t0 + Duration::from_secs(10));
-        assert_eq!(t.check(a, t0 + Duration::from_secs(10)), Err(50));
-        assert_eq!(t.check(b, t0 + Duration::from_secs(10)), Ok(()));
+        assert_eq!(t.check(a, false, t0 + Duration::from_secs(10)), Err(50));
+        assert_eq!(t.check(b, false, t0 + Duration::from_secs(10)), Ok(()));
         t.record_failure(b, t0 + Duration::from_secs(20));
         assert_eq!(
-            t.check(c, t0 + Duration::from_secs(20)),
+            t.check(c, false, t0 + Duration::from_secs(20)),
             Err(40),
             "the global limit holds for a client that never failed"
         );
-        assert_eq!(t.check(c, t0 + Duration::from_secs(60)), Ok(()));
-        assert_eq!(t.check(a, t0 + Duration::from_secs(65)), Ok(()));
+        assert_eq!(t.check(c, false, t0 + Duration::from_secs(60)), Ok(()));
+        assert_eq!(t.check(a, false, t0 + Duration::from_secs(65)), Ok(()));
     }
 }

@@ -15,6 +15,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// The URL users reach the server at; `https://` turns on secure cookies.
     pub public_url: String,
+    /// Whether the public URL was configured (`--public-url`) rather than
+    /// derived from the listening address: state-changing requests must then
+    /// name its origin in both `Host` and `Origin`.
+    pub pin_origin: bool,
     /// Whether `--dev` conveniences are on.
     pub dev: bool,
     /// Most consent requests per ledger transaction (1 = one commit each).
@@ -27,6 +31,7 @@ impl Settings {
         Settings {
             data_dir: data_dir.into(),
             public_url: "http://localhost".to_owned(),
+            pin_origin: false,
             dev: false,
             ledger_batch: ledger::DEFAULT_BATCH,
         }
@@ -37,6 +42,15 @@ impl Settings {
         self.public_url
             .get(..8)
             .is_some_and(|s| s.eq_ignore_ascii_case("https://"))
+    }
+
+    /// `scheme://host[:port]` of the public URL (its path dropped).
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.public_url.find("://").map_or(0, |i| i + 3);
+        let end = self.public_url[after_scheme..]
+            .find(['/', '?', '#'])
+            .map_or(self.public_url.len(), |i| after_scheme + i);
+        &self.public_url[..end]
     }
 
     /// `https` or `http`.

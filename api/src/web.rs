@@ -2,7 +2,7 @@
 //! security headers every response carries.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::handler::HandlerWithoutStateExt;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -13,10 +13,12 @@ use privacy_center_core::routes::{self, Bundle, Route};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
+use crate::identity::SessionCookie;
 use crate::prerender;
 
 /// CSP for API responses and for a server without a built SPA.
@@ -124,10 +126,23 @@ impl Page {
         };
         let files = ServeDir::new(&self.dist)
             .precompressed_gzip()
-            .fallback(fallback.into_service());
+            .fallback(fallback.clone().into_service());
+        // A path no file can have skips the lookup: the file system would
+        // refuse the name ("file name too long") and ServeDir answer 500.
+        let lookup = move |req: Request| {
+            let files = files.clone();
+            let fallback = fallback.clone();
+            async move {
+                if can_be_a_file(req.uri().path()) {
+                    files.oneshot(req).await.into_response()
+                } else {
+                    fallback(req).await
+                }
+            }
+        };
         let csp = self.csp.clone();
         Router::new()
-            .fallback_service(files)
+            .fallback(lookup)
             .layer(middleware::from_fn(cache_headers))
             .layer(middleware::map_response(move |mut res: Response| {
                 let csp = csp.clone();
@@ -202,6 +217,42 @@ fn policy_preload(path: &str) -> Option<String> {
     ))
 }
 
+/// Longest file name, in bytes, that file systems accept (`NAME_MAX`).
+const NAME_MAX: usize = 255;
+/// Longest path under a build directory that is looked up as a file; the
+/// builds' own paths are far shorter, and this stays well under `PATH_MAX`.
+const PATH_MAX: usize = 1024;
+
+/// Whether `path` (as in the URI, percent-encoded) could name a file of a
+/// build: no segment longer than [`NAME_MAX`] bytes and not longer than
+/// [`PATH_MAX`] once decoded.
+fn can_be_a_file(path: &str) -> bool {
+    let mut total = 0;
+    for segment in path.split('/') {
+        let len = decoded_len(segment);
+        total += len + 1;
+        if len > NAME_MAX || total > PATH_MAX {
+            return false;
+        }
+    }
+    true
+}
+
+/// The length in bytes of `segment` once percent-decoded.
+fn decoded_len(segment: &str) -> usize {
+    let bytes = segment.as_bytes();
+    let (mut i, mut len) = (0, 0);
+    while i < bytes.len() {
+        let escape = bytes[i] == b'%'
+            && bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        i += if escape { 3 } else { 1 };
+        len += 1;
+    }
+    len
+}
+
 /// Fingerprinted assets (Trunk puts a content hash in their names) never
 /// change, so browsers may keep them for a year; everything else, the shell
 /// page above all, is revalidated so a deploy shows up at once.
@@ -274,24 +325,85 @@ pub fn with_compression(app: Router) -> Router {
     app.layer(CompressionLayer::new().gzip(true).compress_when(worth_it))
 }
 
+/// Paths whose answers depend on who asks: the user's session and data, the
+/// staff routes, the host apps' service route and the dev sign-in. A path
+/// is under one when it is the prefix or continues it with `/`.
+const PERSONAL: &[&str] = &[
+    "/api/me",
+    "/api/session",
+    "/api/internal",
+    "/api/staff",
+    "/api/dev",
+];
+
+/// The policy routes: public, but a staff session also sees drafts there.
+const POLICIES: &str = "/api/apps";
+
+/// Keeps personal answers out of every cache, in one place rather than in
+/// each handler. Keyed by path prefix ([`PERSONAL`]: such an answer is
+/// personal even when it says "signed out", and a new route under those
+/// prefixes is covered without thinking of it) *and* by credential: a
+/// request carrying `Authorization` or the staff cookie (`staff`) gets
+/// `no-store` wherever it goes, since a staff session is answered drafts on
+/// the public policy routes. A user's session cookie alone does not change
+/// a policy answer, so those keep their caching; policy answers carry
+/// `Vary: Cookie` so a shared cache never hands a staff answer to the public
+/// or the other way round.
+pub async fn private_answers(
+    State(staff): State<SessionCookie>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let personal_path = PERSONAL.iter().any(|p| under(p));
+    let by_cookie = personal_path || under(POLICIES);
+    let credential =
+        req.headers().contains_key(header::AUTHORIZATION) || staff.read(req.headers()).is_some();
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    if personal_path || credential {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if by_cookie {
+        h.append(header::VARY, HeaderValue::from_static("cookie"));
+    }
+    res
+}
+
+/// HSTS for a server reached over https: two years, subdomains included.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
 /// Adds the headers every response carries; API responses get a CSP that
-/// allows nothing (the SPA's service sets its own).
-pub fn with_security_headers(app: Router) -> Router {
-    app.layer(middleware::map_response(|mut res: Response| async move {
-        let h = res.headers_mut();
-        h.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        h.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        );
-        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        h.entry(header::CONTENT_SECURITY_POLICY)
-            .or_insert(HeaderValue::from_static(STRICT_CSP));
-        res
-    }))
+/// allows nothing (the SPA's service sets its own). `https` (an https
+/// `--public-url`) adds `Strict-Transport-Security`.
+pub fn with_security_headers(app: Router, https: bool) -> Router {
+    app.layer(middleware::map_response(
+        move |mut res: Response| async move {
+            let h = res.headers_mut();
+            if https {
+                h.insert(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    HeaderValue::from_static(HSTS),
+                );
+            }
+            h.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            h.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+            h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            h.entry(header::CONTENT_SECURITY_POLICY)
+                .or_insert(HeaderValue::from_static(STRICT_CSP));
+            res
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -329,6 +441,22 @@ mod tests {
         ] {
             assert_eq!(policy_preload(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn names_no_file_system_accepts_are_not_looked_up() {
+        let seg = |n: usize| "a".repeat(n);
+        assert!(can_be_a_file(&format!("/{}", seg(255))));
+        assert!(!can_be_a_file(&format!("/{}", seg(256))));
+        assert!(!can_be_a_file(&format!("/preview/{}.js", seg(1000))));
+        // 85 three-byte characters, percent-encoded: 255 bytes on disk.
+        assert!(can_be_a_file(&format!("/{}", "%E8%81%8A".repeat(85))));
+        assert!(!can_be_a_file(&format!("/{}", "%E8%81%8A".repeat(86))));
+        assert!(!can_be_a_file(&format!(
+            "/{}",
+            [seg(200).as_str(); 6].join("/")
+        )));
+        assert_eq!(decoded_len("%zz%4"), 5);
     }
 
     #[test]

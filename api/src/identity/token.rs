@@ -127,9 +127,16 @@ impl Keys {
                 "its user id (sub) must be 1-128 printable ASCII characters without spaces",
             )));
         }
-        if claims.jti.len() != 32 || !claims.jti.bytes().all(|b| b.is_ascii_hexdigit()) {
+        // Lower case only: the replay check compares jti byte for byte, so
+        // an upper-cased twin of a used token would otherwise sign in again.
+        if claims.jti.len() != 32
+            || !claims
+                .jti
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Err(refuse(TokenRefusal::Invalid(
-                "its jti must be 32 hexadecimal digits",
+                "its jti must be 32 lowercase hexadecimal digits",
             )));
         }
         Ok(claims)
@@ -166,6 +173,38 @@ mod tests {
         assert!(k.verify("garbage", now).is_err());
         assert!(k.mint("a", "has space", 60, now).is_err());
         assert!(k.mint("a", "u", 121, now).is_err());
+    }
+
+    #[test]
+    fn a_jti_not_in_lowercase_hex_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let k = keys(dir.path());
+        let now = 1_000_000;
+        let token = k.mint("a", "u", 60, now).unwrap();
+        let claims = k.verify(&token, now).unwrap();
+        // The same token with its jti upper-cased, signed with the app's key
+        // (as a host back end could): a twin the replay check would miss.
+        let resign = |jti: String| {
+            let payload = URL_SAFE_NO_PAD.encode(
+                serde_json::to_vec(&Claims {
+                    jti,
+                    ..claims.clone()
+                })
+                .unwrap(),
+            );
+            let mut mac = HmacSha256::new_from_slice(&k.apps["a"].hmac).unwrap();
+            mac.update(payload.as_bytes());
+            format!(
+                "{payload}.{}",
+                URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+            )
+        };
+        let jti = "9f86d081884c7d659a2feaa0c55ad015";
+        assert!(k.verify(&resign(jti.to_owned()), now).is_ok());
+        match k.verify(&resign(jti.to_ascii_uppercase()), now) {
+            Err(Error::Token(TokenRefusal::Invalid(why))) => assert!(why.contains("lowercase")),
+            other => panic!("upper-case twin: {other:?}"),
+        }
     }
 
     #[test]

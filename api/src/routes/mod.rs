@@ -49,11 +49,16 @@ pub fn api(state: AppState) -> Router {
 
 /// The whole HTTP surface: `/api/...` plus, when given, the built SPA.
 pub fn router(state: AppState, spa: Option<web::Spa>) -> Router {
-    let catalog = state.catalog.clone();
+    let (catalog, staff_cookie) = (state.catalog.clone(), state.staff_cookie);
+    let https = state.settings.is_https();
     let app = Router::new().nest("/api", api(state));
+    let app = app.layer(middleware::from_fn_with_state(
+        staff_cookie,
+        web::private_answers,
+    ));
     let app = match spa {
         Some(spa) => app.fallback_service(spa.service(catalog)),
         None => app,
     };
-    web::with_security_headers(web::with_compression(app))
+    web::with_security_headers(web::with_compression(app), https)
 }

@@ -2,7 +2,7 @@
 //! staff credential, sign out) and `GET /api/staff/apps` (every app with all
 //! its versions, drafts included).
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,9 @@ use std::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::json::ApiJson;
-use crate::staff::{end_staff_session, start_staff_session, ClientIp, Staff, STAFF_ABSOLUTE_SECS};
+use crate::staff::{
+    end_staff_session, start_staff_session, ClientIp, Staff, StaffSessions, STAFF_ABSOLUTE_SECS,
+};
 use crate::state::AppState;
 
 pub(super) fn routes() -> Router<AppState> {
@@ -30,10 +32,11 @@ async fn sign_in(
     ApiJson(body): ApiJson<StaffSessionRequest>,
 ) -> Result<Response> {
     let now = Instant::now();
+    let has_session = StaffSessions::from_ref(&state).is_staff(&headers).await?;
     state
         .staff
         .throttle
-        .check(client, now)
+        .check(client, has_session, now)
         .map_err(Error::TooManyRequests)?;
     if !state.staff.credential.matches(&body.credential) {
         state.staff.throttle.record_failure(client, now);
