@@ -549,6 +549,43 @@ async fn another_apps_service_token_opens_none_of_the_host_routes() {
 }
 
 #[tokio::test]
+async fn user_ids_no_token_can_carry_are_refused_not_answered_as_never_seen() {
+    let t = TestApp::new(&repo_policies()).await;
+    let vchat = token(&t, "vchat");
+    for user in ["a%20b", "%C3%A9", &"x".repeat(129)] {
+        let uri = format!("/api/internal/apps/vchat/users/{user}/status");
+        let res = t.send(service(Method::GET, &uri, None, &vchat)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{uri}: {}",
+            res.json
+        );
+        assert!(res.json["fields"]["user"].is_string(), "{}", res.json);
+    }
+    // Another app's token is still refused first: nothing is said about ids to it.
+    let other = service(
+        Method::GET,
+        "/api/internal/apps/vchat/users/a%20b/status",
+        None,
+        "not-a-token",
+    );
+    assert_eq!(t.send(other).await.status, StatusCode::UNAUTHORIZED);
+    let res = push_check(&t, "message_push", &["alice", "b o b"]).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.json);
+    assert!(res.json["fields"]["users[1]"].is_string(), "{}", res.json);
+    let fine = t
+        .send(service(
+            Method::GET,
+            "/api/internal/apps/vchat/users/u_1@x/status",
+            None,
+            &vchat,
+        ))
+        .await;
+    assert_eq!(fine.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn state_changing_settings_routes_refuse_cross_site_requests() {
     let t = TestApp::new(&repo_policies()).await;
     let cookie = t.sign_in("vchat", "frank").await;

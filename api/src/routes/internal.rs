@@ -14,12 +14,16 @@ use privacy_center_core::wire::{
 use super::settings::personal;
 use crate::catalog::App;
 use crate::error::{Error, Result};
+use crate::identity::valid_user_id;
 use crate::json::ApiJson;
 use crate::settings;
 use crate::state::AppState;
 
 /// Most users one push-check asks about.
 pub const MAX_PUSH_CHECK_USERS: usize = 10_000;
+/// Why a user id in a host app's question is refused (the handoff token's rule).
+const USER_ID_RULE: &str = "a user id is 1-128 printable ASCII characters without spaces";
+
 /// Largest push-check body: 10,000 user ids of up to 128 characters, quoted.
 const PUSH_CHECK_BODY_BYTES: usize = 2 << 20;
 /// Most changes one feed page holds, and how many it holds by default.
@@ -60,6 +64,10 @@ async fn status(
     headers: HeaderMap,
 ) -> Result<Response> {
     let app = host_app(&state, &app_id, &headers)?;
+    if !valid_user_id(&user) {
+        // No token can carry it, so "never consented" would be a guess.
+        return Err(Error::invalid_field("user", USER_ID_RULE));
+    }
     let s = super::me::status(&state, app, &user).await?;
     let stored = settings::load_from(state.store.pool(), &app_id, &user).await?;
     Ok(personal(
@@ -103,6 +111,9 @@ async fn push_check(
                 check.users.len()
             ),
         ));
+    }
+    if let Some(i) = check.users.iter().position(|u| !valid_user_id(u)) {
+        return Err(Error::invalid_field(&format!("users[{i}]"), USER_ID_RULE));
     }
     let mut answer = PushCheckAnswer {
         category: check.category.clone(),
