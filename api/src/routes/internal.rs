@@ -11,7 +11,7 @@ use privacy_center_core::wire::{
     Change, ChangeData, ChangeFeed, InternalStatus, PushCheck, PushCheckAnswer, PushRefusal,
 };
 
-use super::settings::personal;
+use super::settings::reply;
 use crate::catalog::App;
 use crate::error::{Error, Result};
 use crate::identity::valid_user_id;
@@ -70,7 +70,7 @@ async fn status(
     }
     let s = super::me::status(&state, app, &user).await?;
     let stored = settings::load_from(state.store.pool(), &app_id, &user).await?;
-    Ok(personal(
+    Ok(reply(
         StatusCode::OK,
         InternalStatus {
             consented_version: s.consented_version,
@@ -123,7 +123,7 @@ async fn push_check(
     if !category.opt_out {
         // Users cannot turn it off, and quiet hours do not hold it back.
         answer.allowed = check.users;
-        return Ok(personal(StatusCode::OK, answer));
+        return Ok(reply(StatusCode::OK, answer));
     }
     let reasons = settings::push_check(
         state.store.pool(),
@@ -139,7 +139,7 @@ async fn push_check(
             Some(reason) => answer.refused.push(PushRefusal { user, reason }),
         }
     }
-    Ok(personal(StatusCode::OK, answer))
+    Ok(reply(StatusCode::OK, answer))
 }
 
 /// `after` and `limit` of a feed request; anything else is refused.
@@ -214,5 +214,5 @@ async fn changes(
             change,
         });
     }
-    Ok(personal(StatusCode::OK, feed))
+    Ok(reply(StatusCode::OK, feed))
 }

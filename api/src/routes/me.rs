@@ -119,10 +119,8 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     let disposition = HeaderValue::from_str(&disposition)
         .map_err(|e| Error::Internal(format!("content-disposition: {e}")))?;
     Ok((
-        [
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
+        // `no-store` comes from `web::private_answers`, like every personal answer.
+        [(header::CONTENT_DISPOSITION, disposition)],
         Json(body),
     )
         .into_response())

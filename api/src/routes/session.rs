@@ -4,7 +4,7 @@
 //! `GET /api/dev` tells only the latter.
 
 use axum::extract::{FromRef, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -155,9 +155,6 @@ async fn session_state(State(state): State<AppState>, headers: HeaderMap) -> Res
         me,
         dev: state.settings.dev,
     };
-    Ok((
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        Json(body),
-    )
-        .into_response())
+    // `no-store` comes from `web::private_answers`, like every personal answer.
+    Ok(Json(body).into_response())
 }

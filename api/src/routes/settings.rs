@@ -5,7 +5,7 @@
 //! with any bad field saves nothing.
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -33,14 +33,11 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/me/history", get(history))
 }
 
-/// A personal answer: never stored by a cache.
-pub(super) fn personal<T: Serialize>(status: StatusCode, body: T) -> Response {
-    (
-        status,
-        [(header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        Json(body),
-    )
-        .into_response()
+/// A JSON answer with its status. It is personal: `web::private_answers`,
+/// the one place that keeps such answers out of caches, marks it `no-store`
+/// (every route here is under `/api/me` or `/api/internal`).
+pub(super) fn reply<T: Serialize>(status: StatusCode, body: T) -> Response {
+    (status, Json(body)).into_response()
 }
 
 /// 422 naming every field in `fields`, or nothing.
@@ -59,7 +56,7 @@ fn refuse(fields: BTreeMap<String, String>) -> Result<()> {
 async fn get_push(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
-    Ok(personal(StatusCode::OK, stored.push(&app.config)))
+    Ok(reply(StatusCode::OK, stored.push(&app.config)))
 }
 
 async fn put_push(
@@ -136,13 +133,13 @@ async fn put_push(
     }
     let after = settings::load(&mut tx, &user.app, &user.user_id).await?;
     tx.commit().await?;
-    Ok(personal(StatusCode::OK, after.push(&app.config)))
+    Ok(reply(StatusCode::OK, after.push(&app.config)))
 }
 
 async fn get_switches(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
-    Ok(personal(
+    Ok(reply(
         StatusCode::OK,
         Switches {
             switches: stored.switches(app),
@@ -187,7 +184,7 @@ async fn put_switches(
     }
     let after = settings::load(&mut tx, &user.app, &user.user_id).await?;
     tx.commit().await?;
-    Ok(personal(
+    Ok(reply(
         StatusCode::OK,
         Switches {
             switches: after.switches(app),
@@ -222,7 +219,7 @@ async fn profile_reset(
     let change = rec.item(&req.switch, None, "requested".into());
     rec.write(&mut tx, ChangeData::ProfileReset(change)).await?;
     tx.commit().await?;
-    Ok(personal(StatusCode::ACCEPTED, ProfileResetAccepted { at }))
+    Ok(reply(StatusCode::ACCEPTED, ProfileResetAccepted { at }))
 }
 
 async fn permission_choice(
@@ -268,7 +265,7 @@ async fn permission_choice(
         channel: user.channel,
         at,
     };
-    Ok(personal(StatusCode::CREATED, history))
+    Ok(reply(StatusCode::CREATED, history))
 }
 
 async fn history(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
@@ -280,7 +277,7 @@ async fn history(State(state): State<AppState>, user: CurrentUser) -> Result<Res
         settings::HISTORY_LIMIT,
     )
     .await?;
-    Ok(personal(StatusCode::OK, rows))
+    Ok(reply(StatusCode::OK, rows))
 }
 
 /// How the signed-in user's changes are recorded, at `at` (from the
