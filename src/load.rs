@@ -105,11 +105,6 @@ impl<T: Send + Sync + 'static> Load<T> {
         self.state
             .with_untracked(|s| f(s.as_ref().and_then(|r| r.as_ref().ok())))
     }
-
-    /// Replaces the loaded value in place (e.g. with a change's answer).
-    pub fn set_value(&self, value: T) {
-        self.state.try_set(Some(Ok(value)));
-    }
 }
 
 impl<T: Clone + Send + Sync + 'static> Load<T> {
@@ -181,11 +176,6 @@ impl Submit {
     /// Whether the last request failed (tracked).
     pub fn failed(&self) -> bool {
         self.error.with(Option::is_some)
-    }
-
-    /// Forgets the last failure (the user dismissed or moved on).
-    pub fn clear(&self) {
-        self.error.set(None);
     }
 
     /// Sends `request` unless one is in flight (then returns false and
