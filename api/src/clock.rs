@@ -4,12 +4,17 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The clock rules that depend on the time of day read (quiet hours): the
-/// system clock, unless a test set it. Cheap to clone; clones share the setting.
+/// The clock the time-dependent rules read (quiet hours, and every rule
+/// that waits: locks, cooling-off periods): the system clock, unless a test
+/// stopped it or `serve --dev` moved it forward (`POST /api/dev/clock`).
+/// Cheap to clone; clones share the setting. The setting is process-local,
+/// which is why only tests and `--dev` may change it.
 #[derive(Debug, Clone, Default)]
 pub struct Clock {
     /// Milliseconds since the epoch, or [`SYSTEM`] to read the system clock.
     fixed: Arc<AtomicI64>,
+    /// Milliseconds added to the system clock.
+    offset: Arc<AtomicI64>,
 }
 
 /// Marks a [`Clock`] that reads the system clock.
@@ -19,8 +24,23 @@ impl Clock {
     /// Milliseconds since the Unix epoch, as this clock tells them.
     pub fn now_ms(&self) -> i64 {
         match self.fixed.load(Ordering::Relaxed) {
-            SYSTEM => now_ms(),
+            SYSTEM => now_ms().saturating_add(self.offset.load(Ordering::Relaxed)),
             ms => ms,
+        }
+    }
+
+    /// Seconds since the Unix epoch, as this clock tells them.
+    pub fn now_secs(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+
+    /// Moves the clock forward by `ms` (a stopped clock stays stopped, at
+    /// the later time).
+    pub fn advance(&self, ms: i64) {
+        if self.fixed.load(Ordering::Relaxed) == SYSTEM {
+            self.offset.fetch_add(ms, Ordering::Relaxed);
+        } else {
+            self.fixed.fetch_add(ms, Ordering::Relaxed);
         }
     }
 
@@ -73,6 +93,19 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_advanced_clock_runs_ahead_and_a_stopped_one_moves_to_the_later_time() {
+        let clock = Clock::default();
+        clock.advance(3_600_000);
+        let ahead = clock.now_ms() - now_ms();
+        assert!((3_599_000..=3_601_000).contains(&ahead), "{ahead}");
+        let stopped = Clock::default();
+        stopped.set(1_000_000);
+        stopped.advance(500);
+        assert_eq!(stopped.now_ms(), 1_000_500);
+        assert_eq!(stopped.now_secs(), 1_000);
+    }
 
     #[test]
     fn formats_utc_with_milliseconds() {

@@ -408,6 +408,33 @@ async fn dev_sign_in_exists_only_under_dev() {
 }
 
 #[tokio::test]
+async fn the_dev_clock_moves_forward_only_under_dev() {
+    let body = json!({"advance_seconds": 3600}).to_string();
+    let t = TestApp::new(&repo_policies()).await;
+    t.post("/api/dev/clock", &body, None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+
+    let t = TestApp::with(&repo_policies(), |s| s.dev = true).await;
+    let before = t.state.clock.now_ms();
+    let res = t.post("/api/dev/clock", &body, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    let moved = t.state.clock.now_ms() - before;
+    assert!((3_600_000..3_660_000).contains(&moved), "{moved}");
+    assert!(res.json["now"].as_str().unwrap().ends_with('Z'));
+    for bad in [
+        json!({"advance_seconds": -1}),
+        json!({"advance_seconds": 400_000_000}),
+    ] {
+        t.post("/api/dev/clock", &bad.to_string(), None)
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+    let after_bad = t.state.clock.now_ms() - before;
+    assert!(after_bad < 3_660_000, "a refused move changed the clock");
+}
+
+#[tokio::test]
 async fn the_session_state_answers_signed_out_without_an_error_and_writes_nothing() {
     let t = TestApp::new(&repo_policies()).await;
     for cookie in [None, Some("pc_session=not-a-session")] {

@@ -299,6 +299,22 @@ pub struct DevSessionRequest {
     pub user: String,
 }
 
+/// `POST /api/dev/clock` (only under `serve --dev`): moves the server's clock
+/// forward, so tests can reach the end of a lock or a cooling-off period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevClockRequest {
+    /// Seconds to move forward (0 ..= 10 years).
+    pub advance_seconds: i64,
+}
+
+/// The server's clock after `POST /api/dev/clock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevClock {
+    /// The time the server now reads, RFC 3339.
+    pub now: String,
+}
+
 /// Who a session belongs to: the answer to `POST /api/session` and `POST /api/dev/session`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use privacy_center_core::wire::{
-    Channel, DevInfo, DevSessionRequest, SessionInfo, SessionRequest, SessionState,
+    Channel, DevClock, DevClockRequest, DevInfo, DevSessionRequest, SessionInfo, SessionRequest,
+    SessionState,
 };
 
-use crate::clock::now_secs;
+use crate::clock::{now_secs, rfc3339_ms};
 use crate::error::{Error, Result, TokenRefusal};
 use crate::identity::{
     end_session, start_session, valid_user_id, Claims, CurrentUser, UserSessions,
@@ -32,7 +33,29 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Registered only under `serve --dev`.
 pub(super) fn dev_routes() -> Router<AppState> {
-    Router::new().route("/dev/session", post(dev_sign_in))
+    Router::new()
+        .route("/dev/session", post(dev_sign_in))
+        .route("/dev/clock", post(dev_clock))
+}
+
+/// The most `POST /api/dev/clock` moves the clock at once: ten years.
+const MAX_ADVANCE_SECS: i64 = 10 * 366 * 86_400;
+
+/// Moves the server's clock forward (tests reaching the end of a wait).
+async fn dev_clock(
+    State(state): State<AppState>,
+    ApiJson(req): ApiJson<DevClockRequest>,
+) -> Result<Json<DevClock>> {
+    if !(0..=MAX_ADVANCE_SECS).contains(&req.advance_seconds) {
+        return Err(Error::invalid_field(
+            "advance_seconds",
+            "must be between 0 and 10 years in seconds; the clock only moves forward",
+        ));
+    }
+    state.clock.advance(req.advance_seconds * 1000);
+    Ok(Json(DevClock {
+        now: rfc3339_ms(state.clock.now_ms()),
+    }))
 }
 
 /// Exchanges a host app's handoff token for a session cookie.
