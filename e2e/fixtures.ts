@@ -8,6 +8,7 @@ import { ConsentDialog } from './pages/consent-dialog';
 import { ConsentsPage } from './pages/consents-page';
 import { DevSignInPage } from './pages/dev-sign-in-page';
 import { PreviewPage } from './pages/preview-page';
+import { DataPage } from './pages/data-page';
 import { HubPage } from './pages/hub-page';
 import { SettingsPage } from './pages/settings-page';
 
@@ -22,6 +23,7 @@ type Pages = {
   devSignIn: DevSignInPage;
   preview: PreviewPage;
   hub: HubPage;
+  dataPage: DataPage;
   settings: SettingsPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
@@ -67,6 +69,7 @@ export const test = base.extend<Pages>({
   devSignIn: async ({ page }, use) => use(new DevSignInPage(page)),
   preview: async ({ page }, use) => use(new PreviewPage(page)),
   hub: async ({ page }, use) => use(new HubPage(page)),
+  dataPage: async ({ page }, use) => use(new DataPage(page)),
   settings: async ({ page }, use) => use(new SettingsPage(page)),
 });
 

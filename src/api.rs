@@ -5,8 +5,8 @@ use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
     AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
     PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
-    PushUpdate, SessionInfo, SessionRequest, SessionState, StaffApp, StaffSessionRequest, Switches,
-    SwitchesUpdate,
+    PushUpdate, SessionInfo, SessionRequest, SessionState, SettingChange, StaffApp,
+    StaffSessionRequest, Switches, SwitchesUpdate,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -294,5 +294,16 @@ pub async fn policy_source(app: &str, version: &str) -> Result<String, ApiError>
     resp.text().await.map_err(network)
 }
 
-/// Where the browser downloads the user's data (the server names the file).
+/// `GET /api/me/history`: the signed-in user's settings changes, newest first.
+pub async fn history() -> Result<Vec<SettingChange>, ApiError> {
+    get_json("/api/me/history").await
+}
+
+/// Where the browser downloads the user's data as JSON (the server names the file).
 pub const EXPORT_URL: &str = "/api/me/export";
+
+/// Where the browser downloads the readable copy of the user's data, in
+/// the language `lang` (a BCP 47 tag of `core::words::Lang`).
+pub fn readable_export_url(lang: &str) -> String {
+    format!("{EXPORT_URL}?format=html&lang={lang}")
+}

@@ -755,6 +755,30 @@ pub struct ControlsMessages {
     pub profile_cleared: &'static str,
     /// Back to the hub.
     pub back_to_hub: &'static str,
+    /// The data page's heading.
+    pub data_heading: &'static str,
+    /// Its lead.
+    pub data_intro: &'static str,
+    /// Heading: the copies of the user's data.
+    pub copies_heading: &'static str,
+    /// Button: the readable copy.
+    pub download_readable: &'static str,
+    /// What the readable copy is.
+    pub readable_note: &'static str,
+    /// Button: the JSON copy.
+    pub download_json: &'static str,
+    /// What the JSON copy is.
+    pub json_note: &'static str,
+    /// Heading: the settings history.
+    pub history_heading: &'static str,
+    /// What the history holds.
+    pub history_note: &'static str,
+    /// No changes yet.
+    pub history_empty: &'static str,
+    /// Hub: heading of the latest changes.
+    pub recent_changes: &'static str,
+    /// Hub: link to the whole history and the downloads.
+    pub all_history: &'static str,
 }
 
 /// The controls' words in `lang`.
@@ -795,7 +819,7 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     card_account: "注销账号",
     coming: "即将推出",
     card_data: "我的数据",
-    data_body: "下载隐私中心保存的与你有关的全部信息（JSON）。",
+    data_body: "隐私中心保存的与你有关的全部信息：查看变更记录，下载副本。",
     manage: "管理",
     open_from_app: "请在应用内的“我的-设置-隐私”中打开隐私中心，即可管理你的设置。",
     notifications_heading: "消息通知",
@@ -817,6 +841,20 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     clear_profile_body: "个性化推荐已关闭。你还可以让应用删除根据你的浏览和兴趣建立的推荐画像。",
     profile_cleared: "已通知应用清除你的推荐画像。",
     back_to_hub: "返回我的隐私",
+    data_heading: "我的数据",
+    data_intro:
+        "你有权查阅、复制隐私中心保存的与你有关的个人信息（《个人信息保护法》第四十五条）。",
+    copies_heading: "下载副本",
+    download_readable: "下载可阅读的副本",
+    readable_note: "网页文件，可直接打开阅读，也可用浏览器“打印”另存为 PDF。",
+    download_json: "下载 JSON 文件",
+    json_note: "同样的内容，机器可读，便于转移到其他服务。",
+    history_heading: "设置变更记录",
+    history_note:
+        "你在这里做出的每一项更改：改了什么、从什么改成什么、何时、在哪里。记录只增不改。",
+    history_empty: "还没有更改过任何设置。",
+    recent_changes: "最近的更改",
+    all_history: "全部记录与下载",
 };
 
 static CONTROLS_EN: ControlsMessages = ControlsMessages {
@@ -851,7 +889,7 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     card_account: "Close my account",
     coming: "Coming soon",
     card_data: "My data",
-    data_body: "Download everything the privacy center holds about you (JSON).",
+    data_body: "Everything the privacy center holds about you: see your changes, download a copy.",
     manage: "Manage",
     open_from_app: "Open the privacy center from the app (Me › Settings › Privacy) to manage your settings.",
     notifications_heading: "Notifications",
@@ -873,6 +911,18 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     clear_profile_body: "Personalised recommendations are off. You can also have the app delete the profile it built from your browsing and interests.",
     profile_cleared: "The app has been told to clear your recommendation profile.",
     back_to_hub: "Back to My privacy",
+    data_heading: "My data",
+    data_intro: "You may see and copy the personal information the privacy center holds about you (PIPL art. 45).",
+    copies_heading: "Download a copy",
+    download_readable: "Download a readable copy",
+    readable_note: "A web page you can open and read, or print to PDF from the browser.",
+    download_json: "Download as JSON",
+    json_note: "The same content for machines, to move to another service.",
+    history_heading: "Settings history",
+    history_note: "Every change you made here: what, from what to what, when and where. Entries are never changed.",
+    history_empty: "You have not changed any setting yet.",
+    recent_changes: "Latest changes",
+    all_history: "All changes and downloads",
 };
 
 const STORAGE_KEY: &str = "privacy-center.locale";
@@ -902,6 +952,13 @@ impl I18n {
     /// The current locale's words for the controls (tracked).
     pub fn c(&self) -> &'static ControlsMessages {
         controls_messages(self.locale.get())
+    }
+
+    /// The current locale's words for the user's own records: history rows
+    /// and the readable copy of their data, shared with the server
+    /// (`core::words::RecordWords`; tracked).
+    pub fn r(&self) -> &'static privacy_center_core::words::RecordWords {
+        self.locale.get().record_words()
     }
 
     /// Switches language and remembers the choice on this device.

@@ -1,8 +1,10 @@
-//! The one JSON body extractor: every way a body can be wrong becomes the
-//! API's error shape instead of axum's plain-text rejections.
+//! The one JSON body extractor, and the one query-string extractor: every
+//! way a body or a query can be wrong becomes the API's error shape instead
+//! of axum's plain-text rejections.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
@@ -47,6 +49,26 @@ where
             }
         })?;
         parse(&bytes).map(ApiJson)
+    }
+}
+
+/// A query string of type `T` (whose fields are `deny_unknown_fields`): a
+/// query of the wrong shape is 422 `invalid` naming the query.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Error> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(q)| ApiQuery(q))
+            .map_err(|e| Error::invalid_field("query", e.body_text()))
     }
 }
 

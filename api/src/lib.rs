@@ -11,6 +11,7 @@ pub mod cli;
 pub mod clock;
 pub mod csrf;
 pub mod error;
+pub mod export_doc;
 pub mod identity;
 pub mod json;
 pub mod ledger;

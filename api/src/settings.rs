@@ -425,7 +425,7 @@ pub async fn save_permission(
 /// A user's settings history, newest first, at most `limit` rows.
 pub async fn history(
     pool: &SqlitePool,
-    app: &str,
+    app: &AppConfig,
     user: &str,
     limit: i64,
 ) -> Result<Vec<SettingChange>> {
@@ -433,7 +433,7 @@ pub async fn history(
         "SELECT kind, item, old, new, channel, at FROM setting_changes \
          WHERE app = ? AND user_id = ? ORDER BY seq DESC LIMIT ?",
     )
-    .bind(app)
+    .bind(&app.id)
     .bind(user)
     .bind(limit)
     .fetch_all(pool)
@@ -443,6 +443,7 @@ pub async fn history(
             let channel = Channel::parse(&channel)
                 .ok_or_else(|| Error::Unreadable(format!("setting change channel {channel:?}")))?;
             Ok(SettingChange {
+                label: app.item_label(&kind, &item).map(str::to_owned),
                 kind,
                 item,
                 old,

@@ -774,3 +774,71 @@ async fn paging_the_feed_while_others_write_skips_and_repeats_nothing() {
     assert_eq!(stored.len(), 120, "60 settings changes and 60 consents");
     assert_eq!(seen, stored, "every change once, in order");
 }
+
+#[tokio::test]
+async fn the_readable_copy_names_every_setting_and_change_in_words_and_escapes_them() {
+    let t = TestApp::new(&repo_policies()).await;
+    // User ids are any printable ASCII, so the page must escape them.
+    let cookie = t.sign_in("vchat", "<b>eve</b>").await;
+    put(
+        &t,
+        "/api/me/push",
+        json!({"enabled": true, "categories": {"message_push": false}}),
+        &cookie,
+    )
+    .await;
+    let history = t.get("/api/me/history", Some(&cookie)).await;
+    assert_eq!(history.json[0]["label"], "消息推送", "{}", history.json);
+
+    let uri = "/api/me/export?format=html";
+    let res = t.get(uri, Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[header::CACHE_CONTROL], "no-store");
+    assert_eq!(
+        res.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"privacy-center-export-vchat-_b_eve__b_.html\""
+    );
+    let csp = res.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
+    assert!(
+        csp.contains("style-src 'sha256-") && !csp.contains("script"),
+        "{csp}"
+    );
+    let (status, content_type, page) = t.send_text(common::get(uri, Some(&cookie))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type, "text/html; charset=utf-8");
+    for words in [
+        "我的个人信息副本",
+        "&lt;b&gt;eve&lt;/b&gt;",
+        "消息推送 · 消息推送",
+        "开启 → 关闭",
+        "与服务有关的公告</td><td>开启（不可关闭）",
+        "北京时间",
+    ] {
+        assert!(page.contains(words), "{words:?} missing from {page}");
+    }
+    assert!(!page.contains("<b>eve"), "the user id is escaped");
+
+    let (_, _, english) = t
+        .send_text(common::get(
+            "/api/me/export?format=html&lang=en",
+            Some(&cookie),
+        ))
+        .await;
+    assert!(english.contains("A copy of my personal information"));
+    assert!(english.contains("on → off"));
+
+    for bad in [
+        "/api/me/export?format=pdf",
+        "/api/me/export?lang=fr&format=html",
+        "/api/me/export?format=html&pages=2",
+    ] {
+        t.get(bad, Some(&cookie))
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
+    t.get(uri, None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+}

@@ -246,6 +246,32 @@ impl AppConfig {
         }
         Ok(cfg)
     }
+
+    /// What `app.toml` calls the item a history row names: a push
+    /// category's, switch's or permission's label (`kind` as the history
+    /// stores it: `push`, `switch`, `profile_reset`, `permission`). `None`
+    /// for items that have no label here (the master switch, quiet hours),
+    /// which the reader's words name instead.
+    pub fn item_label(&self, kind: &str, item: &str) -> Option<&str> {
+        match kind {
+            "push" => self
+                .push_categories
+                .iter()
+                .find(|c| c.id == item)
+                .map(|c| c.label.as_str()),
+            "switch" | "profile_reset" => self
+                .switches
+                .iter()
+                .find(|s| s.id == item)
+                .map(|s| s.label.as_str()),
+            "permission" => self
+                .permissions
+                .iter()
+                .find(|p| p.id == item)
+                .map(|p| p.label.as_str()),
+            _ => None,
+        }
+    }
 }
 
 /// Minutes since midnight of a time of day written `HH:MM` (24-hour), or

@@ -175,6 +175,224 @@ pub const EN: PageWords = PageWords {
     },
 };
 
+/// The words for a user's own records: the rows of their settings history
+/// (the `/me/data` page shows them) and the readable copy of their data
+/// (`GET /api/me/export?format=html`, written by the server). One table
+/// for both, so the page and the document name things alike.
+#[derive(Debug)]
+pub struct RecordWords {
+    /// The document's title.
+    pub export_title: &'static str,
+    /// The line under it: app name, user id, when made.
+    pub export_intro: fn(&str, &str, &str) -> String,
+    /// How times are shown in the document.
+    pub times_note: &'static str,
+    /// What the JSON copy is for, said in the document.
+    pub machine_copy_note: &'static str,
+    /// Headings of the document's sections.
+    pub sessions: &'static str,
+    /// Heading: consent records.
+    pub consents: &'static str,
+    /// Heading: push settings.
+    pub push: &'static str,
+    /// Heading: privacy switches.
+    pub switches: &'static str,
+    /// Heading: the history of changes.
+    pub history: &'static str,
+    /// Column: when.
+    pub col_time: &'static str,
+    /// Column: what.
+    pub col_item: &'static str,
+    /// Column: before → after.
+    pub col_change: &'static str,
+    /// Column: where.
+    pub col_channel: &'static str,
+    /// Column: policy version.
+    pub col_version: &'static str,
+    /// Column: consent action.
+    pub col_action: &'static str,
+    /// Column: content hash.
+    pub col_hash: &'static str,
+    /// Column: state.
+    pub col_state: &'static str,
+    /// Session columns: started, last seen, expires.
+    pub col_started: &'static str,
+    /// Column: last seen.
+    pub col_last_seen: &'static str,
+    /// Column: expires.
+    pub col_expires: &'static str,
+    /// Marks the session that made the export.
+    pub this_session: &'static str,
+    /// Shown for an empty table.
+    pub none: &'static str,
+    /// The push master switch.
+    pub item_enabled: &'static str,
+    /// Quiet hours.
+    pub item_quiet_hours: &'static str,
+    /// A history kind's name: `push`, `switch`, `profile_reset`, `permission`.
+    pub kind: fn(&str) -> Option<&'static str>,
+    /// A stored value's name (`on`, `off`, `granted`, `requested` …), or
+    /// `None` to show it as stored (quiet hours, versions).
+    pub value: fn(&str) -> Option<&'static str>,
+    /// `browser` or `webview`.
+    pub channel: fn(&str) -> &'static str,
+    /// `accept`, `withdraw` or `defer`.
+    pub action: fn(&str) -> &'static str,
+    /// Shown for a category or switch whose state cannot change.
+    pub locked: &'static str,
+}
+
+impl Lang {
+    /// This language's words for a user's own records.
+    pub fn record_words(self) -> &'static RecordWords {
+        match self {
+            Lang::ZhCn => &RECORDS_ZH_CN,
+            Lang::En => &RECORDS_EN,
+        }
+    }
+}
+
+/// Simplified Chinese.
+pub const RECORDS_ZH_CN: RecordWords = RecordWords {
+    export_title: "我的个人信息副本",
+    export_intro: |app, user, at| {
+        format!("隐私中心为「{app}」用户 {user} 保存的全部信息，生成于 {at}。")
+    },
+    times_note: "时间均为北京时间（UTC+8）。",
+    machine_copy_note: "同样的内容另有 JSON 格式，便于转移到其他服务（“我的数据”页面）。",
+    sessions: "登录会话",
+    consents: "同意记录",
+    push: "消息推送",
+    switches: "隐私开关",
+    history: "设置变更记录",
+    col_time: "时间",
+    col_item: "项目",
+    col_change: "变更",
+    col_channel: "渠道",
+    col_version: "政策版本",
+    col_action: "操作",
+    col_hash: "内容哈希（SHA-256）",
+    col_state: "状态",
+    col_started: "开始",
+    col_last_seen: "最近使用",
+    col_expires: "到期",
+    this_session: "（本次）",
+    none: "无",
+    item_enabled: "推送总开关",
+    item_quiet_hours: "免打扰时段",
+    kind: |k| match k {
+        "push" => Some("消息推送"),
+        "switch" => Some("隐私开关"),
+        "profile_reset" => Some("清除推荐画像"),
+        "permission" => Some("权限"),
+        _ => None,
+    },
+    value: |v| match v {
+        "on" => Some("开启"),
+        "off" => Some("关闭"),
+        "granted" => Some("允许"),
+        "denied" => Some("拒绝"),
+        "prompt" => Some("未决定"),
+        "restricted" => Some("受限"),
+        "requested" => Some("已申请"),
+        _ => None,
+    },
+    channel: |c| match c {
+        "webview" => "App 内",
+        _ => "浏览器",
+    },
+    action: |a| match a {
+        "accept" => "同意",
+        "withdraw" => "撤回同意",
+        _ => "暂不同意",
+    },
+    locked: "不可关闭",
+};
+
+/// English.
+pub const RECORDS_EN: RecordWords = RecordWords {
+    export_title: "A copy of my personal information",
+    export_intro: |app, user, at| {
+        format!("Everything the privacy center holds about {app} user {user}, made {at}.")
+    },
+    times_note: "Times are China Standard Time (UTC+8).",
+    machine_copy_note:
+        "The same content is available as JSON, to move to another service (the My data page).",
+    sessions: "Sign-in sessions",
+    consents: "Consent records",
+    push: "Push notifications",
+    switches: "Privacy switches",
+    history: "Settings changes",
+    col_time: "Time",
+    col_item: "Item",
+    col_change: "Change",
+    col_channel: "Channel",
+    col_version: "Policy version",
+    col_action: "Action",
+    col_hash: "Content hash (SHA-256)",
+    col_state: "State",
+    col_started: "Started",
+    col_last_seen: "Last used",
+    col_expires: "Expires",
+    this_session: " (this one)",
+    none: "None",
+    item_enabled: "All push notifications",
+    item_quiet_hours: "Quiet hours",
+    kind: |k| match k {
+        "push" => Some("Push"),
+        "switch" => Some("Privacy switch"),
+        "profile_reset" => Some("Clear recommendation profile"),
+        "permission" => Some("Permission"),
+        _ => None,
+    },
+    value: |v| match v {
+        "on" => Some("on"),
+        "off" => Some("off"),
+        "granted" => Some("allowed"),
+        "denied" => Some("refused"),
+        "prompt" => Some("not decided"),
+        "restricted" => Some("restricted"),
+        "requested" => Some("requested"),
+        _ => None,
+    },
+    channel: |c| match c {
+        "webview" => "In the app",
+        _ => "Browser",
+    },
+    action: |a| match a {
+        "accept" => "Agreed",
+        "withdraw" => "Withdrew consent",
+        _ => "Not now",
+    },
+    locked: "cannot be turned off",
+};
+
+impl RecordWords {
+    /// A history row's item in words: the label `app.toml` gives it, the
+    /// master switch or quiet hours, or the id as stored.
+    pub fn item<'a>(&self, item: &'a str, label: Option<&'a str>) -> &'a str {
+        match (label, item) {
+            (Some(label), _) => label,
+            (None, "enabled") => self.item_enabled,
+            (None, "quiet_hours") => self.item_quiet_hours,
+            (None, item) => item,
+        }
+    }
+
+    /// A stored value in words (`on` → 开启), or as stored.
+    pub fn shown<'a>(&self, value: &'a str) -> &'a str {
+        (self.value)(value).unwrap_or(value)
+    }
+
+    /// `old → new` in words; a first value has no arrow.
+    pub fn change(&self, old: Option<&str>, new: &str) -> String {
+        match old {
+            Some(old) => format!("{} → {}", self.shown(old), self.shown(new)),
+            None => self.shown(new).to_owned(),
+        }
+    }
+}
+
 /// `s` with the characters HTML gives meaning to replaced by references, for
 /// text and quoted attribute values.
 pub fn escape_html(s: &str) -> String {
@@ -195,6 +413,26 @@ pub fn escape_html(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn history_rows_read_as_words_in_both_languages() {
+        for lang in Lang::ALL {
+            let w = lang.record_words();
+            for kind in ["push", "switch", "profile_reset", "permission"] {
+                assert!((w.kind)(kind).is_some(), "{lang:?} names no kind {kind}");
+            }
+            assert_eq!(w.item("message_push", Some("消息推送")), "消息推送");
+            assert_eq!(w.item("enabled", None), w.item_enabled);
+            assert_eq!(w.item("unknown_id", None), "unknown_id");
+            assert_eq!(
+                w.shown("22:00-07:00 Asia/Shanghai"),
+                "22:00-07:00 Asia/Shanghai"
+            );
+        }
+        let zh = Lang::ZhCn.record_words();
+        assert_eq!(zh.change(Some("on"), "off"), "开启 → 关闭");
+        assert_eq!(zh.change(None, "granted"), "允许");
+    }
 
     #[test]
     fn every_language_has_a_tag_that_names_it() {

@@ -154,3 +154,41 @@ test.describe('privacy switches', () => {
     expect(kinds).toEqual(['consent', 'switch', 'profile_reset']);
   });
 });
+
+test.describe('my data', () => {
+  test('every change shows in the history, on the hub and in both copies', async ({ page, devSignIn, consentDialog, settings, hub, dataPage }, info) => {
+    const user = await signedIn(devSignIn, consentDialog, 'vchat');
+    await hub.goto();
+    await expect(hub.card('我的数据')).toContainText('还没有更改过任何设置');
+    await settings.goto('/me/notifications');
+    await settings.toggle('消息推送');
+    await hub.goto();
+    await expect(hub.card('我的数据').locator('li.change')).toHaveCount(1);
+    await expect(hub.card('我的数据')).toContainText('开启 → 关闭');
+    await hub.card('我的数据').getByRole('link', { name: '全部记录与下载' }).click();
+    await expect(dataPage.heading).toBeVisible();
+    await expect(dataPage.changes).toHaveCount(1);
+    await expect(dataPage.changes.first()).toContainText('消息推送 · 消息推送');
+    await expect(dataPage.changes.first()).toContainText('开启 → 关闭');
+    await expect(dataPage.changes.first()).toContainText('浏览器');
+    await screenshot(page, info, 'data');
+
+    const readable = await dataPage.download(dataPage.readableCopy);
+    expect(readable.name).toBe(`privacy-center-export-vchat-${user}.html`);
+    expect(readable.text).toContain('我的个人信息副本');
+    expect(readable.text).toContain(user);
+    expect(readable.text).toContain('开启 → 关闭');
+    const json = await dataPage.download(dataPage.jsonCopy);
+    expect(json.name).toBe(`privacy-center-export-vchat-${user}.json`);
+    const copy = JSON.parse(json.text);
+    expect(copy.history).toMatchObject([{ kind: 'push', item: 'message_push', old: 'on', new: 'off', label: '消息推送' }]);
+    expect(copy.consents).toHaveLength(1);
+
+    // The readable copy is a page people open from their downloads: look at it as one.
+    const file = await page.context().newPage();
+    await file.setContent(readable.text);
+    await expect(file.getByRole('heading', { level: 1 })).toHaveText('我的个人信息副本');
+    await expect(file.getByRole('row').filter({ hasText: '与服务有关的公告' })).toContainText('不可关闭');
+    await screenshot(file, info, 'data-readable-copy');
+  });
+});

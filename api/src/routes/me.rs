@@ -1,17 +1,21 @@
 //! The signed-in user: `GET /api/me` (consent standing) and
-//! `GET /api/me/export` (everything held about them).
+//! `GET /api/me/export` (everything held about them: JSON for machines, or
+//! with `?format=html` a readable page for people).
 
 use axum::extract::State;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use privacy_center_core::wire::{Channel, ConsentStatus, CurrentPolicy, Export, ExportSession, Me};
+use privacy_center_core::words::Lang;
+use serde::Deserialize;
 
 use crate::catalog::App;
-use crate::clock::{now_ms, rfc3339_ms};
+use crate::clock::rfc3339_ms;
 use crate::error::{Error, Result};
 use crate::identity::CurrentUser;
+use crate::json::ApiQuery;
 use crate::ledger;
 use crate::state::AppState;
 
@@ -69,8 +73,35 @@ pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
     })
 }
 
-async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    app_of(&state, &user)?;
+/// `GET /api/me/export` query: `format` `json` (the default) or `html`;
+/// `lang` (`zh-CN` or `en`) for the readable page, else `Accept-Language`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportQuery {
+    format: Option<String>,
+    lang: Option<String>,
+}
+
+async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<ExportQuery>,
+) -> Result<Response> {
+    let html = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("html") => true,
+        Some(_) => return Err(Error::invalid_field("format", "must be json or html")),
+    };
+    let lang = match query.lang.as_deref() {
+        Some(tag) => Lang::from_tag(tag)
+            .ok_or_else(|| Error::invalid_field("lang", "must be zh-CN or en"))?,
+        None => headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .map_or(Lang::ZhCn, Lang::from_accept_language),
+    };
+    let app = app_of(&state, &user)?;
     let sessions: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
         "SELECT id_hash, channel, created_at, last_seen_at, expires_at FROM sessions \
          WHERE app = ? AND user_id = ? ORDER BY created_at",
@@ -82,7 +113,7 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     let consents = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
     let (settings, history) = super::settings::export_settings(&state, &user).await?;
     let body = Export {
-        exported_at: rfc3339_ms(now_ms()),
+        exported_at: rfc3339_ms(state.clock.now_ms()),
         sessions: sessions
             .into_iter()
             .map(|(hash, channel, created, seen, expires)| ExportSession {
@@ -112,16 +143,30 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
             }
         })
         .collect();
+    let extension = if html { "html" } else { "json" };
     let disposition = format!(
-        "attachment; filename=\"privacy-center-export-{}-{safe_user}.json\"",
+        "attachment; filename=\"privacy-center-export-{}-{safe_user}.{extension}\"",
         body.app
     );
     let disposition = HeaderValue::from_str(&disposition)
         .map_err(|e| Error::Internal(format!("content-disposition: {e}")))?;
-    Ok((
-        // `no-store` comes from `web::private_answers`, like every personal answer.
-        [(header::CONTENT_DISPOSITION, disposition)],
-        Json(body),
-    )
-        .into_response())
+    // `no-store` comes from `web::private_answers`, like every personal answer.
+    if html {
+        let page = crate::export_doc::render(&body, &app.config, lang);
+        let csp = HeaderValue::from_str(&crate::export_doc::CSP)
+            .map_err(|e| Error::Internal(format!("export csp: {e}")))?;
+        return Ok((
+            [
+                (header::CONTENT_DISPOSITION, disposition),
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (header::CONTENT_SECURITY_POLICY, csp),
+            ],
+            page,
+        )
+            .into_response());
+    }
+    Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(body)).into_response())
 }

@@ -258,6 +258,10 @@ async fn permission_choice(
     rec.write(&mut tx, ChangeData::Permission(change)).await?;
     tx.commit().await?;
     let history = SettingChange {
+        label: app
+            .config
+            .item_label("permission", &choice.permission)
+            .map(str::to_owned),
         kind: "permission".into(),
         item: choice.permission,
         old,
@@ -269,10 +273,10 @@ async fn permission_choice(
 }
 
 async fn history(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    app_of(&state, &user)?;
+    let app = app_of(&state, &user)?;
     let rows = settings::history(
         state.store.pool(),
-        &user.app,
+        &app.config,
         &user.user_id,
         settings::HISTORY_LIMIT,
     )
@@ -302,7 +306,8 @@ pub(super) async fn export_settings(
     let app = app_of(state, user)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
     let push: PushSettings = stored.push(&app.config);
-    let history = settings::history(state.store.pool(), &user.app, &user.user_id, i64::MAX).await?;
+    let history =
+        settings::history(state.store.pool(), &app.config, &user.user_id, i64::MAX).await?;
     Ok((
         privacy_center_core::wire::ExportSettings {
             push,

@@ -178,6 +178,10 @@ pub struct SettingChange {
     pub kind: String,
     /// What changed: `enabled`, `quiet_hours`, a category, switch or permission id.
     pub item: String,
+    /// The item's name in `app.toml` (a category's, switch's or permission's
+    /// label); `None` for `enabled` and `quiet_hours`, which UIs name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// The value before, in short words (`on`, `off`, `22:00-07:00 Asia/Shanghai`); `None` if unset.
     pub old: Option<String>,
     /// The value after.

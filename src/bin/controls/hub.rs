@@ -9,7 +9,11 @@ use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
 use privacy_center_web::load::load;
 
+use crate::data::ChangeList;
 use crate::signed_in::{title, SignedIn};
+
+/// How many of the latest settings changes the hub shows.
+const RECENT: usize = 3;
 
 /// The hub, or how to get here when signed out.
 #[component]
@@ -28,6 +32,7 @@ fn hub(me: Me) -> impl IntoView {
     );
     let push = load(|| (), |()| api::push());
     let switches = load(|| (), |()| api::switches());
+    let history = load(|| (), |()| api::history());
     let name = move || app.value().map(|l| l.app.name).unwrap_or_default();
     let policy_href = Route::Policy {
         app: me.app.clone(),
@@ -83,11 +88,19 @@ fn hub(me: Me) -> impl IntoView {
                 <Coming label=move || i18n.c().card_permissions />
                 <Coming label=move || i18n.c().card_teen />
                 <Coming label=move || i18n.c().card_account />
-                <li class="app-card hub-card">
-                    <h2>{move || i18n.c().card_data}</h2>
+                <li class="app-card hub-card hub-data">
+                    <h2>
+                        <A href="/me/data">{move || i18n.c().card_data}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
                     <p>{move || i18n.c().data_body}</p>
+                    <h3>{move || i18n.c().recent_changes}</h3>
+                    {move || history.view(|rows| view! {
+                        <ChangeList rows=rows.into_iter().take(RECENT).collect() />
+                    })}
                     <p class="hub-links">
-                        <a class="button" href=api::EXPORT_URL download="">{move || i18n.t().download_data}</a>
+                        <A href="/me/data">{move || i18n.c().all_history}</A>
+                        <a href=api::EXPORT_URL download="">{move || i18n.t().download_data}</a>
                     </p>
                 </li>
             </ul>
