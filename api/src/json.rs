@@ -16,10 +16,13 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A JSON request body of type `T` (whose fields are `deny_unknown_fields`).
 ///
-/// Wrong content type → 415, body over [`MAX_BODY_BYTES`] → 413, malformed
-/// JSON → 400 `bad_json`, JSON of the wrong shape → 422 `invalid` with `fields`.
+/// Wrong content type → 415, body over `LIMIT` bytes (by default
+/// [`MAX_BODY_BYTES`]) → 413 naming the limit, malformed JSON → 400
+/// `bad_json`, JSON of the wrong shape → 422 `invalid` with `fields`. A
+/// route with a larger `LIMIT` raises axum's `DefaultBodyLimit` to the
+/// same constant.
 #[derive(Debug, Clone)]
-pub struct ApiJson<T>(pub T);
+pub struct ApiJson<T, const LIMIT: usize = MAX_BODY_BYTES>(pub T);
 
 /// Whether the headers declare a JSON body (`application/json`, any parameters).
 pub fn is_json(headers: &HeaderMap) -> bool {
@@ -30,7 +33,7 @@ pub fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
 }
 
-impl<T, S> FromRequest<S> for ApiJson<T>
+impl<T, S, const LIMIT: usize> FromRequest<S> for ApiJson<T, LIMIT>
 where
     T: DeserializeOwned,
     S: Send + Sync,
@@ -43,7 +46,7 @@ where
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Error::TooLarge(MAX_BODY_BYTES)
+                Error::TooLarge(LIMIT)
             } else {
                 Error::BadJson(e.body_text())
             }

@@ -508,6 +508,13 @@ async fn push_check_refuses_by_master_switch_category_and_quiet_hours() {
     let full = push_check(&t, "message_push", &many[..10_000]).await;
     assert_eq!(full.status, StatusCode::OK);
     assert_eq!(full.json["allowed"].as_array().unwrap().len(), 10_000);
+    // A body over this route's own limit says that limit, not the API-wide one.
+    let huge = "u".repeat(128);
+    let huge: Vec<&str> = vec![huge.as_str(); 20_000];
+    let over = push_check(&t, "message_push", &huge).await;
+    over.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let message = over.json["message"].as_str().unwrap();
+    assert!(message.contains("2097152"), "{message}");
 }
 
 #[tokio::test]

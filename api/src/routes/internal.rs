@@ -89,7 +89,7 @@ async fn push_check(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
     headers: HeaderMap,
-    ApiJson(check): ApiJson<PushCheck>,
+    ApiJson(check): ApiJson<PushCheck, PUSH_CHECK_BODY_BYTES>,
 ) -> Result<Response> {
     let app = host_app(&state, &app_id, &headers)?;
     let Some(category) = app
