@@ -15,9 +15,12 @@
 //!    once on the warmed-up server ("steady") and once right after the
 //!    saturation runs ("after burst"), with the WAL's size after each;
 //! 3. `GET /api/me` against a bare axum endpoint serving the same JSON from
-//!    a separate tiny process (this bench binary re-run with `--bare-server`).
+//!    a separate tiny process (this bench binary re-run with `--bare-server`);
+//! 4. settings writes (`PUT /api/me/push`, each one a real change: state,
+//!    history row and feed row in one transaction) beside consent writes,
+//!    on the same server, alternating, back to back and at 1,000/s.
 //!
-//! Environment: `LOAD_ONLY` (`writes` or `me`: one part only),
+//! Environment: `LOAD_ONLY` (`writes`, `me` or `settings`: one part only),
 //! `LOAD_SECS` (default 5) per measurement, `LOAD_CONNS`
 //! (default 64) connections for the saturation runs, `LOAD_THREADS`
 //! (default 1) generator threads. It prints what it measures and the CPU
@@ -72,18 +75,25 @@ struct Shape {
     method: Method,
     path: &'static str,
     cookie: Option<String>,
-    body: Option<Arc<str>>,
+    /// Sent in turn, the `i`-th request the `i % len`-th (none: no body).
+    bodies: Vec<Arc<str>>,
     want: StatusCode,
 }
 
 impl Shape {
-    fn build(&self, addr: &str) -> hyper::Request<http_body_util::Full<hyper::body::Bytes>> {
+    fn build(
+        &self,
+        addr: &str,
+        i: u64,
+    ) -> hyper::Request<http_body_util::Full<hyper::body::Bytes>> {
+        let body =
+            (!self.bodies.is_empty()).then(|| self.bodies[i as usize % self.bodies.len()].as_ref());
         request(
             self.method.clone(),
             addr,
             self.path,
             self.cookie.as_deref(),
-            self.body.as_deref(),
+            body,
         )
     }
 }
@@ -209,7 +219,7 @@ async fn measure(
                     }
                 };
                 i += 1;
-                match conn.send(shape.build(&addr)).await {
+                match conn.send(shape.build(&addr, i)).await {
                     Ok(a) if a.status == shape.want => {
                         ok += 1;
                         let us = scheduled.elapsed().as_micros() as u64;
@@ -282,10 +292,72 @@ fn consent_shapes(cookies: &[String], body: &Arc<str>, conns: usize) -> Vec<Shap
             method: Method::POST,
             path: "/api/me/consents",
             cookie: Some(cookies[k % cookies.len()].clone()),
-            body: Some(body.clone()),
+            bodies: vec![body.clone()],
             want: StatusCode::CREATED,
         })
         .collect()
+}
+
+/// One connection per user (so no two change one user's settings at
+/// once), each turning a push category off and on in turn: every request
+/// is a real change, recorded in the history and the feed.
+fn settings_shapes(cookies: &[String], conns: usize) -> Vec<Shape> {
+    let flip = |on: bool| -> Arc<str> {
+        serde_json::json!({"enabled": true, "categories": {"message_push": on}})
+            .to_string()
+            .into()
+    };
+    (0..conns.min(cookies.len()))
+        .map(|k| Shape {
+            method: Method::PUT,
+            path: "/api/me/push",
+            cookie: Some(cookies[k].clone()),
+            bodies: vec![flip(false), flip(true)],
+            want: StatusCode::OK,
+        })
+        .collect()
+}
+
+/// Settings writes beside consent writes, on one server, in turns, so the
+/// two figures share the machine's state.
+async fn settings_writes(secs: f64, conns: usize) {
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let cookies = sign_in(&server.addr, data.path(), USERS).await;
+    let body = accept_current(&server.addr, &cookies[0]).await;
+    let pid = server.pid();
+    println!(
+        "settings beside consents: server pid {pid}, disk {:.0} fsyncs/s, load average {}",
+        fsyncs_per_sec(data.path()),
+        loadavg()
+    );
+    let consents = consent_shapes(&cookies, &body, conns);
+    let settings = settings_shapes(&cookies, conns);
+    measure(&server.addr, pid, &settings, None, 1.0).await;
+    let (mut c, mut s) = (Vec::new(), Vec::new());
+    for round in 1..=2 {
+        let run = measure(&server.addr, pid, &settings, None, secs).await;
+        run.line(&format!("settings writes, {conns} conns, round {round}"));
+        s.push(run.rate());
+        let run = measure(&server.addr, pid, &consents, None, secs).await;
+        run.line(&format!("consent writes, {conns} conns, round {round}"));
+        c.push(run.rate());
+    }
+    measure(
+        &server.addr,
+        pid,
+        &settings_shapes(&cookies, 100),
+        Some(1000.0),
+        secs.max(10.0),
+    )
+    .await
+    .line("settings writes, open loop 1000/s");
+    let (s, c) = (s.iter().sum::<f64>() / 2.0, c.iter().sum::<f64>() / 2.0);
+    println!(
+        "settings writes / consent writes = {s:.0}/s / {c:.0}/s = {:.0} %",
+        100.0 * s / c
+    );
+    drop(server);
 }
 
 async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
@@ -431,7 +503,7 @@ async fn me_vs_bare(secs: f64, conns: usize) {
     let mut conn = Conn::open(&server.addr).await.unwrap();
     for s in &half {
         assert_eq!(
-            conn.send(s.build(&server.addr)).await.unwrap().status,
+            conn.send(s.build(&server.addr, 0)).await.unwrap().status,
             StatusCode::CREATED
         );
     }
@@ -444,7 +516,7 @@ async fn me_vs_bare(secs: f64, conns: usize) {
             method: Method::GET,
             path: "/api/me",
             cookie: Some(cookies[k % cookies.len()].clone()),
-            body: None,
+            bodies: vec![],
             want: StatusCode::OK,
         })
         .collect();
@@ -453,7 +525,7 @@ async fn me_vs_bare(secs: f64, conns: usize) {
             method: Method::GET,
             path: "/api/me",
             cookie: None,
-            body: None,
+            bodies: vec![],
             want: StatusCode::OK,
         })
         .collect();
@@ -507,6 +579,9 @@ async fn run(threads: usize) {
     }
     if only.is_empty() || only == "me" {
         me_vs_bare(secs, conns).await;
+    }
+    if only.is_empty() || only == "settings" {
+        settings_writes(secs, conns).await;
     }
     println!("load average after: {}", loadavg());
 }
