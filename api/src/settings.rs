@@ -8,7 +8,7 @@ use privacy_center_core::wire::{
     ChangeData, Channel, ItemChange, PermissionChoice, PushCategory, PushRefusalReason,
     PushSettings, PushStatus, QuietHours, SettingChange, SwitchState,
 };
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::catalog::App;
@@ -316,11 +316,6 @@ pub fn feed_data(change: &ChangeData) -> Result<String> {
     let mut v =
         serde_json::to_value(change).map_err(|e| Error::Internal(format!("feed data: {e}")))?;
     Ok(v["data"].take().to_string())
-}
-
-/// Starts a write transaction (`BEGIN IMMEDIATE`: no upgrade deadlock).
-pub async fn begin(conn: &mut SqliteConnection) -> Result<Transaction<'_, Sqlite>> {
-    Ok(sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?)
 }
 
 /// Writes the push settings row (every push write keeps one, so push-check

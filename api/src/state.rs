@@ -104,7 +104,7 @@ impl AppState {
             catalog.apps().map(|a| a.config.id.as_str()),
         )?;
         let credential = staff::Credential::load(&settings.data_dir)?;
-        let ledger = ledger::Ledger::start(store.pool().clone(), settings.ledger_batch);
+        let ledger = ledger::Ledger::start(store.clone(), settings.ledger_batch);
         store.spawn_checkpointer(std::time::Duration::from_millis(200));
         Ok(AppState {
             catalog: Arc::new(catalog),

@@ -4,10 +4,13 @@
 //! API has acknowledged survives a crash or power loss.
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
@@ -19,6 +22,38 @@ pub const DB_FILE: &str = "privacy-center.sqlite3";
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// This process's write turn: see [`Store::begin_write`].
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction (`BEGIN IMMEDIATE`) that holds this process's write
+/// turn until it is committed or dropped. Derefs to the transaction, so
+/// `&mut tx` is a connection to run statements on.
+#[derive(Debug)]
+pub struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    /// Commits (one fsync with `synchronous=FULL`), then gives the turn on.
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = Transaction<'static, Sqlite>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 /// Log frames (pages) past which the checkpointer has the log start over:
@@ -75,7 +110,23 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Starts a write transaction (`BEGIN IMMEDIATE`: no upgrade deadlock)
+    /// once this process's earlier writers are done. SQLite lets one writer
+    /// in at a time and makes the others wait in its busy handler, which
+    /// sleeps in growing steps (up to 100 ms) and lets no one queue: under
+    /// load, writes then waited half a second and more. In-process writers
+    /// instead take turns here, first come first served, and only another
+    /// process (a second API instance, the CLI) still meets the busy handler.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let turn = self.writer.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Copies the write-ahead log into the database file every `every`, on

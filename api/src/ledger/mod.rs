@@ -25,6 +25,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::cache::EpochCache;
 use crate::error::{Error, Result};
+use crate::store::Store;
 
 pub use chain::{Fields, Row, GENESIS};
 pub use verify::{verify_chain, verify_store, Problem, Report};
@@ -153,13 +154,13 @@ pub struct Ledger {
 impl Ledger {
     /// Starts the writer on the current Tokio runtime. `max_batch` (≥ 1)
     /// caps the requests per transaction; 1 means one commit per request.
-    pub fn start(pool: SqlitePool, max_batch: usize) -> Ledger {
+    pub fn start(store: Store, max_batch: usize) -> Ledger {
         let max_batch = max_batch.max(1);
         let (tx, rx) = mpsc::channel(max_batch.max(1024));
         let stats = Arc::new(Stats::default());
         let heads = Arc::new(Heads::new(CACHED_HEADS));
         tokio::spawn(writer::run(
-            pool,
+            store,
             rx,
             max_batch,
             stats.clone(),

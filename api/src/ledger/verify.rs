@@ -190,7 +190,7 @@ mod tests {
     async fn paging_does_not_split_or_merge_chains() {
         let dir = tempfile::tempdir().unwrap();
         let store = crate::store::Store::open(dir.path()).await.unwrap();
-        let ledger = Ledger::start(store.pool().clone(), 4);
+        let ledger = Ledger::start(store.clone(), 4);
         for (user, n) in [("a", 3), ("b", 1), ("c", 4)] {
             for i in 0..n {
                 let answer = if i % 2 == 0 {

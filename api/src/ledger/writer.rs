@@ -3,9 +3,10 @@
 //! its user's chain head with [`consent::record`] and linking what that
 //! allows into the chain.
 
+use crate::store::Store;
 use privacy_center_core::consent;
 use privacy_center_core::wire::ConsentRecord;
-use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -109,7 +110,7 @@ impl Stats {
 /// The writer task: takes every waiting request (up to `max_batch`) and
 /// writes them in one transaction, until every [`super::Ledger`] is dropped.
 pub(super) async fn run(
-    pool: SqlitePool,
+    store: Store,
     mut rx: mpsc::Receiver<Job>,
     max_batch: usize,
     stats: Arc<Stats>,
@@ -117,13 +118,13 @@ pub(super) async fn run(
 ) {
     let mut batch = Vec::with_capacity(max_batch);
     while rx.recv_many(&mut batch, max_batch).await > 0 {
-        write_batch(&pool, std::mem::take(&mut batch), &stats, &heads).await;
+        write_batch(&store, std::mem::take(&mut batch), &stats, &heads).await;
     }
 }
 
-async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &Heads) {
+async fn write_batch(store: &Store, jobs: Vec<Job>, stats: &Stats, heads: &Heads) {
     let mut tips = Vec::new();
-    let outcomes = match write_all(pool, &jobs).await {
+    let outcomes = match write_all(store, &jobs).await {
         Ok((outcomes, written)) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
             tips = written;
@@ -136,7 +137,7 @@ async fn write_batch(pool: &SqlitePool, jobs: Vec<Job>, stats: &Stats, heads: &H
             tracing::warn!(error = %e, requests = jobs.len(), "ledger batch failed; retrying one by one");
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
-                let outcome = match write_all(pool, std::slice::from_ref(job)).await {
+                let outcome = match write_all(store, std::slice::from_ref(job)).await {
                     Ok((mut one, written)) => {
                         stats.commits.fetch_add(1, Ordering::Relaxed);
                         tips.extend(written);
@@ -203,10 +204,8 @@ type Written = (Vec<Result<ConsentRecord>>, Vec<((String, String), Head)>);
 /// writes nothing and does not affect the others), the new rows go in with
 /// multi-row INSERTs, and one COMMIT (one fsync with `synchronous=FULL`)
 /// makes them durable.
-async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> std::result::Result<Written, Failed> {
-    let mut conn = pool.acquire().await?;
-    let mut tx: Transaction<'_, Sqlite> =
-        sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+async fn write_all(store: &Store, jobs: &[Job]) -> std::result::Result<Written, Failed> {
+    let mut tx = store.begin_write().await?;
     // Heads are read inside the write transaction: nothing can move them
     // between the read and the commit.
     let mut keys: Vec<(&str, &str)> = jobs
@@ -246,7 +245,7 @@ async fn write_all(pool: &SqlitePool, jobs: &[Job]) -> std::result::Result<Writt
     }
     tx.commit()
         .await
-        .map_err(|e| Failed::Commit(Error::from(e)))?;
+        .map_err(Failed::Commit)?;
     changed.sort_unstable();
     changed.dedup();
     let heads = changed

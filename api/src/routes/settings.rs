@@ -93,8 +93,7 @@ async fn put_push(
 
     let at = rfc3339_ms(state.clock.now_ms());
     let rec = record(&user, &at);
-    let mut conn = state.store.pool().acquire().await?;
-    let mut tx = settings::begin(&mut conn).await?;
+    let mut tx = state.store.begin_write().await?;
     let before = settings::load(&mut tx, &user.app, &user.user_id).await?;
     settings::save_push(
         &mut tx,
@@ -168,8 +167,7 @@ async fn put_switches(
 
     let at = rfc3339_ms(state.clock.now_ms());
     let rec = record(&user, &at);
-    let mut conn = state.store.pool().acquire().await?;
-    let mut tx = settings::begin(&mut conn).await?;
+    let mut tx = state.store.begin_write().await?;
     let before = settings::load(&mut tx, &user.app, &user.user_id).await?;
     let was = before.switch_values(&app.config);
     for (id, &on) in &update.switches {
@@ -214,8 +212,7 @@ async fn profile_reset(
     }
     let at = rfc3339_ms(state.clock.now_ms());
     let rec = record(&user, &at);
-    let mut conn = state.store.pool().acquire().await?;
-    let mut tx = settings::begin(&mut conn).await?;
+    let mut tx = state.store.begin_write().await?;
     let change = rec.item(&req.switch, None, "requested".into());
     rec.write(&mut tx, ChangeData::ProfileReset(change)).await?;
     tx.commit().await?;
@@ -244,8 +241,7 @@ async fn permission_choice(
     }
     let at = rfc3339_ms(state.clock.now_ms());
     let rec = record(&user, &at);
-    let mut conn = state.store.pool().acquire().await?;
-    let mut tx = settings::begin(&mut conn).await?;
+    let mut tx = state.store.begin_write().await?;
     let old = settings::save_permission(&mut tx, &user.app, &user.user_id, &choice).await?;
     let change = ItemChange {
         source: Some(choice.source),
