@@ -19,6 +19,7 @@ pub use settings::{
 
 /// Whether a policy version is visible to the public.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PolicyStatus {
     /// Work in progress; only the product team sees it.
@@ -29,6 +30,7 @@ pub enum PolicyStatus {
 
 /// One policy version's front matter plus its content hash.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyMeta {
     /// Version name, unique within the app (e.g. `2020-10-01`).
     pub version: String,
@@ -50,6 +52,7 @@ pub struct PolicyMeta {
 
 /// An app as listed on the home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AppSummary {
     /// Stable id used in URLs (e.g. `vchat`).
     pub id: String,
@@ -67,6 +70,7 @@ pub struct AppSummary {
 
 /// An app's policy versions, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyList {
     /// The app.
     pub app: AppSummary,
@@ -76,6 +80,7 @@ pub struct PolicyList {
 
 /// One policy version with its text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyDocument {
     /// The app it belongs to.
     pub app: AppSummary,
@@ -93,6 +98,7 @@ pub struct PolicyDocument {
 
 /// A heading, as listed in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TocEntry {
     /// Heading level, 1-6.
     pub level: u8,
@@ -104,6 +110,7 @@ pub struct TocEntry {
 
 /// `GET /api/apps/{app}/compare/{from}/{to}`: what changed between two versions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PolicyComparison {
     /// The app.
     pub app: AppSummary,
@@ -124,6 +131,7 @@ pub struct PolicyComparison {
 
 /// Counts per status, for the "what changed" summary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffSummary {
     /// Sections only in the new version.
     pub added: usize,
@@ -139,6 +147,7 @@ pub struct DiffSummary {
 
 /// `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// `ok` when everything below is fine, otherwise `degraded`.
     pub status: String,
@@ -152,6 +161,7 @@ pub struct Health {
 
 /// The one error shape of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Machine-readable code, e.g. `not_found`.
     pub code: ErrorCode,
@@ -166,6 +176,7 @@ pub struct ErrorBody {
 /// never on the message. Serialised in snake_case, exactly as
 /// [`ErrorCode::as_str`] spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// `not_found` — 404: the named thing does not exist (or is not visible to the caller).
@@ -246,6 +257,7 @@ impl ErrorCode {
 /// webview that handed over the user's identity. Recorded on every consent as
 /// the ISO/IEC TS 27560 "method".
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     /// A desktop or mobile browser.
@@ -276,6 +288,7 @@ impl Channel {
 
 /// `POST /api/session`: exchange a host app's handoff token for a session cookie.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SessionRequest {
     /// `base64url(payload) "." base64url(HMAC-SHA256)`, minted by the host app.
@@ -291,6 +304,7 @@ pub struct SessionRequest {
 
 /// `POST /api/dev/session` (only with `serve --dev`): sign in as anyone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DevSessionRequest {
     /// App id.
@@ -302,6 +316,7 @@ pub struct DevSessionRequest {
 /// `POST /api/dev/clock` (only under `serve --dev`): moves the server's clock
 /// forward, so tests can reach the end of a lock or a cooling-off period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DevClockRequest {
     /// Seconds to move forward (0 ..= 10 years).
@@ -310,6 +325,7 @@ pub struct DevClockRequest {
 
 /// The server's clock after `POST /api/dev/clock`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DevClock {
     /// The time the server now reads, RFC 3339.
     pub now: String,
@@ -317,6 +333,7 @@ pub struct DevClock {
 
 /// Who a session belongs to: the answer to `POST /api/session` and `POST /api/dev/session`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     /// App id.
     pub app: String,
@@ -329,6 +346,7 @@ pub struct SessionInfo {
 /// `GET /api/dev`: whether the server runs with `--dev` (the SPA then shows a
 /// banner and a "sign in as" page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DevInfo {
     /// True under `serve --dev`.
     pub dev: bool,
@@ -337,6 +355,7 @@ pub struct DevInfo {
 /// What a consent record says the user did. There is deliberately no
 /// `Default`: a stored action that cannot be read is an error, never a guess.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentAction {
     /// The user agreed to the named version.
@@ -387,6 +406,7 @@ impl ConsentAction {
 
 /// The state of consent after a record (ISO/IEC TS 27560 "state").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentRecordState {
     /// Consent is given for the record's notice.
@@ -406,6 +426,7 @@ pub enum ConsentRecordState {
 /// `withdraw` refers to the user's latest accepted version; `version`/`sha256`
 /// may be given to make sure it is the one the user saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConsentRequest {
     /// The policy version the user saw.
@@ -433,6 +454,7 @@ fn accept() -> ConsentAction {
 /// and the method by which it was obtained (`channel`). `prev_hash` and
 /// `hash` link it into the user's tamper-evident hash chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentRecord {
     /// Random 128-bit id, lowercase hex.
     pub record_id: String,
@@ -460,6 +482,7 @@ pub struct ConsentRecord {
 
 /// Where a user stands with respect to the app's current policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum ConsentState {
     /// No record at all.
@@ -474,6 +497,7 @@ pub enum ConsentState {
 
 /// A published version the user has not yet agreed to and must, with what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewerVersion {
     /// Version name.
     pub version: String,
@@ -483,6 +507,7 @@ pub struct NewerVersion {
 
 /// The app's current published version, as far as consent is concerned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CurrentPolicy {
     /// Version name.
     pub version: String,
@@ -498,6 +523,7 @@ pub struct CurrentPolicy {
 
 /// The consent verdict for one user, shared by `GET /api/me` and the internal status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentStatus {
     /// Where the user stands.
     pub consent: ConsentState,
@@ -527,6 +553,7 @@ pub struct ConsentStatus {
 
 /// `GET /api/me`: the signed-in user and their consent standing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// App id.
     pub app: String,
@@ -550,6 +577,7 @@ pub struct Me {
 /// 200, so a signed-out visitor (a normal state) costs the browser no
 /// failed request; `GET /api/me` keeps answering 401 for other clients.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionState {
     /// The signed-in user and their consent standing, exactly as
     /// `GET /api/me` answers it; `null` when the request carries no valid
@@ -561,6 +589,7 @@ pub struct SessionState {
 
 /// `GET /api/internal/apps/{app}/users/{user}/status`, for the host app's servers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InternalStatus {
     /// The version the user's standing acceptance refers to.
     pub consented_version: Option<String>,
@@ -583,6 +612,7 @@ pub struct InternalStatus {
 
 /// A session as shown in the data export (never its secret or hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportSession {
     /// Where it was started.
     pub channel: Channel,
@@ -598,6 +628,7 @@ pub struct ExportSession {
 
 /// `GET /api/me/export`: everything held about the user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Export {
     /// App id.
     pub app: String,
@@ -617,6 +648,7 @@ pub struct Export {
 
 /// `POST /api/staff/session`: the product team signs in with the staff credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StaffSessionRequest {
     /// The credential configured on the server (`privacy-center staff-credential` prints it).
@@ -625,6 +657,7 @@ pub struct StaffSessionRequest {
 
 /// One app as the product team sees it: `GET /api/staff/apps`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffApp {
     /// The app as listed publicly.
     pub app: AppSummary,

@@ -243,9 +243,7 @@ async fn write_all(store: &Store, jobs: &[Job]) -> std::result::Result<Written, 
         insert_rows(&mut tx, chunk).await?;
         insert_feed(&mut tx, chunk).await?;
     }
-    tx.commit()
-        .await
-        .map_err(Failed::Commit)?;
+    tx.commit().await.map_err(Failed::Commit)?;
     changed.sort_unstable();
     changed.dedup();
     let heads = changed

@@ -2,10 +2,11 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use privacy_center_core::consent::{self, Answer};
-use privacy_center_core::wire::{ConsentRecord, ConsentRequest};
+use privacy_center_core::wire::{ConsentRecord, ConsentRequest, ErrorBody};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{Error, Result};
 use crate::identity::CurrentUser;
@@ -13,11 +14,20 @@ use crate::json::ApiJson;
 use crate::ledger::{self, Append};
 use crate::state::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/me/consents", get(list).post(record))
+use super::doc::{BodyErrors, CrossSite, SignedOut};
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, record))
 }
 
 /// The user's records, newest first.
+#[utoipa::path(
+    get,
+    path = "/me/consents",
+    tag = "me",
+    security(("session" = [])),
+    responses((status = 200, description = "Every record of the user's chain, newest first", body = Vec<ConsentRecord>), SignedOut)
+)]
 async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -29,6 +39,20 @@ async fn list(
 
 /// Accepts the current version, withdraws the standing acceptance, or
 /// records "Not now" for the current version, as `core::consent` allows.
+#[utoipa::path(
+    post,
+    path = "/me/consents",
+    tag = "me",
+    security(("session" = [])),
+    request_body = ConsentRequest,
+    responses(
+        (status = 201, description = "Recorded in the user's hash chain", body = ConsentRecord),
+        (status = 409, description = "`stale_version` (not the current version or hash), `nothing_to_withdraw`, `nothing_to_defer`", body = ErrorBody),
+        SignedOut,
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn record(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -5,11 +5,12 @@
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
 use privacy_center_core::wire::{
-    Change, ChangeData, ChangeFeed, InternalStatus, PushCheck, PushCheckAnswer, PushRefusal,
+    Change, ChangeData, ChangeFeed, ErrorBody, InternalStatus, PushCheck, PushCheckAnswer,
+    PushRefusal,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::settings::reply;
 use crate::catalog::App;
@@ -30,14 +31,16 @@ const PUSH_CHECK_BODY_BYTES: usize = 2 << 20;
 const MAX_FEED_PAGE: i64 = 1000;
 const DEFAULT_FEED_PAGE: i64 = 100;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/internal/apps/{app}/users/{user}/status", get(status))
-        .route(
-            "/internal/apps/{app}/push-check",
-            post(push_check).layer(DefaultBodyLimit::max(PUSH_CHECK_BODY_BYTES)),
-        )
-        .route("/internal/apps/{app}/changes", get(changes))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    let (schemas, paths, push_check) = routes!(push_check);
+    OpenApiRouter::new()
+        .routes(routes!(status))
+        .routes((
+            schemas,
+            paths,
+            push_check.layer(DefaultBodyLimit::max(PUSH_CHECK_BODY_BYTES)),
+        ))
+        .routes(routes!(changes))
 }
 
 /// The app whose service token came with the request (401 otherwise).
@@ -58,6 +61,23 @@ fn host_app<'a>(state: &'a AppState, app_id: &str, headers: &HeaderMap) -> Resul
         })
 }
 
+/// Where one user stands: consent, push settings (quiet hours resolved to
+/// now) and privacy switches.
+#[utoipa::path(
+    get,
+    path = "/internal/apps/{app}/users/{user}/status",
+    tag = "host",
+    security(("service" = [])),
+    params(
+        ("app" = String, Path, description = "App id (the token's app)"),
+        ("user" = String, Path, description = "User id: 1-128 printable ASCII characters without spaces"),
+    ),
+    responses(
+        (status = 200, description = "The user's state (a user never seen has the defaults)", body = InternalStatus),
+        (status = 401, description = "`unauthenticated`: no service token of this app", body = ErrorBody),
+        (status = 422, description = "`invalid`: a user id no handoff token can carry", body = ErrorBody),
+    )
+)]
 async fn status(
     State(state): State<AppState>,
     Path((app_id, user)): Path<(String, String)>,
@@ -85,6 +105,23 @@ async fn status(
     ))
 }
 
+/// Which of up to 10,000 users may be sent a push of one category now.
+#[utoipa::path(
+    post,
+    path = "/internal/apps/{app}/push-check",
+    tag = "host",
+    security(("service" = [])),
+    params(("app" = String, Path, description = "App id (the token's app)")),
+    request_body = PushCheck,
+    responses(
+        (status = 200, description = "Every user asked, allowed or refused with the reason, in the order asked", body = PushCheckAnswer),
+        (status = 401, description = "`unauthenticated`: no service token of this app", body = ErrorBody),
+        (status = 400, description = "`bad_json`", body = ErrorBody),
+        (status = 413, description = "`too_large`: over 2 MiB", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`invalid`: unknown category, no users, over 10,000, or an impossible user id", body = ErrorBody),
+    )
+)]
 async fn push_check(
     State(state): State<AppState>,
     Path(app_id): Path<String>,
@@ -178,6 +215,24 @@ fn feed_query(query: Option<&str>) -> Result<(i64, i64)> {
     Ok((after, limit))
 }
 
+/// The app's change feed: every consent decision and settings change, in
+/// order, after a cursor.
+#[utoipa::path(
+    get,
+    path = "/internal/apps/{app}/changes",
+    tag = "host",
+    security(("service" = [])),
+    params(
+        ("app" = String, Path, description = "App id (the token's app)"),
+        ("after" = Option<i64>, Query, description = "The cursor to read after (`next` of the page before); 0 or absent from the start", minimum = 0),
+        ("limit" = Option<i64>, Query, description = "Most changes in the page, 1-1000 (default 100)", minimum = 1, maximum = 1000),
+    ),
+    responses(
+        (status = 200, description = "Changes after the cursor, oldest first, and the next cursor", body = ChangeFeed),
+        (status = 401, description = "`unauthenticated`: no service token of this app", body = ErrorBody),
+        (status = 422, description = "`invalid`: a bad `after` or `limit`, or an unknown query key", body = ErrorBody),
+    )
+)]
 async fn changes(
     State(state): State<AppState>,
     Path(app_id): Path<String>,

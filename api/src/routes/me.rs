@@ -5,11 +5,14 @@
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use privacy_center_core::wire::{Channel, ConsentStatus, CurrentPolicy, Export, ExportSession, Me};
+use axum::Json;
+use privacy_center_core::wire::{
+    Channel, ConsentStatus, CurrentPolicy, ErrorBody, Export, ExportSession, Me,
+};
 use privacy_center_core::words::Lang;
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::catalog::App;
 use crate::clock::rfc3339_ms;
@@ -19,10 +22,12 @@ use crate::json::ApiQuery;
 use crate::ledger;
 use crate::state::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(me))
-        .route("/me/export", get(export))
+use super::doc::SignedOut;
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(me))
+        .routes(routes!(export))
 }
 
 /// The consent verdict for a user of `app`, from their latest decision and
@@ -43,6 +48,14 @@ pub(super) fn app_of<'a>(state: &'a AppState, user: &CurrentUser) -> Result<&'a 
         .ok_or_else(|| Error::Unauthenticated("please sign in first".into()))
 }
 
+/// The signed-in user, the app's current policy and where they stand.
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "me",
+    security(("session" = [])),
+    responses((status = 200, description = "The user and their consent verdict", body = Me), SignedOut)
+)]
 async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>> {
     Ok(Json(me_of(&state, user).await?))
 }
@@ -75,13 +88,33 @@ pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
 
 /// `GET /api/me/export` query: `format` `json` (the default) or `html`;
 /// `lang` (`zh-CN` or `en`) for the readable page, else `Accept-Language`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ExportQuery {
+    /// `json` (the default) or `html` (a readable page).
     format: Option<String>,
+    /// `zh-CN` or `en`, for the readable page; else `Accept-Language`.
     lang: Option<String>,
 }
 
+/// Everything the privacy center holds about the user, as an attachment:
+/// JSON for machines, or a readable page (`format=html`).
+#[utoipa::path(
+    get,
+    path = "/me/export",
+    tag = "me",
+    security(("session" = [])),
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "The user's data", content(
+            (Export = "application/json"),
+            (String = "text/html"),
+        )),
+        (status = 422, description = "`invalid`: an unknown `format`, `lang` or query key", body = ErrorBody),
+        SignedOut,
+    )
+)]
 async fn export(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -2,6 +2,7 @@
 //! surface (the API plus the SPA's files).
 
 mod consent;
+mod doc;
 mod health;
 mod internal;
 mod me;
@@ -13,16 +14,19 @@ mod staff;
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::middleware;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::Error;
 use crate::json::MAX_BODY_BYTES;
 use crate::state::AppState;
 use crate::web;
 
-/// Everything under `/api`. Unknown paths and methods answer in the one error
-/// shape; state-changing requests pass the cross-site guard first.
-pub fn api(state: AppState) -> Router {
-    let mut router = Router::new()
+/// Every route under `/api` with its description, from one list (`dev`:
+/// with the routes that exist only under `serve --dev`).
+fn parts(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let mut router = OpenApiRouter::with_openapi(doc::base())
+        .routes(routes!(doc::openapi_json))
         .merge(health::routes())
         .merge(policies::routes())
         .merge(session::routes())
@@ -31,10 +35,28 @@ pub fn api(state: AppState) -> Router {
         .merge(settings::routes())
         .merge(internal::routes())
         .merge(staff::routes());
-    if state.settings.dev {
+    if dev {
         router = router.merge(session::dev_routes());
     }
-    router
+    router.split_for_parts()
+}
+
+/// The OpenAPI description of the API (`dev`: with the `--dev` routes), its
+/// paths as clients call them (under `/api`).
+pub fn described(dev: bool) -> utoipa::openapi::OpenApi {
+    let mut api = parts(dev).1;
+    api.paths.paths = std::mem::take(&mut api.paths.paths)
+        .into_iter()
+        .map(|(path, item)| (format!("/api{path}"), item))
+        .collect();
+    api
+}
+
+/// Everything under `/api`. Unknown paths and methods answer in the one error
+/// shape; state-changing requests pass the cross-site guard first.
+pub fn api(state: AppState) -> Router {
+    parts(state.settings.dev)
+        .0
         .fallback(|OriginalUri(uri): OriginalUri| async move {
             Error::NotFound(format!("no API endpoint at {}", uri.path()))
         })

@@ -4,23 +4,26 @@
 use axum::extract::{FromRef, Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use privacy_center_core::compare::Uncomparable;
-use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, PolicyList};
+use privacy_center_core::wire::{
+    AppSummary, ErrorBody, PolicyComparison, PolicyDocument, PolicyList,
+};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
 use crate::staff::StaffSessions;
 use crate::state::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/apps", get(list_apps))
-        .route("/apps/{app}/policies", get(list_versions))
-        .route("/apps/{app}/policies/{version}", get(get_version))
-        .route("/apps/{app}/policies/{version}/source", get(get_source))
-        .route("/apps/{app}/compare/{from}/{to}", get(compare))
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_apps))
+        .routes(routes!(list_versions))
+        .routes(routes!(get_version))
+        .routes(routes!(get_source))
+        .routes(routes!(compare))
 }
 
 fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
@@ -30,10 +33,28 @@ fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
         .ok_or_else(|| Error::NotFound(format!("no app named {id:?}")))
 }
 
+/// Every app with its current version's metadata.
+#[utoipa::path(
+    get,
+    path = "/apps",
+    tag = "policies",
+    responses((status = 200, description = "The apps", body = Vec<AppSummary>))
+)]
 async fn list_apps(State(state): State<AppState>) -> Json<Vec<AppSummary>> {
     Json(state.catalog.apps().map(App::summary).collect())
 }
 
+/// An app's published versions, oldest first.
+#[utoipa::path(
+    get,
+    path = "/apps/{app}/policies",
+    tag = "policies",
+    params(("app" = String, Path, description = "App id")),
+    responses(
+        (status = 200, description = "The app and its published versions", body = PolicyList),
+        (status = 404, description = "No such app", body = ErrorBody),
+    )
+)]
 async fn list_versions(
     State(state): State<AppState>,
     Path(app): Path<String>,
@@ -74,6 +95,20 @@ async fn visible<'a>(
 }
 
 /// One version with its text (drafts for the product team only).
+#[utoipa::path(
+    get,
+    path = "/apps/{app}/policies/{version}",
+    tag = "policies",
+    params(
+        ("app" = String, Path, description = "App id"),
+        ("version" = String, Path, description = "Version name, or `current` for the newest published one"),
+    ),
+    security((), ("staff" = [])),
+    responses(
+        (status = 200, description = "The version: metadata, hash, sanitised HTML and headings", body = PolicyDocument),
+        (status = 404, description = "No such app or version (a draft, without a staff cookie)", body = ErrorBody),
+    )
+)]
 async fn get_version(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -96,6 +131,20 @@ async fn get_version(
 /// One version's file exactly as stored, front matter included, as
 /// `text/markdown` (drafts for the product team only): what the preview's
 /// editor starts from.
+#[utoipa::path(
+    get,
+    path = "/apps/{app}/policies/{version}/source",
+    tag = "policies",
+    params(
+        ("app" = String, Path, description = "App id"),
+        ("version" = String, Path, description = "Version name, or `current`"),
+    ),
+    security((), ("staff" = [])),
+    responses(
+        (status = 200, description = "The file as stored", body = String, content_type = "text/markdown"),
+        (status = 404, description = "No such app or version (a draft, without a staff cookie)", body = ErrorBody),
+    )
+)]
 async fn get_source(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -114,6 +163,21 @@ async fn get_source(
 /// mislead (the same version twice, or newer first) is refused with 422. The diff runs and is
 /// laid out as HTML here, not in the browser, so the reader's bundle carries
 /// neither a diff engine nor the diff's decoder and layout.
+#[utoipa::path(
+    get,
+    path = "/apps/{app}/compare/{from}/{to}",
+    tag = "policies",
+    params(
+        ("app" = String, Path, description = "App id"),
+        ("from" = String, Path, description = "The older published version"),
+        ("to" = String, Path, description = "The newer published version"),
+    ),
+    responses(
+        (status = 200, description = "What changed, section by section", body = PolicyComparison),
+        (status = 404, description = "No such app or published version", body = ErrorBody),
+        (status = 422, description = "`same_version` or `reversed_versions`", body = ErrorBody),
+    )
+)]
 async fn compare(
     State(state): State<AppState>,
     Path((app_id, from, to)): Path<(String, String, String)>,

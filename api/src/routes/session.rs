@@ -6,12 +6,13 @@
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use privacy_center_core::wire::{
-    Channel, DevClock, DevClockRequest, DevInfo, DevSessionRequest, SessionInfo, SessionRequest,
-    SessionState,
+    Channel, DevClock, DevClockRequest, DevInfo, DevSessionRequest, ErrorBody, SessionInfo,
+    SessionRequest, SessionState,
 };
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::clock::{now_secs, rfc3339_ms};
 use crate::error::{Error, Result, TokenRefusal};
@@ -22,26 +23,32 @@ use crate::identity::{
 use crate::json::ApiJson;
 use crate::state::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/session",
-            get(session_state).post(sign_in).delete(sign_out),
-        )
-        .route("/dev", get(dev_info))
+use super::doc::{BodyErrors, CrossSite};
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(session_state, sign_in, sign_out))
+        .routes(routes!(dev_info))
 }
 
 /// Registered only under `serve --dev`.
-pub(super) fn dev_routes() -> Router<AppState> {
-    Router::new()
-        .route("/dev/session", post(dev_sign_in))
-        .route("/dev/clock", post(dev_clock))
+pub(super) fn dev_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(dev_sign_in))
+        .routes(routes!(dev_clock))
 }
 
 /// The most `POST /api/dev/clock` moves the clock at once: ten years.
 const MAX_ADVANCE_SECS: i64 = 10 * 366 * 86_400;
 
 /// Moves the server's clock forward (tests reaching the end of a wait).
+#[utoipa::path(
+    post,
+    path = "/dev/clock",
+    tag = "dev",
+    request_body = DevClockRequest,
+    responses((status = 200, description = "The time the server now reads", body = DevClock), BodyErrors, CrossSite)
+)]
 async fn dev_clock(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<DevClockRequest>,
@@ -59,6 +66,18 @@ async fn dev_clock(
 }
 
 /// Exchanges a host app's handoff token for a session cookie.
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "session",
+    request_body = SessionRequest,
+    responses(
+        (status = 201, description = "Signed in; the session cookie is set", body = SessionInfo),
+        (status = 401, description = "`token_invalid`, `token_expired`, `token_replayed` or `token_wrong_app`", body = ErrorBody),
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -88,6 +107,14 @@ async fn sign_in(
     .await
 }
 
+/// Signs in as any user of an app, without a token.
+#[utoipa::path(
+    post,
+    path = "/dev/session",
+    tag = "dev",
+    request_body = DevSessionRequest,
+    responses((status = 201, description = "Signed in; the session cookie is set", body = SessionInfo), BodyErrors, CrossSite)
+)]
 async fn dev_sign_in(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -149,6 +176,12 @@ async fn session_response(
 }
 
 /// Ends the session (if any) and tells the browser to forget the cookie.
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "session",
+    responses((status = 204, description = "Signed out (also when no one was signed in)"), CrossSite)
+)]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(value) = state.cookie.read(&headers) {
         end_session(&state.store, &state.sessions, &value).await?;
@@ -160,6 +193,13 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .into_response())
 }
 
+/// Whether the server runs under `serve --dev`.
+#[utoipa::path(
+    get,
+    path = "/dev",
+    tag = "operations",
+    responses((status = 200, description = "Whether dev mode is on", body = DevInfo))
+)]
 async fn dev_info(State(state): State<AppState>) -> Json<DevInfo> {
     Json(DevInfo {
         dev: state.settings.dev,
@@ -169,6 +209,13 @@ async fn dev_info(State(state): State<AppState>) -> Json<DevInfo> {
 /// Who is signed in, if anyone, and whether dev mode is on. Signed out is
 /// an answer (200, `me: null`), not an error, and writes nothing; never
 /// cached, since it changes with the cookie.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "session",
+    security((), ("session" = [])),
+    responses((status = 200, description = "Who is signed in (`me: null` when no one) and whether dev mode is on", body = SessionState))
+)]
 async fn session_state(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let me = match CurrentUser::optional(&UserSessions::from_ref(&state), &headers).await? {
         Some(user) => Some(super::me::me_of(&state, user).await?),

@@ -7,14 +7,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use privacy_center_core::wire::{
     ChangeData, ItemChange, PermissionChoice, ProfileReset, ProfileResetAccepted, PushSettings,
     PushUpdate, SettingChange, Switches, SwitchesUpdate,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::me::app_of;
 use crate::clock::rfc3339_ms;
@@ -24,13 +25,15 @@ use crate::json::ApiJson;
 use crate::settings::{self, on_off, quiet_words, Record};
 use crate::state::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me/push", get(get_push).put(put_push))
-        .route("/me/switches", get(get_switches).put(put_switches))
-        .route("/me/profile-reset", post(profile_reset))
-        .route("/me/permission-choices", post(permission_choice))
-        .route("/me/history", get(history))
+use super::doc::{BodyErrors, CrossSite, SignedOut};
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_push, put_push))
+        .routes(routes!(get_switches, put_switches))
+        .routes(routes!(profile_reset))
+        .routes(routes!(permission_choice))
+        .routes(routes!(history))
 }
 
 /// A JSON answer with its status. It is personal: `web::private_answers`,
@@ -53,12 +56,34 @@ fn refuse(fields: BTreeMap<String, String>) -> Result<()> {
     Err(Error::Invalid { message, fields })
 }
 
+/// The user's push settings: master switch, every category, quiet hours.
+#[utoipa::path(
+    get,
+    path = "/me/push",
+    tag = "me",
+    security(("session" = [])),
+    responses((status = 200, description = "The push settings", body = PushSettings), SignedOut)
+)]
 async fn get_push(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
     Ok(reply(StatusCode::OK, stored.push(&app.config)))
 }
 
+/// Saves the push settings; categories not named keep their value.
+#[utoipa::path(
+    put,
+    path = "/me/push",
+    tag = "me",
+    security(("session" = [])),
+    request_body = PushUpdate,
+    responses(
+        (status = 200, description = "Saved; what is now stored", body = PushSettings),
+        SignedOut,
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn put_push(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -135,6 +160,14 @@ async fn put_push(
     Ok(reply(StatusCode::OK, after.push(&app.config)))
 }
 
+/// The privacy switches the app's policy promises, with the user's values.
+#[utoipa::path(
+    get,
+    path = "/me/switches",
+    tag = "me",
+    security(("session" = [])),
+    responses((status = 200, description = "Every switch", body = Switches), SignedOut)
+)]
 async fn get_switches(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
@@ -146,6 +179,20 @@ async fn get_switches(State(state): State<AppState>, user: CurrentUser) -> Resul
     ))
 }
 
+/// Sets the named switches; the others keep their value.
+#[utoipa::path(
+    put,
+    path = "/me/switches",
+    tag = "me",
+    security(("session" = [])),
+    request_body = SwitchesUpdate,
+    responses(
+        (status = 200, description = "Saved; every switch", body = Switches),
+        SignedOut,
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn put_switches(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -190,6 +237,21 @@ async fn put_switches(
     ))
 }
 
+/// Asks the host app (through the change feed) to clear the profile a
+/// recommendation switch feeds.
+#[utoipa::path(
+    post,
+    path = "/me/profile-reset",
+    tag = "me",
+    security(("session" = [])),
+    request_body = ProfileReset,
+    responses(
+        (status = 202, description = "Recorded; the host app clears the profile when it reads the feed", body = ProfileResetAccepted),
+        SignedOut,
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn profile_reset(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -219,6 +281,20 @@ async fn profile_reset(
     Ok(reply(StatusCode::ACCEPTED, ProfileResetAccepted { at }))
 }
 
+/// Records a permission state the user chose or saw (browser or native).
+#[utoipa::path(
+    post,
+    path = "/me/permission-choices",
+    tag = "me",
+    security(("session" = [])),
+    request_body = PermissionChoice,
+    responses(
+        (status = 201, description = "Recorded in the history and the feed", body = SettingChange),
+        SignedOut,
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn permission_choice(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -268,6 +344,14 @@ async fn permission_choice(
     Ok(reply(StatusCode::CREATED, history))
 }
 
+/// The user's settings changes, newest first (the latest 500).
+#[utoipa::path(
+    get,
+    path = "/me/history",
+    tag = "me",
+    security(("session" = [])),
+    responses((status = 200, description = "Changes, newest first", body = Vec<SettingChange>), SignedOut)
+)]
 async fn history(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
     let rows = settings::history(

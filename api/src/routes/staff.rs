@@ -5,10 +5,11 @@
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use privacy_center_core::wire::{StaffApp, StaffSessionRequest};
+use axum::Json;
+use privacy_center_core::wire::{ErrorBody, StaffApp, StaffSessionRequest};
 use std::time::Instant;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::error::{Error, Result};
 use crate::json::ApiJson;
@@ -17,14 +18,29 @@ use crate::staff::{
 };
 use crate::state::AppState;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/staff/session", post(sign_in).delete(sign_out))
-        .route("/staff/apps", get(list_apps))
+use super::doc::{BodyErrors, CrossSite};
+
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(list_apps))
 }
 
 /// Exchanges the staff credential for a staff session cookie. A throttled
 /// client is refused before the credential is compared; a wrong one counts.
+#[utoipa::path(
+    post,
+    path = "/staff/session",
+    tag = "staff",
+    request_body = StaffSessionRequest,
+    responses(
+        (status = 204, description = "Signed in; the staff cookie is set"),
+        (status = 401, description = "`invalid_credential`", body = ErrorBody),
+        (status = 429, description = "`too_many_requests`, with `Retry-After`", body = ErrorBody),
+        BodyErrors,
+        CrossSite,
+    )
+)]
 async fn sign_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -56,6 +72,13 @@ async fn sign_in(
 }
 
 /// Ends the staff session (if any) and tells the browser to forget the cookie.
+/// Ends the staff session (if any).
+#[utoipa::path(
+    delete,
+    path = "/staff/session",
+    tag = "staff",
+    responses((status = 204, description = "Signed out"), CrossSite)
+)]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(value) = state.staff_cookie.read(&headers) {
         end_staff_session(&state.store, &value).await?;
@@ -68,6 +91,17 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 }
 
 /// Every app with every version, drafts included, and its `app.toml`.
+/// Every app with all its versions, drafts included, and its `app.toml`.
+#[utoipa::path(
+    get,
+    path = "/staff/apps",
+    tag = "staff",
+    security(("staff" = [])),
+    responses(
+        (status = 200, description = "Every app", body = Vec<StaffApp>),
+        (status = 401, description = "`unauthenticated`: no staff cookie", body = ErrorBody),
+    )
+)]
 async fn list_apps(_: Staff, State(state): State<AppState>) -> Json<Vec<StaffApp>> {
     Json(
         state

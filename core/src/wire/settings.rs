@@ -9,6 +9,7 @@ use super::{Channel, ConsentAction};
 
 /// `GET|PUT /api/me/push`: the user's push settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushSettings {
     /// Master switch: `false` silences every category users may turn off.
     pub enabled: bool,
@@ -20,6 +21,7 @@ pub struct PushSettings {
 
 /// One push category as the user sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushCategory {
     /// Stable id from `app.toml`.
     pub id: String,
@@ -36,6 +38,7 @@ pub struct PushCategory {
 /// Quiet hours: pushes of categories users may turn off are held back
 /// from `start` to `end` (wrapping past midnight when `end` ≤ `start`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuietHours {
     /// Start, `HH:MM` (24-hour).
@@ -49,6 +52,7 @@ pub struct QuietHours {
 /// `PUT /api/me/push`: the new master switch and quiet hours, and the
 /// categories to change (categories not named keep their value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushUpdate {
     /// Master switch.
@@ -64,6 +68,7 @@ pub struct PushUpdate {
 
 /// `GET|PUT /api/me/switches`: every privacy switch of the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Switches {
     /// In `app.toml` order.
     pub switches: Vec<SwitchState>,
@@ -71,6 +76,7 @@ pub struct Switches {
 
 /// One privacy switch and where the policy promises it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SwitchState {
     /// Stable id (`personalised_recommendations` is the algorithmic-recommendation switch).
     pub id: String,
@@ -90,6 +96,7 @@ pub struct SwitchState {
 
 /// `PUT /api/me/switches`: switch id → on; switches not named keep their value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SwitchesUpdate {
     /// Switch id → on.
@@ -99,6 +106,7 @@ pub struct SwitchesUpdate {
 /// `POST /api/me/profile-reset`: ask the host app to clear the profile
 /// behind a recommendation switch.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileReset {
     /// The switch, e.g. `personalised_recommendations`.
@@ -108,6 +116,7 @@ pub struct ProfileReset {
 /// 202 answer to [`ProfileReset`]: recorded; the host app clears the
 /// profile when it reads the change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProfileResetAccepted {
     /// When it was recorded, RFC 3339 UTC.
     pub at: String,
@@ -115,6 +124,7 @@ pub struct ProfileResetAccepted {
 
 /// A device or browser permission's state, as the platform reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionState {
     /// Allowed.
@@ -141,6 +151,7 @@ impl PermissionState {
 
 /// Who reported a permission state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PermissionSource {
     /// The browser's Permissions API.
@@ -161,6 +172,7 @@ impl PermissionSource {
 
 /// `POST /api/me/permission-choices`: a permission state the user chose or saw.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PermissionChoice {
     /// A permission id from `app.toml`.
@@ -173,6 +185,7 @@ pub struct PermissionChoice {
 
 /// One row of the user's settings history (`GET /api/me/history`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettingChange {
     /// `push`, `switch`, `profile_reset` or `permission`.
     pub kind: String,
@@ -194,6 +207,7 @@ pub struct SettingChange {
 
 /// The settings part of `GET /api/me/export`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExportSettings {
     /// Push settings.
     pub push: PushSettings,
@@ -203,6 +217,7 @@ pub struct ExportSettings {
 
 /// A host app's view of a user's push settings (in the internal status).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushStatus {
     /// Master switch.
     pub enabled: bool,
@@ -214,6 +229,7 @@ pub struct PushStatus {
 
 /// `POST /api/internal/apps/{app}/push-check`: may `category` be pushed to these users now?
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushCheck {
     /// Push category id.
@@ -224,6 +240,7 @@ pub struct PushCheck {
 
 /// Answer to [`PushCheck`]: every user is either allowed or refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushCheckAnswer {
     /// The category asked about.
     pub category: String,
@@ -235,6 +252,7 @@ pub struct PushCheckAnswer {
 
 /// A user who may not receive a push now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRefusal {
     /// User id.
     pub user: String,
@@ -244,6 +262,7 @@ pub struct PushRefusal {
 
 /// Why a push is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PushRefusalReason {
     /// The user turned all pushes off.
@@ -256,6 +275,7 @@ pub enum PushRefusalReason {
 
 /// `GET /api/internal/apps/{app}/changes`: a page of the app's change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeFeed {
     /// Changes after the cursor asked for, oldest first.
     pub changes: Vec<Change>,
@@ -265,6 +285,7 @@ pub struct ChangeFeed {
 
 /// One change of a user's consent or settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     /// Position in the feed; increases with every change.
     pub cursor: i64,
@@ -279,6 +300,7 @@ pub struct Change {
 
 /// What changed: serialised as `"kind": "<kind>", "data": {...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum ChangeData {
     /// A consent decision was recorded (`accept`, `withdraw` or `defer`).
@@ -308,6 +330,7 @@ impl ChangeData {
 
 /// A consent record in the change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentChange {
     /// The event.
     pub action: ConsentAction,
@@ -321,6 +344,7 @@ pub struct ConsentChange {
 
 /// A setting change in the change feed (the same words as the history).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemChange {
     /// What changed.
     pub item: String,
