@@ -18,7 +18,11 @@ async fn description(t: &TestApp) -> Value {
 async fn the_description_is_openapi_3_1_with_both_security_schemes() {
     let t = TestApp::new(&repo_policies()).await;
     let doc = description(&t).await;
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
     let schemes = &doc["components"]["securitySchemes"];
     assert_eq!(schemes["session"]["type"], "apiKey");
     assert_eq!(schemes["session"]["in"], "cookie");
@@ -35,10 +39,25 @@ async fn the_description_is_openapi_3_1_with_both_security_schemes() {
     for code in ["200", "400", "401", "403", "413", "415", "422"] {
         assert!(push[code].is_object(), "PUT /api/me/push lacks {code}");
     }
+    // Operation ids are unique (clients name methods after them).
+    let mut ids: Vec<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|op| op["operationId"].as_str().unwrap())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "duplicate operation ids: {ids:?}");
     // The `--dev` routes are not part of what is served.
     let paths = doc["paths"].as_object().unwrap();
     assert!(!paths.contains_key("/api/dev/clock"));
-    assert!(paths.contains_key("/api/dev"), "GET /api/dev answers everywhere");
+    assert!(
+        paths.contains_key("/api/dev"),
+        "GET /api/dev answers everywhere"
+    );
 }
 
 /// Every operation the description names is a route the server runs: a

@@ -31,6 +31,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 #[utoipa::path(
     post,
     path = "/staff/session",
+    operation_id = "staff_sign_in",
     tag = "staff",
     request_body = StaffSessionRequest,
     responses(
@@ -76,6 +77,7 @@ async fn sign_in(
 #[utoipa::path(
     delete,
     path = "/staff/session",
+    operation_id = "staff_sign_out",
     tag = "staff",
     responses((status = 204, description = "Signed out"), CrossSite)
 )]
@@ -95,6 +97,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 #[utoipa::path(
     get,
     path = "/staff/apps",
+    operation_id = "staff_list_apps",
     tag = "staff",
     security(("staff" = [])),
     responses(
