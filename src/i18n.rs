@@ -112,6 +112,14 @@ pub struct Messages {
     pub agree: &'static str,
     /// Button that closes the consent dialog without agreeing.
     pub not_now: &'static str,
+    /// Button that turns the consent dialog into a bar while the user reads.
+    pub read_full: &'static str,
+    /// The consent bar's name for screen readers.
+    pub consent_bar_label: &'static str,
+    /// The consent bar's line.
+    pub consent_bar_text: &'static str,
+    /// The consent bar's button back to the whole prompt.
+    pub consent_bar_back: &'static str,
     /// Note shown while the user has not agreed.
     pub limited_note: &'static str,
     /// Button that reopens the consent dialog.
@@ -299,6 +307,10 @@ static ZH_CN: Messages = Messages {
     compare_versions: "对比你上次同意的版本",
     agree: "同意",
     not_now: "暂不同意",
+    read_full: "先阅读全文",
+    consent_bar_label: "是否同意隐私政策",
+    consent_bar_text: "读完后，请选择是否同意当前版本。",
+    consent_bar_back: "查看说明",
     limited_note: "你暂未同意当前隐私政策，应用将以受限模式运行：仅提供基本功能。",
     review_and_agree: "查看并同意",
     updated_banner: "隐私政策已更新，这次变更不需要你重新同意。",
@@ -412,6 +424,10 @@ static EN: Messages = Messages {
     compare_versions: "Compare with the version you agreed to",
     agree: "Agree",
     not_now: "Not now",
+    read_full: "Read it first",
+    consent_bar_label: "Agree to the privacy policy?",
+    consent_bar_text: "When you have read it, choose whether you agree to the current version.",
+    consent_bar_back: "Show the summary",
     limited_note: "You have not agreed to the current privacy policy, so the app runs in limited mode: only basic functions are available.",
     review_and_agree: "Review and agree",
     updated_banner: "The privacy policy has been updated; you do not need to agree again.",

@@ -16,6 +16,10 @@ export class ConsentDialog {
   readonly updatedBanner: Locator;
   readonly agreedLine: Locator;
   readonly handoffError: Locator;
+  readonly readFirstButton: Locator;
+  readonly bar: Locator;
+  readonly barAgreeButton: Locator;
+  readonly barBackButton: Locator;
 
   constructor(readonly page: Page) {
     this.dialog = page.getByRole('dialog');
@@ -28,6 +32,10 @@ export class ConsentDialog {
     this.updatedBanner = page.getByRole('status').filter({ hasText: '隐私政策已更新' });
     this.agreedLine = page.getByText(/^✓ 已同意当前版本/);
     this.handoffError = page.getByRole('alert').filter({ hasText: '无法通过应用登录' });
+    this.readFirstButton = this.dialog.getByRole('button', { name: '先阅读全文' });
+    this.bar = page.getByRole('region', { name: '是否同意隐私政策' });
+    this.barAgreeButton = this.bar.getByRole('button', { name: '同意', exact: true });
+    this.barBackButton = this.bar.getByRole('button', { name: '查看说明' });
   }
 
   /** Agrees and waits until the dialog has gone and the header says so. */

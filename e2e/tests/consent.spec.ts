@@ -26,9 +26,14 @@ test.describe('consent', () => {
     }
     await page.keyboard.press('Shift+Tab');
     expect(await d.focusInside(), 'focus after Shift+Tab').toBe(true);
-    await page.keyboard.press('Escape');
-    await expect(d.dialog).toBeVisible();
     await screenshot(page, info, 'consent-dialog');
+    // Escape does not dismiss the question: it lets the user read, the answers in a bar.
+    await page.keyboard.press('Escape');
+    await expect(d.dialog).toHaveCount(0);
+    await expect(d.bar).toBeVisible();
+    await d.barBackButton.click();
+    await expect(d.dialog).toBeVisible();
+    await expect.poll(() => d.focusInside()).toBe(true);
 
     await d.agree();
     await expect(d.agreedLine).toContainText('年');
@@ -91,6 +96,32 @@ test.describe('consent', () => {
     await page.goto(`/weimeng#token=${token}`);
     await expect(consentDialog.dialog).toBeVisible();
     await expect(consentDialog.handoffError).toHaveCount(0);
+  });
+
+  test('a new user can read the whole policy before agreeing, the answers kept in a bar', async ({ page, devSignIn, consentDialog, policy }, info) => {
+    await devSignIn.signIn('vchat', newUserId());
+    const d = consentDialog;
+    await d.readFirstButton.click();
+    await expect(d.dialog).toHaveCount(0);
+    await expect(d.bar).toBeVisible();
+    await expect(d.bar).toContainText('读完后，请选择是否同意当前版本');
+    // Focus is on the text, and the page scrolls under the bar.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.classList.contains('policy-body'))).toBe(true);
+    const before = await page.evaluate(() => window.scrollY);
+    // Over the text (on desktop the contents sidebar scrolls on its own).
+    const text = await page.locator('.policy-body').boundingBox();
+    await page.mouse.move(text!.x + text!.width / 2, 400);
+    await page.mouse.wheel(0, 1500);
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(before + 500);
+    await expect(d.bar).toBeInViewport();
+    await screenshot(page, info, 'consent-reading');
+    // Escape from the text brings the keyboard back to the bar's answers.
+    await page.keyboard.press('Escape');
+    await expect(d.barAgreeButton).toBeFocused();
+    await d.barAgreeButton.click();
+    await expect(d.bar).toHaveCount(0);
+    await expect(d.agreedLine).toBeVisible();
+    await expect(policy.fact('版本')).toHaveText(CURRENT);
   });
 
   test('"Not now" leaves the app in limited mode, and agreeing from the note works', async ({ page, devSignIn, consentDialog }, info) => {

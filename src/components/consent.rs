@@ -31,6 +31,8 @@ pub fn ConsentGate(
     // `Some(false)` after "Review and agree" (the dialog again).
     let note_chosen = RwSignal::new(None::<bool>);
     let dismissed = RwSignal::new(false);
+    // "Read it first": the prompt becomes a bar and the policy scrolls.
+    let reading = RwSignal::new(false);
     let answer = Submit::new();
     let record = move |req: ConsentRequest| {
         answer.send(api::record_consent(req), move |_| session.refresh());
@@ -69,10 +71,16 @@ pub fn ConsentGate(
                     record(defer.clone());
                 }
             });
-            return Some(
-                view! { <ConsentDialog me current app_id=app_id.clone() on_agree on_later pending=answer.pending_signal() failed=Signal::derive(move || answer.failed()) /> }
-                    .into_any(),
-            );
+            let failed = Signal::derive(move || answer.failed());
+            let pending = answer.pending_signal();
+            return Some(if reading.get() {
+                view! { <ConsentBar on_agree on_later on_back=Callback::new(move |()| reading.set(false)) pending failed /> }
+                    .into_any()
+            } else {
+                let on_read = Callback::new(move |()| reading.set(true));
+                view! { <ConsentDialog me current app_id=app_id.clone() on_agree on_later on_read pending failed /> }
+                    .into_any()
+            });
         }
         if me.status.consent == ConsentState::Outdated && !dismissed.get() {
             let href = format!("/{}/v/{}", app_id, current.version);
@@ -90,7 +98,9 @@ pub fn ConsentGate(
     }
 }
 
-/// The blocking consent dialog: modal, focus kept inside, not dismissed by Escape.
+/// The blocking consent dialog: modal, focus kept inside. Escape (like
+/// "Read it first") lets the user read the policy with the choice kept in
+/// a bar; nothing but the two answers closes it.
 #[component]
 fn ConsentDialog(
     /// The user and their consent standing.
@@ -103,6 +113,8 @@ fn ConsentDialog(
     on_agree: Callback<()>,
     /// Called when the user chooses "Not now".
     on_later: Callback<()>,
+    /// Called when the user wants to read the policy first.
+    on_read: Callback<()>,
     /// True while the agreement is being recorded.
     pending: Signal<bool>,
     /// True when recording the agreement failed.
@@ -126,8 +138,11 @@ fn ConsentDialog(
         }
     });
     let on_keydown = move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
-        // A blocking dialog: only its buttons close it.
-        "Escape" => ev.prevent_default(),
+        // Not a dismissal: the user goes to the text, the choice stays in the bar.
+        "Escape" => {
+            ev.prevent_default();
+            on_read.run(());
+        }
         "Tab" => {
             if let Some(el) = node.get_untracked() {
                 keep_tab_inside(&ev, &el);
@@ -194,6 +209,74 @@ fn ConsentDialog(
                         {move || i18n.t().not_now}
                     </button>
                 </div>
+                <p class="modal-read">
+                    <button type="button" class="link-button" on:click=move |_| on_read.run(())>
+                        {move || i18n.t().read_full}
+                    </button>
+                </p>
+            </div>
+        </div>
+    }
+}
+
+/// The consent prompt while the user reads the policy: a bar at the foot
+/// of the screen with the two answers, the page free to scroll, the
+/// contents and find working. Focus moves to the policy's text; Escape
+/// brings it back to the bar's answers (as Escape in the dialog went to the
+/// text), and screen readers find the bar as a named region.
+#[component]
+fn ConsentBar(
+    /// Called when the user agrees.
+    on_agree: Callback<()>,
+    /// Called when the user chooses "Not now".
+    on_later: Callback<()>,
+    /// Called to show the whole prompt again.
+    on_back: Callback<()>,
+    /// True while the agreement is being recorded.
+    pending: Signal<bool>,
+    /// True when recording the agreement failed.
+    failed: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let bar = NodeRef::<leptos::html::Div>::new();
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        // An Escape another control used (closing the find bar) is its own.
+        if ev.key() == "Escape" && !ev.default_prevented() {
+            if let Some(first) = bar
+                .get_untracked()
+                .and_then(|b| focusables(&b).into_iter().next())
+            {
+                ev.prevent_default();
+                let _ = first.focus();
+            }
+        }
+    });
+    on_cleanup(move || escape.remove());
+    Effect::new(move |_| {
+        let body = document()
+            .query_selector(".policy-body")
+            .ok()
+            .flatten()
+            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+        if let Some(body) = body {
+            let _ = body.set_attribute("tabindex", "-1");
+            let _ = body.focus();
+        }
+    });
+    view! {
+        <div class="consent-bar" role="region" aria-label=move || i18n.t().consent_bar_label node_ref=bar>
+            <p>{move || i18n.t().consent_bar_text}</p>
+            {move || failed.get().then(|| view! { <p class="form-error" role="alert">{i18n.t().action_failed}</p> })}
+            <div class="consent-bar-actions">
+                <button type="button" class="button" disabled=pending on:click=move |_| on_agree.run(())>
+                    {move || i18n.t().agree}
+                </button>
+                <button type="button" class="button-quiet" on:click=move |_| on_later.run(())>
+                    {move || i18n.t().not_now}
+                </button>
+                <button type="button" class="link-button" on:click=move |_| on_back.run(())>
+                    {move || i18n.t().consent_bar_back}
+                </button>
             </div>
         </div>
     }
