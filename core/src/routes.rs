@@ -52,6 +52,13 @@ pub enum Route {
     MyNotifications,
     /// `/me/privacy`: the privacy switches the app's policy promises.
     MyPrivacy,
+    /// `/{app}/permissions`: the app's published permission list, with
+    /// this browser's or the host app's live states (the controls bundle;
+    /// public).
+    Permissions {
+        /// App id.
+        app: String,
+    },
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -80,7 +87,12 @@ pub const PATTERNS: &[&str] = &[
 
 /// The controls bundle's routes in its router's `path!` syntax, in the
 /// order `src/bin/controls` declares them.
-pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy"];
+pub const CONTROLS_PATTERNS: &[&str] = &[
+    "/me",
+    "/me/notifications",
+    "/me/privacy",
+    "/:app/permissions",
+];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
@@ -148,6 +160,7 @@ impl Route {
                 version: name(version)?,
             },
             [app, "history"] => Route::History { app: name(app)? },
+            [app, "permissions"] => Route::Permissions { app: name(app)? },
             [app, "compare", from, to] => Route::Compare {
                 app: name(app)?,
                 from: name(from)?,
@@ -179,13 +192,16 @@ impl Route {
             Route::Me => "/me".to_owned(),
             Route::MyNotifications => "/me/notifications".to_owned(),
             Route::MyPrivacy => "/me/privacy".to_owned(),
+            Route::Permissions { app } => format!("/{}/permissions", encode_segment(app)),
         }
     }
 
     /// The build that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Me | Route::MyNotifications | Route::MyPrivacy => Bundle::Controls,
+            Route::Me | Route::MyNotifications | Route::MyPrivacy | Route::Permissions { .. } => {
+                Bundle::Controls
+            }
             _ => Bundle::Reader,
         }
     }
@@ -203,6 +219,7 @@ impl Route {
             Route::Me => CONTROLS_PATTERNS[0],
             Route::MyNotifications => CONTROLS_PATTERNS[1],
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
+            Route::Permissions { .. } => CONTROLS_PATTERNS[3],
         }
     }
 
@@ -292,6 +309,7 @@ mod tests {
             ("/me", Route::Me),
             ("/me/notifications", Route::MyNotifications),
             ("/me/privacy", Route::MyPrivacy),
+            ("/vchat/permissions", Route::Permissions { app: s("vchat") }),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);
@@ -344,6 +362,9 @@ mod tests {
             "/vchat/compare/a",
             "/vchat/compare/a/b/c",
             "/vchat/other",
+            "/vchat/permissions/x",
+            "/VChat/permissions",
+            "/me/permissions",
             "/me/consents/x",
             "/a-very-long-app-id-of-thirty-three",
         ] {
@@ -357,7 +378,13 @@ mod tests {
         let p = |path: &str| Route::parse(path).unwrap();
         assert_eq!(p("/vchat").policy(), Some(("vchat", "current")));
         assert_eq!(p("/vchat/v/1.0").policy(), Some(("vchat", "1.0")));
-        for path in ["/", "/vchat/history", "/vchat/compare/a/b", "/me/consents"] {
+        for path in [
+            "/",
+            "/vchat/history",
+            "/vchat/compare/a/b",
+            "/me/consents",
+            "/vchat/permissions",
+        ] {
             assert_eq!(p(path).policy(), None, "{path}");
         }
     }

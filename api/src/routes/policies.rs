@@ -7,7 +7,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use privacy_center_core::compare::Uncomparable;
-use privacy_center_core::wire::{AppSummary, PolicyComparison, PolicyDocument, PolicyList};
+use privacy_center_core::wire::{
+    AppPermissions, AppSummary, PolicyComparison, PolicyDocument, PolicyList,
+};
 
 use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
@@ -21,6 +23,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/apps/{app}/policies/{version}", get(get_version))
         .route("/apps/{app}/policies/{version}/source", get(get_source))
         .route("/apps/{app}/compare/{from}/{to}", get(compare))
+        .route("/apps/{app}/permissions", get(list_permissions))
 }
 
 fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
@@ -43,6 +46,15 @@ async fn list_versions(
         app: app.summary(),
         versions: app.published_meta(),
     }))
+}
+
+/// The app's published permission list, grouped by kind, each linked to
+/// the section of the current policy that explains it.
+async fn list_permissions(
+    State(state): State<AppState>,
+    Path(app): Path<String>,
+) -> Result<Json<AppPermissions>> {
+    Ok(Json(find_app(&state, &app)?.permissions.clone()))
 }
 
 /// A published version by name; `current` names the newest. Drafts are not public.
