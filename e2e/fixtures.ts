@@ -10,6 +10,7 @@ import { DevSignInPage } from './pages/dev-sign-in-page';
 import { PreviewPage } from './pages/preview-page';
 import { HubPage } from './pages/hub-page';
 import { SettingsPage } from './pages/settings-page';
+import { PermissionsPage } from './pages/permissions-page';
 
 type Pages = {
   home: HomePage;
@@ -23,6 +24,8 @@ type Pages = {
   preview: PreviewPage;
   hub: HubPage;
   settings: SettingsPage;
+  /** `/{app}/permissions` (not `permissions`: that is Playwright's own option). */
+  permissionList: PermissionsPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -68,6 +71,7 @@ export const test = base.extend<Pages>({
   preview: async ({ page }, use) => use(new PreviewPage(page)),
   hub: async ({ page }, use) => use(new HubPage(page)),
   settings: async ({ page }, use) => use(new SettingsPage(page)),
+  permissionList: async ({ page }, use) => use(new PermissionsPage(page)),
 });
 
 export { expect };

@@ -223,6 +223,7 @@ fn load_app(app_dir: &Path) -> std::result::Result<(App, Vec<String>), Vec<Strin
         versions,
         permissions: AppPermissions {
             app: name,
+            name: String::new(),
             version: String::new(),
             groups: Vec::new(),
         },
@@ -230,6 +231,7 @@ fn load_app(app_dir: &Path) -> std::result::Result<(App, Vec<String>), Vec<Strin
     if let Some(current) = app.current() {
         app.permissions = AppPermissions {
             app: app.config.id.clone(),
+            name: app.config.name.clone(),
             version: current.file.meta.version.clone(),
             groups: permissions::groups(&app.config, &current.rendered.toc),
         };

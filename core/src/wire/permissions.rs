@@ -84,6 +84,8 @@ pub enum PermissionKind {
 pub struct AppPermissions {
     /// App id.
     pub app: String,
+    /// The app's display name.
+    pub name: String,
     /// The current published version the section links point into.
     pub version: String,
     /// One group per kind the app declares.

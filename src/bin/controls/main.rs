@@ -5,8 +5,10 @@
 //! reaches the reader's download, and it has a budget of its own
 //! (`scripts/sizes`).
 
+mod browser;
 mod hub;
 mod notifications;
+mod permissions;
 mod privacy;
 mod signed_in;
 
@@ -36,6 +38,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me") view=hub::HubPage />
                     <Route path=path!("/me/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
+                    <Route path=path!("/:app/permissions") view=permissions::PermissionsPage />
                 </Routes>
             </Shell>
         </Router>
