@@ -32,7 +32,7 @@ pub const GLOBAL: &str = "PrivacyCenterBridge";
 pub const READY_EVENT: &str = "privacycenterbridgeready";
 
 /// How long a request waits for the host's reply.
-pub const TIMEOUT_MS: i32 = 3000;
+pub const TIMEOUT_MS: i32 = 10_000;
 
 struct Waiting {
     kind: BridgeRequestType,

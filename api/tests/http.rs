@@ -517,6 +517,8 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         ("/me", "controls()"),
         ("/me/notifications", "controls()"),
         ("/me/privacy/", "controls()"),
+        // Public, but a controls page: no pre-rendered policy, no preload.
+        ("/vchat/permissions", "controls()"),
         ("/me/consents", "reader()"),
         ("/vchat/history", "reader()"),
         ("/me/unknown", "reader()"),
@@ -532,6 +534,9 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
             "reader()"
         };
         assert!(!csp.contains(&hash(other)), "{route}: {csp}");
+        if build == "controls()" {
+            assert!(headers.get("link").is_none(), "{route}");
+        }
     }
     let (status, headers, _) = call(
         &t.router,

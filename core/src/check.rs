@@ -215,34 +215,28 @@ fn check_sections(
     let Some((name, file)) = current else {
         return;
     };
+    // The sections that name no heading of the current version.
+    let missing = |section: &Option<String>| {
+        section
+            .clone()
+            .filter(|x| !headings(&file.markdown).any(|h| h == x))
+    };
     for s in &config.switches {
-        let Some(section) = &s.section else {
-            continue;
-        };
-        if !headings(&file.markdown).any(|h| h == section) {
-            diags.push(
-                "app.toml",
-                id_line(app_toml, &s.id),
-                format!(
-                    "switch {:?}: section {section:?} is not a heading of the current version {name}",
-                    s.id
-                ),
+        if let Some(section) = missing(&s.section) {
+            let message = format!(
+                "switch {:?}: section {section:?} is not a heading of the current version {name}",
+                s.id
             );
+            diags.push("app.toml", id_line(app_toml, &s.id), message);
         }
     }
     for p in &config.permissions {
-        let Some(section) = &p.section else {
-            continue;
-        };
-        if !headings(&file.markdown).any(|h| h == section) {
-            diags.warn(
-                "app.toml",
-                section_line(app_toml, section),
-                format!(
-                    "permission {:?} ({:?}): section {section:?} is not a heading of the current version {name}, so its link cannot point at it",
-                    p.id, p.platform
-                ),
+        if let Some(section) = missing(&p.section) {
+            let message = format!(
+                "permission {:?} ({:?}): section {section:?} is not a heading of the current version {name}, so its link cannot point at it",
+                p.id, p.platform
             );
+            diags.warn("app.toml", section_line(app_toml, &section), message);
         }
     }
 }
