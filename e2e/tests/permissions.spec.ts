@@ -44,6 +44,16 @@ test.describe('permissions in a browser', () => {
     await expect(permissionList.allow('位置')).toHaveCount(0);
   });
 
+  test('camera and microphone granted in this browser show as allowed', async ({ context, permissionList }) => {
+    await context.grantPermissions(['camera', 'microphone']);
+    await permissionList.goto('huajian');
+    await expect(permissionList.browserState('相机')).toHaveText('已允许');
+    await expect(permissionList.browserState('麦克风')).toHaveText('已允许');
+    // A grant rejects what it does not name (CDP's grantPermissions): shown as blocked, with the way back.
+    await expect(permissionList.browserState('位置')).toHaveText('已禁止');
+    await expect(permissionList.group('位置')).toContainText('你已在此浏览器中禁止位置权限');
+  });
+
   test('granted notifications say how to turn them off here', async ({ context, permissionList }) => {
     await context.grantPermissions(['notifications']);
     await permissionList.goto('vchat');
@@ -139,6 +149,25 @@ test.describe('permissions inside the host app (bridge)', () => {
     await expect(permissionList.item('相机', 'Android', 'camera').getByRole('status')).toHaveText('已打开系统设置。返回此页后状态会自动更新。');
     const sent = await permissionList.bridgeRequests();
     expect(sent.find((r) => r.type === 'openSettings')).toMatchObject({ v: 1, type: 'openSettings', permission: 'camera' });
+  });
+
+  test('a change made in the system settings shows on return and goes to the signed-in user\'s history', async ({ page, devSignIn, consentDialog, permissionList }) => {
+    await permissionList.inHostApp({ platform: 'ios', states: { camera: 'denied', microphone: 'granted' } });
+    await devSignIn.signIn('weimeng', newUserId());
+    await consentDialog.agree();
+    await permissionList.goto('weimeng');
+    await expect(permissionList.nativeState('相机', 'iOS', 'camera')).toHaveText('已禁止');
+    await permissionList.item('相机', 'iOS', 'camera').getByRole('button', { name: '去系统设置' }).click();
+    await expect(permissionList.item('相机', 'iOS', 'camera').getByRole('status')).toBeVisible();
+    // The user allows the camera in the phone's settings and comes back.
+    await page.evaluate(() => {
+      (window as unknown as { PrivacyCenterBridgeShim: { config: { states: Record<string, string> } } }).PrivacyCenterBridgeShim.config.states.camera = 'granted';
+      window.dispatchEvent(new Event('focus'));
+    });
+    await expect(permissionList.nativeState('相机', 'iOS', 'camera')).toHaveText('已允许');
+    await expect
+      .poll(async () => (await history(page)).filter((h) => h.kind === 'permission').map((h) => `${h.item}=${h.new}`))
+      .toEqual(['camera=granted']);
   });
 
   test('messages from other origins and malformed ones are ignored without an error', async ({ page, permissionList }) => {
