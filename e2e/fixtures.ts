@@ -11,6 +11,7 @@ import { PreviewPage } from './pages/preview-page';
 import { DataPage } from './pages/data-page';
 import { HubPage } from './pages/hub-page';
 import { SettingsPage } from './pages/settings-page';
+import { PermissionsPage } from './pages/permissions-page';
 
 type Pages = {
   home: HomePage;
@@ -25,6 +26,8 @@ type Pages = {
   hub: HubPage;
   dataPage: DataPage;
   settings: SettingsPage;
+  /** `/{app}/permissions` (not `permissions`: that is Playwright's own option). */
+  permissionList: PermissionsPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -71,6 +74,7 @@ export const test = base.extend<Pages>({
   hub: async ({ page }, use) => use(new HubPage(page)),
   dataPage: async ({ page }, use) => use(new DataPage(page)),
   settings: async ({ page }, use) => use(new SettingsPage(page)),
+  permissionList: async ({ page }, use) => use(new PermissionsPage(page)),
 });
 
 export { expect };

@@ -3,10 +3,10 @@
 use gloo_net::http::Request;
 use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
-    AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
-    PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
-    PushUpdate, SessionInfo, SessionRequest, SessionState, SettingChange, StaffApp,
-    StaffSessionRequest, Switches, SwitchesUpdate,
+    AppPermissions, AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest,
+    ErrorBody, PermissionChoice, PolicyComparison, PolicyDocument, PolicyList, ProfileReset,
+    ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest, SessionState,
+    SettingChange, StaffApp, StaffSessionRequest, Switches, SwitchesUpdate,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -247,6 +247,18 @@ pub async fn save_switches(update: SwitchesUpdate) -> Result<Switches, ApiError>
 /// that switch `switch` feeds (personalised recommendations).
 pub async fn reset_profile(switch: String) -> Result<ProfileResetAccepted, ApiError> {
     post_json("/api/me/profile-reset", &ProfileReset { switch }).await
+}
+
+/// `GET /api/apps/{app}/permissions`: every permission the app declares,
+/// grouped by kind, each linked to the policy section that explains it.
+pub async fn permissions(app: &str) -> Result<AppPermissions, ApiError> {
+    get_json(&format!("/api/apps/{}/permissions", segment(app))).await
+}
+
+/// `POST /api/me/permission-choices`: records a permission state the
+/// signed-in user chose or saw, for their history.
+pub async fn record_permission(choice: PermissionChoice) -> Result<SettingChange, ApiError> {
+    post_json("/api/me/permission-choices", &choice).await
 }
 
 /// `POST /api/staff/session`: trades the staff credential for the staff

@@ -8,7 +8,7 @@
 //! one, which is then remembered on this device.
 
 use leptos::prelude::*;
-use privacy_center_core::wire::Date;
+use privacy_center_core::wire::{Date, PermissionKind, PermissionState, Platform};
 use privacy_center_core::words::{self, Lang, PageWords};
 
 /// The UI words of `lang`.
@@ -795,6 +795,53 @@ pub struct ControlsMessages {
     pub recent_changes: &'static str,
     /// Hub: link to the whole history and the downloads.
     pub all_history: &'static str,
+    // The permissions page (`/{app}/permissions`).
+    /// Permissions at a glance on the hub; arguments: permissions, kinds.
+    pub permissions_summary: fn(usize, usize) -> String,
+    /// The permissions page's heading.
+    pub permissions_heading: &'static str,
+    /// Its lead; argument: the app's name.
+    pub permissions_intro: fn(&str) -> String,
+    /// What the page shows in a browser.
+    pub permissions_browser_mode: &'static str,
+    /// What the page shows inside the app; argument: the platform's name.
+    pub permissions_native_mode: fn(&str) -> String,
+    /// The app declares no permissions.
+    pub no_permissions: &'static str,
+    /// A kind of permission, as a heading.
+    pub kind_name: fn(PermissionKind) -> &'static str,
+    /// A platform's name.
+    pub platform_name: fn(Platform) -> &'static str,
+    /// Before a permission's policy section.
+    pub explained_in: &'static str,
+    /// Before the browser's state.
+    pub in_this_browser: &'static str,
+    /// A browser or native state.
+    pub state_name: fn(PermissionState) -> &'static str,
+    /// A native state: never asked.
+    pub state_not_asked: &'static str,
+    /// The browser or host cannot tell.
+    pub state_unknown: &'static str,
+    /// Button: make the browser's request.
+    pub allow: &'static str,
+    /// Button: how to turn a permission off.
+    pub turn_off: &'static str,
+    /// Before the purpose, next to the request.
+    pub purpose_label: &'static str,
+    /// Pages cannot revoke: how to in this browser; argument: the kind.
+    pub how_to_turn_off: fn(&str) -> String,
+    /// Blocked in this browser: how to allow it again; argument: the kind.
+    pub blocked_here: fn(&str) -> String,
+    /// Refused lately: not asked again until; argument: date and time.
+    pub refused_until: fn(&str) -> String,
+    /// The request ended without an answer (no device, …).
+    pub request_failed: &'static str,
+    /// Button: open the system settings page of one permission.
+    pub open_settings: &'static str,
+    /// The settings page was opened.
+    pub settings_opened: &'static str,
+    /// The host could not open it.
+    pub settings_failed: &'static str,
 }
 
 /// The controls' words in `lang`.
@@ -871,6 +918,59 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     history_empty: "还没有更改过任何设置。",
     recent_changes: "最近的更改",
     all_history: "全部记录与下载",
+    permissions_summary: |n, kinds| format!("声明 {n} 项权限，{kinds} 类"),
+    permissions_heading: "设备权限",
+    permissions_intro: |app| {
+        format!("{app}可能向你申请以下权限。每项用途摘自隐私政策，并链接到说明它的章节。")
+    },
+    permissions_browser_mode:
+        "在浏览器中，可查看和开启本浏览器的相应权限；在应用内打开时，显示手机系统中的授权状态。",
+    permissions_native_mode: |p| format!("以下状态来自你手机的 {p} 系统设置，可直接前往修改。"),
+    no_permissions: "该应用没有声明设备权限。",
+    kind_name: |k| match k {
+        PermissionKind::Location => "位置",
+        PermissionKind::Camera => "相机",
+        PermissionKind::Microphone => "麦克风",
+        PermissionKind::Photos => "照片与存储",
+        PermissionKind::Contacts => "通讯录",
+        PermissionKind::Notifications => "通知",
+        PermissionKind::PhoneState => "电话与设备信息",
+        PermissionKind::Sms => "短信",
+        PermissionKind::Network => "网络与WLAN信息",
+        PermissionKind::InstalledApps => "已安装应用列表",
+        PermissionKind::Tracking => "跨应用追踪（IDFA）",
+        PermissionKind::Clipboard => "剪贴板",
+        PermissionKind::Other => "其他",
+    },
+    platform_name: |p| match p {
+        Platform::Android => "Android",
+        Platform::Ios => "iOS",
+        Platform::Web => "网页",
+    },
+    explained_in: "政策说明：",
+    in_this_browser: "在此浏览器中：",
+    state_name: |s| match s {
+        PermissionState::Granted => "已允许",
+        PermissionState::Denied => "已禁止",
+        PermissionState::Prompt => "未决定",
+        PermissionState::Restricted => "受限制",
+    },
+    state_not_asked: "未询问",
+    state_unknown: "未知",
+    allow: "允许",
+    turn_off: "如何关闭",
+    purpose_label: "用途：",
+    how_to_turn_off: |k| {
+        format!("网页无法自行撤销权限。要在此浏览器中关闭，请点击地址栏左侧的网站信息图标，进入“网站设置”，将“{k}”改为“禁止”。")
+    },
+    blocked_here: |k| {
+        format!("你已在此浏览器中禁止{k}权限。如需开启，请点击地址栏左侧的网站信息图标，在“网站设置”中改为“允许”。")
+    },
+    refused_until: |t| format!("你拒绝了此权限。为避免频繁打扰，{t} 之前不会再次询问。"),
+    request_failed: "请求没有完成（可能没有可用的设备）。",
+    open_settings: "去系统设置",
+    settings_opened: "已打开系统设置。返回此页后状态会自动更新。",
+    settings_failed: "无法打开系统设置，请在手机“设置”中找到本应用修改。",
 };
 
 static CONTROLS_EN: ControlsMessages = ControlsMessages {
@@ -939,6 +1039,52 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     history_empty: "You have not changed any setting yet.",
     recent_changes: "Latest changes",
     all_history: "All changes and downloads",
+    permissions_summary: |n, kinds| format!("{n} permissions of {kinds} kinds"),
+    permissions_heading: "Device permissions",
+    permissions_intro: |app| format!("{app} may ask you for these permissions. Each purpose is quoted from the privacy policy and links to the section that explains it."),
+    permissions_browser_mode: "In a browser you can see and allow this browser's permissions; opened inside the app, the page shows your phone's settings.",
+    permissions_native_mode: |p| format!("These states come from your phone's {p} settings; you can change them there."),
+    no_permissions: "This app declares no device permissions.",
+    kind_name: |k| match k {
+        PermissionKind::Location => "Location",
+        PermissionKind::Camera => "Camera",
+        PermissionKind::Microphone => "Microphone",
+        PermissionKind::Photos => "Photos and storage",
+        PermissionKind::Contacts => "Contacts",
+        PermissionKind::Notifications => "Notifications",
+        PermissionKind::PhoneState => "Phone and device identity",
+        PermissionKind::Sms => "Text messages",
+        PermissionKind::Network => "Network and Wi-Fi details",
+        PermissionKind::InstalledApps => "Installed apps",
+        PermissionKind::Tracking => "Cross-app tracking (IDFA)",
+        PermissionKind::Clipboard => "Clipboard",
+        PermissionKind::Other => "Other",
+    },
+    platform_name: |p| match p {
+        Platform::Android => "Android",
+        Platform::Ios => "iOS",
+        Platform::Web => "Web",
+    },
+    explained_in: "Explained in: ",
+    in_this_browser: "In this browser: ",
+    state_name: |s| match s {
+        PermissionState::Granted => "Allowed",
+        PermissionState::Denied => "Blocked",
+        PermissionState::Prompt => "Not decided",
+        PermissionState::Restricted => "Restricted",
+    },
+    state_not_asked: "Not asked",
+    state_unknown: "Unknown",
+    allow: "Allow",
+    turn_off: "How to turn off",
+    purpose_label: "Purpose: ",
+    how_to_turn_off: |k| format!("A page cannot take a permission back itself. To turn it off in this browser, click the site information icon left of the address, open Site settings and set “{k}” to Block."),
+    blocked_here: |k| format!("You blocked {k} in this browser. To allow it again, click the site information icon left of the address and allow it in Site settings."),
+    refused_until: |t| format!("You refused this permission. So as not to keep asking, you will not be asked again before {t}."),
+    request_failed: "The request did not finish (there may be no such device).",
+    open_settings: "Open system settings",
+    settings_opened: "System settings are open. Come back here and the state updates by itself.",
+    settings_failed: "Could not open system settings; change it for this app in your phone's Settings.",
 };
 
 const STORAGE_KEY: &str = "privacy-center.locale";

@@ -5,6 +5,7 @@
 //! one-to-one to routes.
 
 pub mod api;
+pub mod bridge;
 pub mod components;
 pub mod i18n;
 pub mod load;

@@ -3,9 +3,10 @@
 
 use privacy_center_core::app::AppConfig;
 use privacy_center_core::check::{check_app, Source};
+use privacy_center_core::permissions;
 use privacy_center_core::policy::{PolicyFile, CURRENT_ALIAS};
 use privacy_center_core::render::{render, Rendered};
-use privacy_center_core::wire::{AppSummary, PolicyMeta, PolicyStatus};
+use privacy_center_core::wire::{AppPermissions, AppSummary, PolicyMeta, PolicyStatus};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use crate::error::{Error, Result};
 #[derive(Debug, Default)]
 pub struct Catalog {
     apps: BTreeMap<String, App>,
+    warnings: Vec<String>,
 }
 
 /// One app: its configuration and versions, oldest first.
@@ -26,6 +28,9 @@ pub struct App {
     pub app_toml: String,
     /// Versions ordered by publication date (drafts without a date last).
     pub versions: Vec<Version>,
+    /// The public permission list, its section links resolved against the
+    /// current version's headings once, at load.
+    pub permissions: AppPermissions,
 }
 
 /// One policy version file.
@@ -104,10 +109,12 @@ impl Catalog {
             .collect();
         app_dirs.sort();
         let mut problems = Vec::new();
+        let mut warnings = Vec::new();
         let mut apps = BTreeMap::new();
         for app_dir in app_dirs {
             match load_app(&app_dir) {
-                Ok(app) => {
+                Ok((app, mut w)) => {
+                    warnings.append(&mut w);
                     apps.insert(app.config.id.clone(), app);
                 }
                 Err(mut p) => problems.append(&mut p),
@@ -120,7 +127,7 @@ impl Catalog {
             ));
         }
         if problems.is_empty() {
-            Ok(Catalog { apps })
+            Ok(Catalog { apps, warnings })
         } else {
             Err(Error::Policies(problems))
         }
@@ -136,14 +143,21 @@ impl Catalog {
         self.apps.values()
     }
 
+    /// What the checker warned about (`warning: app/file:line: message`);
+    /// the apps are served regardless.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Number of policy versions across all apps.
     pub fn version_count(&self) -> usize {
         self.apps.values().map(|a| a.versions.len()).sum()
     }
 }
 
-/// Reads one app directory and checks it; problems come back as lines.
-fn load_app(app_dir: &Path) -> std::result::Result<App, Vec<String>> {
+/// Reads one app directory and checks it: the app with the checker's
+/// warnings, or its problems, as lines.
+fn load_app(app_dir: &Path) -> std::result::Result<(App, Vec<String>), Vec<String>> {
     let name = app_dir
         .file_name()
         .and_then(|n| n.to_str())
@@ -181,6 +195,7 @@ fn load_app(app_dir: &Path) -> std::result::Result<App, Vec<String>> {
     let Some(checked) = checked else {
         return Err(diags.iter().map(ToString::to_string).collect());
     };
+    let warnings = diags.iter().map(ToString::to_string).collect();
     let mut by_name: BTreeMap<String, (PathBuf, String)> =
         files.into_iter().map(|(n, p, t)| (n, (p, t))).collect();
     let mut versions = Vec::with_capacity(checked.versions.len());
@@ -202,9 +217,24 @@ fn load_app(app_dir: &Path) -> std::result::Result<App, Vec<String>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(App {
+    let mut app = App {
         config: checked.config,
         app_toml: app_toml.unwrap_or_default(),
         versions,
-    })
+        permissions: AppPermissions {
+            app: name,
+            name: String::new(),
+            version: String::new(),
+            groups: Vec::new(),
+        },
+    };
+    if let Some(current) = app.current() {
+        app.permissions = AppPermissions {
+            app: app.config.id.clone(),
+            name: app.config.name.clone(),
+            version: current.file.meta.version.clone(),
+            groups: permissions::groups(&app.config, &current.rendered.toc),
+        };
+    }
+    Ok((app, warnings))
 }

@@ -219,11 +219,18 @@ pub fn main() -> ExitCode {
 
 fn check_policies(dir: &std::path::Path) -> Result<()> {
     let catalog = Catalog::load(dir)?;
+    for w in catalog.warnings() {
+        println!("{w}");
+    }
     println!(
-        "{}: {} apps, {} policy versions, no problems",
+        "{}: {} apps, {} policy versions, no problems{}",
         dir.display(),
         catalog.apps().count(),
-        catalog.version_count()
+        catalog.version_count(),
+        match catalog.warnings().len() {
+            0 => String::new(),
+            n => format!(", {n} warning(s)"),
+        }
     );
     Ok(())
 }
@@ -323,6 +330,9 @@ async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
 /// Loads policies, opens the store, and serves until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let catalog = Catalog::load(&args.policies)?;
+    for w in catalog.warnings() {
+        tracing::warn!("{w}");
+    }
     let store = Store::open(&args.data_dir).await?;
     let archived = store.archive_policy_texts(&catalog).await?;
     tracing::info!(

@@ -15,7 +15,30 @@ fn policies() -> std::path::PathBuf {
 #[test]
 fn policy_check_passes_on_the_repository_tree() {
     let out = run_ok(Command::new(BIN).args(["policy", "check"]).arg(policies()));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("no problems"), "{stdout}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+}
+
+#[test]
+fn policy_check_warns_about_a_permission_section_but_passes() {
+    let dir = common::copy_policies();
+    let toml = dir.path().join("vchat/app.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let broken = text.replacen(
+        "section = \"安卓操作系统应用权限列表\"",
+        "section = \"不存在的章节\"",
+        1,
+    );
+    assert_ne!(broken, text);
+    std::fs::write(&toml, broken).unwrap();
+    let out = run_ok(Command::new(BIN).args(["policy", "check"]).arg(dir.path()));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("warning: vchat/app.toml:") && stdout.contains("\"不存在的章节\""),
+        "{stdout}"
+    );
+    assert!(stdout.contains("no problems, 1 warning(s)"), "{stdout}");
 }
 
 #[test]

@@ -130,6 +130,50 @@ async fn a_version_comes_rendered_with_its_toc_by_name_or_as_current() {
 }
 
 #[tokio::test]
+async fn the_permission_list_is_public_grouped_and_linked_into_the_policy() {
+    let t = app_with(&repo_policies(), None).await;
+    for app in ["vchat", "weimeng", "huajian", "shanliao"] {
+        let uri = format!("/api/apps/{app}/permissions");
+        let (status, headers, body) = call(&t.router, Method::GET, &uri).await;
+        assert_eq!(status, StatusCode::OK, "{uri}");
+        assert!(
+            headers.get("cache-control").is_none(),
+            "public, cacheable: {uri}"
+        );
+        let list: Value = serde_json::from_slice(&body).unwrap();
+        let (_, current) = get_json(&t.router, &format!("/api/apps/{app}/policies/current")).await;
+        assert_eq!(list["version"], current["meta"]["version"]);
+        let anchors: Vec<&str> = current["toc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        let mut count = 0;
+        for group in list["groups"].as_array().unwrap() {
+            for p in group["permissions"].as_array().unwrap() {
+                count += 1;
+                // Every seed permission names a heading that exists.
+                let href = p["section_href"].as_str().unwrap_or_else(|| panic!("{p}"));
+                let anchor = href.strip_prefix(&format!("/{app}#")).unwrap();
+                assert!(anchors.contains(&anchor), "{href}");
+                assert!(!p["purpose"].as_str().unwrap().is_empty());
+            }
+        }
+        let app_toml = std::fs::read_to_string(repo_policies().join(app).join("app.toml")).unwrap();
+        assert_eq!(count, app_toml.matches("[[permissions]]").count(), "{app}");
+    }
+    let (_, vchat) = get_json(&t.router, "/api/apps/vchat/permissions").await;
+    let location = &vchat["groups"][0];
+    assert_eq!(location["kind"], "location");
+    assert_eq!(location["web_api"], "geolocation");
+    assert_eq!(location["browser_id"], "location_coarse");
+    let (status, body) = get_json(&t.router, "/api/apps/nope/permissions").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "not_found");
+}
+
+#[tokio::test]
 async fn unknown_things_answer_404_in_the_error_shape() {
     let t = app_with(&repo_policies(), None).await;
     for uri in [
@@ -474,6 +518,8 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         ("/me/notifications", "controls()"),
         ("/me/privacy/", "controls()"),
         ("/me/data", "controls()"),
+        // Public, but a controls page: no pre-rendered policy, no preload.
+        ("/vchat/permissions", "controls()"),
         ("/me/consents", "reader()"),
         ("/vchat/history", "reader()"),
         ("/me/unknown", "reader()"),
@@ -489,6 +535,9 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
             "reader()"
         };
         assert!(!csp.contains(&hash(other)), "{route}: {csp}");
+        if build == "controls()" {
+            assert!(headers.get("link").is_none(), "{route}");
+        }
     }
     let (status, headers, _) = call(
         &t.router,

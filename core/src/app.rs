@@ -82,46 +82,7 @@ pub struct PushCategory {
     pub note: Option<String>,
 }
 
-/// Platform a permission belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Platform {
-    /// Android manifest permission.
-    Android,
-    /// iOS Info.plist usage key.
-    Ios,
-    /// Browser permission.
-    Web,
-}
-
-/// The Web API a device permission corresponds to in a browser.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WebApi {
-    /// `getUserMedia({video})`.
-    Camera,
-    /// `getUserMedia({audio})`.
-    Microphone,
-    /// `navigator.geolocation`.
-    Geolocation,
-    /// `Notification.requestPermission()`.
-    Notifications,
-    /// No browser equivalent.
-    None,
-}
-
-impl WebApi {
-    /// The name used in `app.toml`.
-    pub fn name(self) -> &'static str {
-        match self {
-            WebApi::Camera => "camera",
-            WebApi::Microphone => "microphone",
-            WebApi::Geolocation => "geolocation",
-            WebApi::Notifications => "notifications",
-            WebApi::None => "none",
-        }
-    }
-}
+pub use crate::wire::{PermissionKind, Platform, WebApi};
 
 /// A device permission.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +100,11 @@ pub struct Permission {
     pub purpose: String,
     /// Corresponding Web API.
     pub web_api: WebApi,
+    /// The heading text of the current policy's section that explains it
+    /// (resolved to the heading's anchor when served; `policy check` warns
+    /// when it names no heading of that version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
 }
 
 /// A privacy switch the policy promises.

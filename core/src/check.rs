@@ -8,9 +8,22 @@ use std::fmt;
 
 use crate::app::{AppConfig, Platform, WebApi};
 use crate::error::Line;
+use crate::permissions;
 use crate::policy::PolicyFile;
 use crate::wire::PolicyStatus;
 use crate::Error;
+
+/// How much a problem matters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The app is not served until it is fixed.
+    #[default]
+    Error,
+    /// Reported, but the app is served: something users see is poorer
+    /// (a link that cannot point at its section).
+    Warning,
+}
 
 /// One problem, located in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,10 +34,23 @@ pub struct Diagnostic {
     pub line: usize,
     /// What is wrong, in words.
     pub message: String,
+    /// Error or warning.
+    #[serde(default)]
+    pub severity: Severity,
+}
+
+impl Diagnostic {
+    /// Whether the app cannot be served with this problem.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.severity == Severity::Warning {
+            f.write_str("warning: ")?;
+        }
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)
         } else {
@@ -83,6 +109,14 @@ struct Diags<'a> {
 
 impl Diags<'_> {
     fn push(&mut self, file: &str, line: usize, message: String) {
+        self.report(file, line, message, Severity::Error)
+    }
+
+    fn warn(&mut self, file: &str, line: usize, message: String) {
+        self.report(file, line, message, Severity::Warning)
+    }
+
+    fn report(&mut self, file: &str, line: usize, message: String, severity: Severity) {
         let file = if file.is_empty() {
             self.dir.to_owned()
         } else {
@@ -92,6 +126,7 @@ impl Diags<'_> {
             file,
             line,
             message,
+            severity,
         })
     }
 }
@@ -167,7 +202,10 @@ fn headings(markdown: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Each switch's `section` names a heading of the current published version.
+/// Each switch's `section` names a heading of the current published
+/// version (an error: the switch exists because that section promises it);
+/// so does each permission's (a warning: the permission is still listed,
+/// only its link cannot point at its section).
 fn check_sections(
     config: &AppConfig,
     app_toml: &str,
@@ -177,21 +215,38 @@ fn check_sections(
     let Some((name, file)) = current else {
         return;
     };
+    // The sections that name no heading of the current version.
+    let missing = |section: &Option<String>| {
+        section
+            .clone()
+            .filter(|x| !headings(&file.markdown).any(|h| h == x))
+    };
     for s in &config.switches {
-        let Some(section) = &s.section else {
-            continue;
-        };
-        if !headings(&file.markdown).any(|h| h == section) {
-            diags.push(
-                "app.toml",
-                id_line(app_toml, &s.id),
-                format!(
-                    "switch {:?}: section {section:?} is not a heading of the current version {name}",
-                    s.id
-                ),
+        if let Some(section) = missing(&s.section) {
+            let message = format!(
+                "switch {:?}: section {section:?} is not a heading of the current version {name}",
+                s.id
             );
+            diags.push("app.toml", id_line(app_toml, &s.id), message);
         }
     }
+    for p in &config.permissions {
+        if let Some(section) = missing(&p.section) {
+            let message = format!(
+                "permission {:?} ({:?}): section {section:?} is not a heading of the current version {name}, so its link cannot point at it",
+                p.id, p.platform
+            );
+            diags.warn("app.toml", section_line(app_toml, &section), message);
+        }
+    }
+}
+
+/// The line of `section = "<section>"` in `app.toml`.
+fn section_line(text: &str, section: &str) -> usize {
+    let needle = format!("\"{section}\"");
+    text.lines()
+        .position(|l| l.trim_start().starts_with("section") && l.contains(&needle))
+        .map_or(0, |i| i + 1)
 }
 
 /// The rules that concern one policy file alone; the parsed file unless its
@@ -333,7 +388,7 @@ pub fn check_app(
         check_sections(c, text, published.last().copied(), &mut diags);
     }
 
-    let ok = diags.out.is_empty();
+    let ok = !diags.out.iter().any(Diagnostic::is_error);
     (
         config
             .filter(|_| ok)
@@ -342,36 +397,10 @@ pub fn check_app(
     )
 }
 
-/// Which Web API an OS permission corresponds to, when it has one.
+/// Which Web API an OS permission corresponds to, when it has one: the
+/// one of its kind (`permissions::kind`).
 fn known_web_api(platform: Platform, os_name: &str) -> Option<WebApi> {
-    let name = os_name.rsplit('.').next().unwrap_or(os_name);
-    match platform {
-        Platform::Android => match name {
-            "CAMERA" => Some(WebApi::Camera),
-            "RECORD_AUDIO" => Some(WebApi::Microphone),
-            "ACCESS_FINE_LOCATION" | "ACCESS_COARSE_LOCATION" | "ACCESS_BACKGROUND_LOCATION" => {
-                Some(WebApi::Geolocation)
-            }
-            "POST_NOTIFICATIONS" => Some(WebApi::Notifications),
-            _ => None,
-        },
-        Platform::Ios => match os_name {
-            "NSCameraUsageDescription" => Some(WebApi::Camera),
-            "NSMicrophoneUsageDescription" => Some(WebApi::Microphone),
-            n if n.starts_with("NSLocation") && n.ends_with("UsageDescription") => {
-                Some(WebApi::Geolocation)
-            }
-            "UNUserNotificationCenter" => Some(WebApi::Notifications),
-            _ => None,
-        },
-        Platform::Web => match os_name {
-            "camera" => Some(WebApi::Camera),
-            "microphone" => Some(WebApi::Microphone),
-            "geolocation" => Some(WebApi::Geolocation),
-            "notifications" => Some(WebApi::Notifications),
-            _ => None,
-        },
-    }
+    Some(permissions::web_api(permissions::kind(platform, os_name))).filter(|a| *a != WebApi::None)
 }
 
 /// Explains a permission whose declared Web API contradicts its OS name.
@@ -490,6 +519,28 @@ mod tests {
             messages(&app("一、旧的"), &files),
             ["demo/app.toml:18: switch \"s\": section \"一、旧的\" is not a heading of the current version 2021-06-01.md"]
         );
+    }
+
+    #[test]
+    fn a_permission_section_that_is_no_heading_is_a_warning_only() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let app = |section: &str| {
+            APP.replace(
+                "web_api = \"camera\"",
+                &format!("web_api = \"camera\"\nsection = \"{section}\""),
+            )
+        };
+        let sources = [Source {
+            name: "2021-06-01.md",
+            text: &p,
+        }];
+        let (checked, diags) = check_app("demo", Some(&app("一、总则")), &sources);
+        assert!(checked.is_some() && diags.is_empty(), "{diags:?}");
+        let (checked, diags) = check_app("demo", Some(&app("二、权限")), &sources);
+        assert!(checked.is_some(), "a warning does not stop the app");
+        let m: Vec<String> = diags.iter().map(ToString::to_string).collect();
+        assert_eq!(m, ["warning: demo/app.toml:16: permission \"camera\" (Android): section \"二、权限\" is not a heading of the current version 2021-06-01.md, so its link cannot point at it"]);
+        assert!(!diags[0].is_error());
     }
 
     #[test]

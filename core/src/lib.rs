@@ -12,6 +12,7 @@ pub mod consent;
 pub mod diff;
 pub mod error;
 pub mod import;
+pub mod permissions;
 pub mod policy;
 pub mod render;
 pub mod routes;

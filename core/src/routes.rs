@@ -54,6 +54,13 @@ pub enum Route {
     MyPrivacy,
     /// `/me/data`: the user's settings history and the copies of their data.
     MyData,
+    /// `/{app}/permissions`: the app's published permission list, with
+    /// this browser's or the host app's live states (the controls bundle;
+    /// public).
+    Permissions {
+        /// App id.
+        app: String,
+    },
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -82,7 +89,13 @@ pub const PATTERNS: &[&str] = &[
 
 /// The controls bundle's routes in its router's `path!` syntax, in the
 /// order `src/bin/controls` declares them.
-pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy", "/me/data"];
+pub const CONTROLS_PATTERNS: &[&str] = &[
+    "/me",
+    "/me/notifications",
+    "/me/privacy",
+    "/me/data",
+    "/:app/permissions",
+];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
@@ -151,6 +164,7 @@ impl Route {
                 version: name(version)?,
             },
             [app, "history"] => Route::History { app: name(app)? },
+            [app, "permissions"] => Route::Permissions { app: name(app)? },
             [app, "compare", from, to] => Route::Compare {
                 app: name(app)?,
                 from: name(from)?,
@@ -183,15 +197,18 @@ impl Route {
             Route::MyNotifications => "/me/notifications".to_owned(),
             Route::MyPrivacy => "/me/privacy".to_owned(),
             Route::MyData => "/me/data".to_owned(),
+            Route::Permissions { app } => format!("/{}/permissions", encode_segment(app)),
         }
     }
 
     /// The build that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Me | Route::MyNotifications | Route::MyPrivacy | Route::MyData => {
-                Bundle::Controls
-            }
+            Route::Me
+            | Route::MyNotifications
+            | Route::MyPrivacy
+            | Route::MyData
+            | Route::Permissions { .. } => Bundle::Controls,
             _ => Bundle::Reader,
         }
     }
@@ -210,6 +227,7 @@ impl Route {
             Route::MyNotifications => CONTROLS_PATTERNS[1],
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
             Route::MyData => CONTROLS_PATTERNS[3],
+            Route::Permissions { .. } => CONTROLS_PATTERNS[4],
         }
     }
 
@@ -300,6 +318,7 @@ mod tests {
             ("/me/notifications", Route::MyNotifications),
             ("/me/privacy", Route::MyPrivacy),
             ("/me/data", Route::MyData),
+            ("/vchat/permissions", Route::Permissions { app: s("vchat") }),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);
@@ -352,6 +371,9 @@ mod tests {
             "/vchat/compare/a",
             "/vchat/compare/a/b/c",
             "/vchat/other",
+            "/vchat/permissions/x",
+            "/VChat/permissions",
+            "/me/permissions",
             "/me/consents/x",
             "/a-very-long-app-id-of-thirty-three",
         ] {
@@ -365,7 +387,13 @@ mod tests {
         let p = |path: &str| Route::parse(path).unwrap();
         assert_eq!(p("/vchat").policy(), Some(("vchat", "current")));
         assert_eq!(p("/vchat/v/1.0").policy(), Some(("vchat", "1.0")));
-        for path in ["/", "/vchat/history", "/vchat/compare/a/b", "/me/consents"] {
+        for path in [
+            "/",
+            "/vchat/history",
+            "/vchat/compare/a/b",
+            "/me/consents",
+            "/vchat/permissions",
+        ] {
             assert_eq!(p(path).policy(), None, "{path}");
         }
     }

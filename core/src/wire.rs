@@ -6,10 +6,19 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod bridge;
 mod date;
+mod permissions;
 mod settings;
 
+pub use bridge::{
+    BridgeAnswer, BridgeError, BridgeFailure, BridgeReply, BridgeRequest, BridgeRequestType,
+    BridgeResult, MinorMode, NativeState, BRIDGE_VERSION,
+};
 pub use date::{BadDate, Date};
+pub use permissions::{
+    AppPermissions, PermissionEntry, PermissionGroup, PermissionKind, Platform, WebApi,
+};
 pub use settings::{
     Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,
     PermissionSource, PermissionState, ProfileReset, ProfileResetAccepted, PushCategory, PushCheck,

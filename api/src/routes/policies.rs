@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use privacy_center_core::compare::Uncomparable;
 use privacy_center_core::wire::{
-    AppSummary, ErrorBody, PolicyComparison, PolicyDocument, PolicyList,
+    AppPermissions, AppSummary, ErrorBody, PolicyComparison, PolicyDocument, PolicyList,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -24,6 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_version))
         .routes(routes!(get_source))
         .routes(routes!(compare))
+        .routes(routes!(list_permissions))
 }
 
 fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
@@ -64,6 +65,25 @@ async fn list_versions(
         app: app.summary(),
         versions: app.published_meta(),
     }))
+}
+
+/// The app's published permission list, grouped by kind, each linked to
+/// the section of the current policy that explains it.
+#[utoipa::path(
+    get,
+    path = "/apps/{app}/permissions",
+    tag = "policies",
+    params(("app" = String, Path, description = "App id")),
+    responses(
+        (status = 200, description = "The app's permissions by kind and platform, with purposes and section links", body = AppPermissions),
+        (status = 404, description = "No such app", body = ErrorBody),
+    )
+)]
+async fn list_permissions(
+    State(state): State<AppState>,
+    Path(app): Path<String>,
+) -> Result<Json<AppPermissions>> {
+    Ok(Json(find_app(&state, &app)?.permissions.clone()))
 }
 
 /// A published version by name; `current` names the newest. Drafts are not public.

@@ -33,6 +33,15 @@ fn hub(me: Me) -> impl IntoView {
     let push = load(|| (), |()| api::push());
     let switches = load(|| (), |()| api::switches());
     let history = load(|| (), |()| api::history());
+    let perm_app = me.app.clone();
+    let permissions = load(
+        move || perm_app.clone(),
+        |app| async move { api::permissions(&app).await },
+    );
+    let permissions_href = Route::Permissions {
+        app: me.app.clone(),
+    }
+    .href();
     let name = move || app.value().map(|l| l.app.name).unwrap_or_default();
     let policy_href = Route::Policy {
         app: me.app.clone(),
@@ -56,6 +65,12 @@ fn hub(me: Me) -> impl IntoView {
         switches.value().map(|s| {
             let on = s.switches.iter().filter(|s| s.on).count();
             (i18n.c().switches_summary)(on, s.switches.len())
+        })
+    };
+    let permissions_line = move || {
+        permissions.value().map(|p| {
+            let n = p.groups.iter().map(|g| g.permissions.len()).sum();
+            (i18n.c().permissions_summary)(n, p.groups.len())
         })
     };
     view! {
@@ -85,7 +100,13 @@ fn hub(me: Me) -> impl IntoView {
                     </h2>
                     <p class="hub-state">{switches_line}</p>
                 </li>
-                <Coming label=move || i18n.c().card_permissions />
+                <li class="app-card hub-card">
+                    <h2>
+                        <A href=permissions_href>{move || i18n.c().card_permissions}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
+                    <p class="hub-state">{permissions_line}</p>
+                </li>
                 <Coming label=move || i18n.c().card_teen />
                 <Coming label=move || i18n.c().card_account />
                 <li class="app-card hub-card hub-data">

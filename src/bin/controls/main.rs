@@ -5,9 +5,11 @@
 //! reaches the reader's download, and it has a budget of its own
 //! (`scripts/sizes`).
 
+mod browser;
 mod data;
 mod hub;
 mod notifications;
+mod permissions;
 mod privacy;
 mod signed_in;
 
@@ -38,6 +40,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
                     <Route path=path!("/me/data") view=data::DataPage />
+                    <Route path=path!("/:app/permissions") view=permissions::PermissionsPage />
                 </Routes>
             </Shell>
         </Router>

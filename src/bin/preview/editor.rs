@@ -118,6 +118,7 @@ fn update(
                 file: format!("{}/{name}", app.app.id),
                 line: 0,
                 message: e.to_string(),
+                severity: Default::default(),
             }),
         }
     }
