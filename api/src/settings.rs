@@ -4,6 +4,7 @@
 //! rows and its feed rows.
 
 use privacy_center_core::app::{minutes_of_day, AppConfig};
+use privacy_center_core::render::section_anchor;
 use privacy_center_core::wire::{
     ChangeData, Channel, ItemChange, PermissionChoice, PushCategory, PushRefusalReason,
     PushSettings, PushStatus, QuietHours, SettingChange, SwitchState,
@@ -152,11 +153,11 @@ impl Stored {
                 description: s.description.clone(),
                 on: self.switches.get(&s.id).copied().unwrap_or(s.default_on),
                 section: s.section.clone(),
-                section_id: s.section.as_ref().and_then(|text| {
-                    toc.iter()
-                        .find(|e| e.text.trim() == text)
-                        .map(|e| e.id.clone())
-                }),
+                section_id: s
+                    .section
+                    .as_ref()
+                    .and_then(|text| section_anchor(toc, text))
+                    .map(str::to_owned),
                 clears_profile: s.resets_profile(),
             })
             .collect()

@@ -7,9 +7,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod date;
+mod lists;
 mod settings;
 
 pub use date::{BadDate, Date};
+pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use settings::{
     Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,
     PermissionSource, PermissionState, ProfileReset, ProfileResetAccepted, PushCategory, PushCheck,

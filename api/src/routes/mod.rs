@@ -4,6 +4,7 @@
 mod consent;
 mod health;
 mod internal;
+mod lists;
 mod me;
 mod policies;
 mod session;
@@ -25,6 +26,7 @@ pub fn api(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(health::routes())
         .merge(policies::routes())
+        .merge(lists::routes())
         .merge(session::routes())
         .merge(me::routes())
         .merge(consent::routes())

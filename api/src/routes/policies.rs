@@ -23,7 +23,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/apps/{app}/compare/{from}/{to}", get(compare))
 }
 
-fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
+pub(super) fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
     state
         .catalog
         .app(id)
