@@ -52,6 +52,12 @@ pub enum Route {
     MyNotifications,
     /// `/me/privacy`: the privacy switches the app's policy promises.
     MyPrivacy,
+    /// `/{app}/lists`: the app's two lists (双清单), public: the personal
+    /// information it collects and the third parties it shares it with.
+    Lists {
+        /// App id.
+        app: String,
+    },
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -80,7 +86,7 @@ pub const PATTERNS: &[&str] = &[
 
 /// The controls bundle's routes in its router's `path!` syntax, in the
 /// order `src/bin/controls` declares them.
-pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy"];
+pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy", "/:app/lists"];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
@@ -148,6 +154,7 @@ impl Route {
                 version: name(version)?,
             },
             [app, "history"] => Route::History { app: name(app)? },
+            [app, "lists"] => Route::Lists { app: name(app)? },
             [app, "compare", from, to] => Route::Compare {
                 app: name(app)?,
                 from: name(from)?,
@@ -179,13 +186,16 @@ impl Route {
             Route::Me => "/me".to_owned(),
             Route::MyNotifications => "/me/notifications".to_owned(),
             Route::MyPrivacy => "/me/privacy".to_owned(),
+            Route::Lists { app } => format!("/{}/lists", encode_segment(app)),
         }
     }
 
     /// The build that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Me | Route::MyNotifications | Route::MyPrivacy => Bundle::Controls,
+            Route::Me | Route::MyNotifications | Route::MyPrivacy | Route::Lists { .. } => {
+                Bundle::Controls
+            }
             _ => Bundle::Reader,
         }
     }
@@ -203,6 +213,7 @@ impl Route {
             Route::Me => CONTROLS_PATTERNS[0],
             Route::MyNotifications => CONTROLS_PATTERNS[1],
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
+            Route::Lists { .. } => CONTROLS_PATTERNS[3],
         }
     }
 
@@ -292,6 +303,7 @@ mod tests {
             ("/me", Route::Me),
             ("/me/notifications", Route::MyNotifications),
             ("/me/privacy", Route::MyPrivacy),
+            ("/vchat/lists", Route::Lists { app: s("vchat") }),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);
@@ -345,6 +357,8 @@ mod tests {
             "/vchat/compare/a/b/c",
             "/vchat/other",
             "/me/consents/x",
+            "/vchat/lists/x",
+            "/VChat/lists",
             "/a-very-long-app-id-of-thirty-three",
         ] {
             assert_eq!(Route::parse(path), None, "{path}");

@@ -13,6 +13,7 @@ const pages = [
   { name: 'policy-huajian', url: '/huajian', ready: '.policy-body h2' },
   { name: 'dev-sign-in', url: '/dev/sign-in', ready: 'form' },
   { name: 'consents-signed-out', url: '/me/consents', ready: '.signed-out' },
+  { name: 'lists', url: '/vchat/lists', ready: '.lists-table' },
 ];
 
 for (const p of pages) {

@@ -6,6 +6,7 @@
 //! (`scripts/sizes`).
 
 mod hub;
+mod lists;
 mod notifications;
 mod privacy;
 mod signed_in;
@@ -36,6 +37,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me") view=hub::HubPage />
                     <Route path=path!("/me/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
+                    <Route path=path!("/:app/lists") view=lists::ListsPage />
                 </Routes>
             </Shell>
         </Router>
