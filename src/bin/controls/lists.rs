@@ -126,6 +126,8 @@ fn Lists(
     }
     .href();
     let version = lists.version;
+    // The rows are the policy's words, in its language whatever the UI's.
+    let (collected_lang, third_lang) = (app.locale.clone(), app.locale.clone());
     let collected_total = lists.collected.len();
     let third_total = lists.third_parties.len();
     let collected_rows = lists
@@ -209,7 +211,7 @@ fn Lists(
                             <th scope="col">{move || i18n.c().col_section}</th>
                         </tr>
                     </thead>
-                    <tbody>{collected_rows}</tbody>
+                    <tbody lang=collected_lang>{collected_rows}</tbody>
                 </table>
             </ListSection>
             <ListSection
@@ -231,7 +233,7 @@ fn Lists(
                             <th scope="col">{move || i18n.c().col_section}</th>
                         </tr>
                     </thead>
-                    <tbody>{third_rows}</tbody>
+                    <tbody lang=third_lang>{third_rows}</tbody>
                 </table>
             </ListSection>
         </section>
