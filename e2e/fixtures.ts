@@ -12,6 +12,7 @@ import { DataPage } from './pages/data-page';
 import { HubPage } from './pages/hub-page';
 import { SettingsPage } from './pages/settings-page';
 import { PermissionsPage } from './pages/permissions-page';
+import { ListsPage } from './pages/lists-page';
 
 type Pages = {
   home: HomePage;
@@ -28,6 +29,7 @@ type Pages = {
   settings: SettingsPage;
   /** `/{app}/permissions` (not `permissions`: that is Playwright's own option). */
   permissionList: PermissionsPage;
+  lists: ListsPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -75,6 +77,7 @@ export const test = base.extend<Pages>({
   dataPage: async ({ page }, use) => use(new DataPage(page)),
   settings: async ({ page }, use) => use(new SettingsPage(page)),
   permissionList: async ({ page }, use) => use(new PermissionsPage(page)),
+  lists: async ({ page }, use) => use(new ListsPage(page)),
 });
 
 export { expect };

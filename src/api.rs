@@ -3,10 +3,10 @@
 use gloo_net::http::Request;
 use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
-    AppPermissions, AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest,
-    ErrorBody, PermissionChoice, PolicyComparison, PolicyDocument, PolicyList, ProfileReset,
-    ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest, SessionState,
-    SettingChange, StaffApp, StaffSessionRequest, Switches, SwitchesUpdate,
+    AppLists, AppPermissions, AppSummary, Channel, ConsentRecord, ConsentRequest,
+    DevSessionRequest, ErrorBody, PermissionChoice, PolicyComparison, PolicyDocument, PolicyList,
+    ProfileReset, ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest,
+    SessionState, SettingChange, StaffApp, StaffSessionRequest, Switches, SwitchesUpdate,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -146,6 +146,11 @@ pub async fn apps() -> Result<Vec<AppSummary>, ApiError> {
 /// `GET /api/apps/{app}/policies`: the app's published versions, oldest first.
 pub async fn versions(app: &str) -> Result<PolicyList, ApiError> {
     get_json(&format!("/api/apps/{}/policies", segment(app))).await
+}
+
+/// `GET /api/apps/{app}/lists`: the app's two lists (双清单).
+pub async fn lists(app: &str) -> Result<AppLists, ApiError> {
+    get_json(&format!("/api/apps/{}/lists", segment(app))).await
 }
 
 /// `GET /api/apps/{app}/policies/{version}`; `version` may be `current`.

@@ -842,6 +842,64 @@ pub struct ControlsMessages {
     pub settings_opened: &'static str,
     /// The host could not open it.
     pub settings_failed: &'static str,
+    // The app's two lists (`/{app}/lists`); its heading is the reader's
+    // `PageWords::lists`, the link on the policy page.
+    /// Hub card: what the lists are; argument: the app's name.
+    pub lists_card_body: fn(&str) -> String,
+    /// The lead; arguments: the app's name, the policy version.
+    pub lists_intro: fn(&str, &str) -> String,
+    /// Link back to the policy; argument: the app's name.
+    pub lists_back: fn(&str) -> String,
+    /// The search box's label.
+    pub lists_search: &'static str,
+    /// Its placeholder.
+    pub lists_search_hint: &'static str,
+    /// Button: clear the search.
+    pub lists_clear: &'static str,
+    /// Rows shown; arguments: shown, in all, whether a search is on.
+    pub lists_shown: fn(usize, usize, bool) -> String,
+    /// No row of one list matches; argument: the search.
+    pub lists_no_match: fn(&str) -> String,
+    /// The app declares no rows for a list.
+    pub lists_not_declared: &'static str,
+    /// Heading of the first list.
+    pub collected_heading: &'static str,
+    /// Its caption; argument: the app's name.
+    pub collected_caption: fn(&str) -> String,
+    /// Column: the personal information.
+    pub col_info: &'static str,
+    /// Column: why.
+    pub col_purpose: &'static str,
+    /// Column: when.
+    pub col_scenario: &'static str,
+    /// Column: device permissions.
+    pub col_permissions: &'static str,
+    /// Column: the policy section that says it.
+    pub col_section: &'static str,
+    /// Badge: sensitive personal information.
+    pub sensitive: &'static str,
+    /// Heading of the second list.
+    pub third_parties_heading: &'static str,
+    /// Its caption; argument: the app's name.
+    pub third_parties_caption: fn(&str) -> String,
+    /// Column: the third party.
+    pub col_name: &'static str,
+    /// Column: its company.
+    pub col_company: &'static str,
+    /// Column: the information it gets.
+    pub col_data: &'static str,
+    /// Column: its privacy policy.
+    pub col_link: &'static str,
+    /// Badge: an SDK.
+    pub kind_sdk: &'static str,
+    /// Badge: a partner.
+    pub kind_partner: &'static str,
+    /// A field the policy does not state.
+    pub unstated: &'static str,
+    /// The policy says there is none.
+    pub none_stated: &'static str,
+    /// A row that relies on no device permission.
+    pub no_permission: &'static str,
 }
 
 /// The controls' words in `lang`.
@@ -971,6 +1029,42 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     open_settings: "去系统设置",
     settings_opened: "已打开系统设置。返回此页后状态会自动更新。",
     settings_failed: "无法打开系统设置，请在手机“设置”中找到本应用修改。",
+    lists_card_body: |app| format!("{app}收集哪些个人信息、与哪些第三方（含SDK）共享。"),
+    lists_intro: |app, v| {
+        format!("按照工业和信息化部的要求，{app}公开以下两份清单：收集的个人信息，以及与之共享个人信息的第三方（含SDK）。内容摘自当前隐私政策（版本 {v}），每一项都链接到政策中的原文。")
+    },
+    lists_back: |app| format!("{app}隐私政策"),
+    lists_search: "搜索清单",
+    lists_search_hint: "例如：位置、手机号、推送",
+    lists_clear: "清除",
+    lists_shown: |n, m, searching| {
+        if searching {
+            format!("找到 {n} 项，共 {m} 项")
+        } else {
+            format!("共 {m} 项")
+        }
+    },
+    lists_no_match: |q| format!("没有与“{q}”匹配的项目。"),
+    lists_not_declared: "该应用尚未公开此清单。",
+    collected_heading: "个人信息收集清单",
+    collected_caption: |app| format!("{app}收集的个人信息，及其目的和场景"),
+    col_info: "个人信息",
+    col_purpose: "使用目的",
+    col_scenario: "使用场景",
+    col_permissions: "相关权限",
+    col_section: "政策原文",
+    sensitive: "敏感",
+    third_parties_heading: "第三方共享清单",
+    third_parties_caption: |app| format!("{app}与之共享个人信息的第三方，含第三方SDK"),
+    col_name: "第三方",
+    col_company: "公司",
+    col_data: "涉及的个人信息",
+    col_link: "第三方隐私政策",
+    kind_sdk: "SDK",
+    kind_partner: "合作方",
+    unstated: "政策未说明",
+    none_stated: "无",
+    no_permission: "不涉及",
 };
 
 static CONTROLS_EN: ControlsMessages = ControlsMessages {
@@ -1085,6 +1179,42 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     open_settings: "Open system settings",
     settings_opened: "System settings are open. Come back here and the state updates by itself.",
     settings_failed: "Could not open system settings; change it for this app in your phone's Settings.",
+    lists_card_body: |app| format!("What {app} collects and which third parties (SDKs included) it shares it with."),
+    lists_intro: |app, v| format!("As China's Ministry of Industry and Information Technology requires, {app} publishes two lists: the personal information it collects, and the third parties (SDKs included) it shares it with. They are taken from the current privacy policy (version {v}); each row links to the words it comes from."),
+    lists_back: |app| format!("{app} privacy policy"),
+    lists_search: "Search the lists",
+    lists_search_hint: "e.g. location, phone number, push",
+    lists_clear: "Clear",
+    lists_shown: |n, m, searching| {
+        if searching {
+            format!("{n} of {m} rows match")
+        } else if m == 1 {
+            "1 row".to_owned()
+        } else {
+            format!("{m} rows")
+        }
+    },
+    lists_no_match: |q| format!("Nothing matches “{q}”."),
+    lists_not_declared: "The app has not published this list yet.",
+    collected_heading: "Personal information collected",
+    collected_caption: |app| format!("The personal information {app} collects, why and when"),
+    col_info: "Information",
+    col_purpose: "Purpose",
+    col_scenario: "When",
+    col_permissions: "Permissions",
+    col_section: "Policy text",
+    sensitive: "Sensitive",
+    third_parties_heading: "Third parties it is shared with",
+    third_parties_caption: |app| format!("The third parties {app} shares personal information with, SDKs included"),
+    col_name: "Third party",
+    col_company: "Company",
+    col_data: "Information",
+    col_link: "Their privacy policy",
+    kind_sdk: "SDK",
+    kind_partner: "Partner",
+    unstated: "Not stated in the policy",
+    none_stated: "None",
+    no_permission: "None",
 };
 
 const STORAGE_KEY: &str = "privacy-center.locale";

@@ -74,10 +74,11 @@ pub fn page(catalog: &Catalog, path: &str, accept_language: &str) -> Option<Prer
     }
     let app_id = esc(&app.config.id);
     html.push_str(&format!(
-        r#"<div><dt>{}</dt><dd>{}</dd></div></dl><p class="policy-links"><a href="/{app_id}/history">{}</a></p>"#,
+        r#"<div><dt>{}</dt><dd>{}</dd></div></dl><p class="policy-links"><a href="/{app_id}/history">{}</a><a href="/{app_id}/lists" rel="external">{}</a></p>"#,
         w.version,
         esc(&meta.version),
         w.history,
+        w.lists,
     ));
     if !is_current {
         html.push_str(&format!(

@@ -4,7 +4,7 @@
 //! rows and its feed rows.
 
 use privacy_center_core::app::{minutes_of_day, AppConfig};
-use privacy_center_core::permissions::section_anchor;
+use privacy_center_core::render::section_anchor;
 use privacy_center_core::wire::{
     ChangeData, Channel, ItemChange, PermissionChoice, PushCategory, PushRefusalReason,
     PushSettings, PushStatus, QuietHours, SettingChange, SwitchState,

@@ -31,7 +31,7 @@ pub const PREVIEW_DIR: &str = "preview";
 
 /// Where the signed-in user's controls are built (their own Trunk target
 /// and budget, so readers never download them); served for the pages
-/// `core::routes` assigns to [`Bundle::Controls`] (`/me` and below).
+/// `core::routes` assigns to [`Bundle::Controls`] (`/me` and below, `/{app}/lists`).
 pub const CONTROLS_DIR: &str = "controls";
 
 /// The built SPA: where it lives and the shell page served for every route,

@@ -520,6 +520,9 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         ("/me/data", "controls()"),
         // Public, but a controls page: no pre-rendered policy, no preload.
         ("/vchat/permissions", "controls()"),
+        // Public, but the controls' page: no policy pre-rendered into it.
+        ("/vchat/lists", "controls()"),
+        ("/no-such-app/lists", "controls()"),
         ("/me/consents", "reader()"),
         ("/vchat/history", "reader()"),
         ("/me/unknown", "reader()"),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{line_at, Line};
 use crate::policy::{check_id, MAX_ID_LEN};
+use crate::wire::ThirdPartyKind;
 use crate::Error;
 
 /// Largest `app.toml` accepted.
@@ -40,6 +41,13 @@ pub struct AppConfig {
     pub switches: Vec<Switch>,
     /// Teen-mode rules.
     pub teen_mode: TeenMode,
+    /// The list of personal information collected (双清单, first list).
+    #[serde(default)]
+    pub collected: Vec<Collected>,
+    /// The list of third parties personal information is shared with,
+    /// SDKs included (双清单, second list).
+    #[serde(default)]
+    pub third_parties: Vec<ThirdParty>,
 }
 
 /// Contact channels; every field optional.
@@ -141,6 +149,59 @@ impl Switch {
     }
 }
 
+/// One item of the list of personal information collected, as the
+/// current policy states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Collected {
+    /// Stable id, unique among the collected items.
+    pub id: String,
+    /// The information, in the policy's words.
+    pub info: String,
+    /// Why it is collected; absent when the policy does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// When it is collected (feature or moment); absent when the policy does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// Whether the policy calls it sensitive personal information.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sensitive: bool,
+    /// Ids of the `[[permissions]]` it is collected through (any platform).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<String>,
+    /// The heading text of the current policy's section that says it.
+    pub section: String,
+}
+
+/// One third party the app shares personal information with, or an SDK
+/// that collects it, as the current policy states it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThirdParty {
+    /// Stable id, unique among the third parties.
+    pub id: String,
+    /// Name as the policy gives it.
+    pub name: String,
+    /// The company behind it; absent when the policy does not name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// SDK or partner.
+    pub kind: ThirdPartyKind,
+    /// The personal information it receives or collects: absent when the
+    /// policy does not say, `[]` when it says none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<Vec<String>>,
+    /// Why; absent when the policy does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Its privacy policy, an http(s) URL, when the policy gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The heading text of the current policy's section that says it.
+    pub section: String,
+}
+
 /// Teen-mode rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -198,6 +259,26 @@ impl AppConfig {
             check_id("switch id", &s.id, MAX_ID_LEN).map_err(|e| fail(&s.id, e.to_string()))?;
             if !seen.insert(s.id.as_str()) {
                 return Err(fail(&s.id, format!("switch {:?} is listed twice", s.id)));
+            }
+        }
+        for (what, id_what, ids) in [
+            (
+                "collected item",
+                "collected item id",
+                cfg.collected.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            ),
+            (
+                "third party",
+                "third party id",
+                cfg.third_parties.iter().map(|t| &t.id).collect(),
+            ),
+        ] {
+            let mut seen = std::collections::BTreeSet::new();
+            for id in ids {
+                check_id(id_what, id, MAX_ID_LEN).map_err(|e| fail(id, e.to_string()))?;
+                if !seen.insert(id.as_str()) {
+                    return Err(fail(id, format!("{what} {id:?} is listed twice")));
+                }
             }
         }
         let mut seen = std::collections::BTreeSet::new();
@@ -317,5 +398,30 @@ curfew_end = "06:00"
         // A table after [teen_mode] is a new array element; duplicates are refused.
         let err = AppConfig::parse(&dup).unwrap_err();
         assert!(err.to_string().contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn the_lists_parse_and_refuse_unknown_keys_bad_kinds_and_duplicate_ids() {
+        let lists = "\n[[collected]]\nid = \"photo\"\ninfo = \"照片\"\nsection = \"一\"\npermissions = [\"camera\"]\nsensitive = true\n\n[[third_parties]]\nid = \"push\"\nname = \"推送SDK\"\nkind = \"sdk\"\ndata = [\"设备型号\"]\nsection = \"一\"\n";
+        let app = AppConfig::parse(&format!("{SAMPLE}{lists}")).unwrap();
+        assert!(app.collected[0].sensitive);
+        assert_eq!(app.collected[0].purpose, None);
+        assert_eq!(app.third_parties[0].kind, ThirdPartyKind::Sdk);
+        assert_eq!(app.third_parties[0].company, None);
+
+        let typo = lists.replace("sensitive", "senstive");
+        let err = AppConfig::parse(&format!("{SAMPLE}{typo}")).unwrap_err();
+        assert!(err.to_string().contains("senstive"), "{err}");
+        let kind = lists.replace("\"sdk\"", "\"vendor\"");
+        assert!(AppConfig::parse(&format!("{SAMPLE}{kind}")).is_err());
+        let twice = format!(
+            "{SAMPLE}{lists}\n[[collected]]\nid = \"photo\"\ninfo = \"x\"\nsection = \"一\"\n"
+        );
+        let err = AppConfig::parse(&twice).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("collected item \"photo\" is listed twice"),
+            "{err}"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! browser (the live editor) report the same problems in the same words.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::app::{AppConfig, Platform, WebApi};
@@ -171,7 +171,7 @@ fn check_config(app_toml: Option<&str>, diags: &mut Diags<'_>) -> Option<AppConf
             if c.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
                 diags.push(
                     "app.toml",
-                    id_line(text, &c.id),
+                    id_line(text, "[[push_categories]]", &c.id),
                     format!(
                         "push category {:?} cannot be turned off (opt_out = false): give the policy's reason as `note`, users are shown it",
                         c.id
@@ -179,16 +179,98 @@ fn check_config(app_toml: Option<&str>, diags: &mut Diags<'_>) -> Option<AppConf
                 );
             }
         }
+        check_lists(c, text, diags);
     }
     config
 }
 
-/// The line of `id = "<id>"` in `app.toml`.
-fn id_line(text: &str, id: &str) -> usize {
+/// The two lists against the permissions: every permission an item relies
+/// on is declared, every declared permission that reads information is in
+/// the list of what is collected (once the app declares that list; the
+/// notification permission lets the app send, not read, so it need not be),
+/// and third parties' links are web addresses.
+fn check_lists(c: &AppConfig, text: &str, diags: &mut Diags<'_>) {
+    let declared: BTreeSet<&str> = c.permissions.iter().map(|p| p.id.as_str()).collect();
+    let reading: BTreeSet<&str> = c
+        .permissions
+        .iter()
+        .filter(|p| p.web_api != WebApi::Notifications)
+        .map(|p| p.id.as_str())
+        .collect();
+    for item in &c.collected {
+        for p in item
+            .permissions
+            .iter()
+            .filter(|p| !declared.contains(p.as_str()))
+        {
+            diags.push(
+                "app.toml",
+                id_line(text, "[[collected]]", &item.id),
+                format!(
+                    "collected item {:?} relies on permission {p:?}, which no [[permissions]] entry declares",
+                    item.id
+                ),
+            );
+        }
+    }
+    if !c.collected.is_empty() {
+        let used: BTreeSet<&str> = c
+            .collected
+            .iter()
+            .flat_map(|i| i.permissions.iter().map(String::as_str))
+            .collect();
+        let unused: BTreeSet<&str> = reading.difference(&used).copied().collect();
+        for id in unused {
+            diags.push(
+                "app.toml",
+                id_line(text, "[[permissions]]", id),
+                format!("permission {id:?} is in no collected item: say in [[collected]] what the app collects through it"),
+            );
+        }
+    }
+    for t in &c.third_parties {
+        if let Some(link) = t.link.as_deref().filter(|l| !is_web_url(l)) {
+            diags.push(
+                "app.toml",
+                id_line(text, "[[third_parties]]", &t.id),
+                format!(
+                    "third party {:?}: link {link:?} is not an http(s) URL",
+                    t.id
+                ),
+            );
+        }
+    }
+}
+
+/// An absolute `http://` or `https://` URL with a host, printable ASCII
+/// only: what a reader's browser can open as the third party's policy.
+fn is_web_url(url: &str) -> bool {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    rest.is_some_and(|rest| {
+        let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+        !host.is_empty()
+            && url
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !matches!(b, b'"' | b'<' | b'>' | b'\\'))
+    })
+}
+
+/// The line of `id = "<id>"` in an entry of the array of tables `table`
+/// (e.g. `[[switches]]`) of `app.toml`: ids are unique per table only.
+fn id_line(text: &str, table: &str, id: &str) -> usize {
     let needle = format!("\"{id}\"");
-    text.lines()
-        .position(|l| l.trim_start().starts_with("id") && l.contains(&needle))
-        .map_or(0, |i| i + 1)
+    let mut in_table = false;
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start();
+        if l.starts_with('[') {
+            in_table = l.trim_end() == table;
+        } else if in_table && l.starts_with("id") && l.contains(&needle) {
+            return i + 1;
+        }
+    }
+    0
 }
 
 /// The text of every ATX heading (`#` … `######`) of a policy's Markdown.
@@ -202,10 +284,11 @@ fn headings(markdown: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// Each switch's `section` names a heading of the current published
-/// version (an error: the switch exists because that section promises it);
-/// so does each permission's (a warning: the permission is still listed,
-/// only its link cannot point at its section).
+/// Every `section` that `app.toml` names is a heading of the current
+/// published version: an error for a switch's, a collected item's and a
+/// third party's (each exists because that section says it); a warning for
+/// a permission's (the permission is still listed, only its link cannot
+/// point at its section).
 fn check_sections(
     config: &AppConfig,
     app_toml: &str,
@@ -215,21 +298,34 @@ fn check_sections(
     let Some((name, file)) = current else {
         return;
     };
-    // The sections that name no heading of the current version.
+    let switches = config
+        .switches
+        .iter()
+        .filter_map(|s| Some(("switch", "[[switches]]", &s.id, s.section.as_ref()?)));
+    let collected = config
+        .collected
+        .iter()
+        .map(|c| ("collected item", "[[collected]]", &c.id, &c.section));
+    let third_parties = config
+        .third_parties
+        .iter()
+        .map(|t| ("third party", "[[third_parties]]", &t.id, &t.section));
+    for (what, table, id, section) in switches.chain(collected).chain(third_parties) {
+        if !headings(&file.markdown).any(|h| h == section) {
+            diags.push(
+                "app.toml",
+                id_line(app_toml, table, id),
+                format!(
+                    "{what} {id:?}: section {section:?} is not a heading of the current version {name}"
+                ),
+            );
+        }
+    }
     let missing = |section: &Option<String>| {
         section
             .clone()
             .filter(|x| !headings(&file.markdown).any(|h| h == x))
     };
-    for s in &config.switches {
-        if let Some(section) = missing(&s.section) {
-            let message = format!(
-                "switch {:?}: section {section:?} is not a heading of the current version {name}",
-                s.id
-            );
-            diags.push("app.toml", id_line(app_toml, &s.id), message);
-        }
-    }
     for p in &config.permissions {
         if let Some(section) = missing(&p.section) {
             let message = format!(
@@ -519,6 +615,90 @@ mod tests {
             messages(&app("一、旧的"), &files),
             ["demo/app.toml:18: switch \"s\": section \"一、旧的\" is not a heading of the current version 2021-06-01.md"]
         );
+    }
+
+    /// `APP` with the two lists `lists` (TOML) added before `[teen_mode]`.
+    fn with_lists(lists: &str) -> String {
+        APP.replace("[teen_mode]", &format!("{lists}\n[teen_mode]"))
+    }
+
+    const PHOTO: &str = "[[collected]]\nid = \"photo\"\ninfo = \"照片\"\nsection = \"一、总则\"\npermissions = [\"camera\"]\n";
+
+    #[test]
+    fn the_collected_list_covers_every_permission_and_names_only_declared_ones() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let files = [("2021-06-01.md", p.as_str())];
+        assert_eq!(messages(&with_lists(PHOTO), &files), Vec::<String>::new());
+        // An app that has not declared its lists yet is not held to them.
+        assert_eq!(messages(APP, &files), Vec::<String>::new());
+
+        let unknown = with_lists(&PHOTO.replace("[\"camera\"]", "[\"camera\", \"bluetooth\"]"));
+        assert_eq!(
+            messages(&unknown, &files),
+            ["demo/app.toml:18: collected item \"photo\" relies on permission \"bluetooth\", which no [[permissions]] entry declares"]
+        );
+        // A notification permission reads nothing, so no item need name it.
+        let push = APP.replace(
+            "[teen_mode]",
+            "[[permissions]]\nid = \"push\"\nplatform = \"android\"\nos_name = \"android.permission.POST_NOTIFICATIONS\"\nlabel = \"通知\"\npurpose = \"推送\"\nweb_api = \"notifications\"\n\n[teen_mode]",
+        );
+        let with_push = push.replace("[teen_mode]", &format!("{PHOTO}\n[teen_mode]"));
+        assert_eq!(messages(&with_push, &files), Vec::<String>::new());
+        let unused = with_lists(&PHOTO.replace("[\"camera\"]", "[]"));
+        assert_eq!(
+            messages(&unused, &files),
+            ["demo/app.toml:10: permission \"camera\" is in no collected item: say in [[collected]] what the app collects through it"]
+        );
+    }
+
+    #[test]
+    fn list_sections_must_be_headings_of_the_current_version() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let files = [("2021-06-01.md", p.as_str())];
+        let moved = with_lists(&PHOTO.replace("一、总则", "二、不存在"));
+        assert_eq!(
+            messages(&moved, &files),
+            ["demo/app.toml:18: collected item \"photo\": section \"二、不存在\" is not a heading of the current version 2021-06-01.md"]
+        );
+        let sdk = "[[third_parties]]\nid = \"photo\"\nname = \"某SDK\"\nkind = \"sdk\"\nsection = \"三、没有\"\n";
+        // The same id in another list is another entry: the line is the third party's.
+        assert_eq!(
+            messages(&with_lists(&format!("{PHOTO}\n{sdk}")), &files),
+            ["demo/app.toml:24: third party \"photo\": section \"三、没有\" is not a heading of the current version 2021-06-01.md"]
+        );
+    }
+
+    #[test]
+    fn third_party_links_are_web_addresses() {
+        let p = policy("2021-06-01", "2021-06-01", "");
+        let files = [("2021-06-01.md", p.as_str())];
+        let sdk = |link: &str| {
+            with_lists(&format!("{PHOTO}\n[[third_parties]]\nid = \"push\"\nname = \"推送SDK\"\nkind = \"sdk\"\ndata = [\"设备信息\"]\nlink = \"{link}\"\nsection = \"一、总则\"\n"))
+        };
+        for good in [
+            "https://example.com/privacy",
+            "http://example.com",
+            "https://a.example/p?x=1#y",
+        ] {
+            assert_eq!(messages(&sdk(good), &files), Vec::<String>::new(), "{good}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://example.com",
+            "https://",
+            "https:///path",
+            "www.example.com",
+            "https://example.com/隐私",
+            "https://exa mple.com",
+        ] {
+            assert_eq!(
+                messages(&sdk(bad), &files),
+                [format!(
+                    "demo/app.toml:24: third party \"push\": link {bad:?} is not an http(s) URL"
+                )],
+                "{bad}"
+            );
+        }
     }
 
     #[test]

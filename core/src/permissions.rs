@@ -88,14 +88,6 @@ pub fn web_api(kind: PermissionKind) -> WebApi {
     }
 }
 
-/// The anchor of the heading whose text is `heading` in a version's
-/// contents (the same match for permissions and switches).
-pub fn section_anchor<'t>(toc: &'t [TocEntry], heading: &str) -> Option<&'t str> {
-    toc.iter()
-        .find(|e| e.text.trim() == heading.trim())
-        .map(|e| e.id.as_str())
-}
-
 /// The app's permissions as the public list shows them: grouped by kind
 /// (in [`PermissionKind`] order), by platform inside a group, each with
 /// its link into the current policy (`toc`: its headings).
@@ -137,7 +129,7 @@ pub fn groups(config: &AppConfig, toc: &[TocEntry]) -> Vec<PermissionGroup> {
             section_href: p
                 .section
                 .as_deref()
-                .and_then(|s| section_anchor(toc, s))
+                .and_then(|s| crate::render::section_anchor(toc, s))
                 .map(|a| format!("{policy}#{a}")),
         });
     }

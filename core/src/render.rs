@@ -76,6 +76,15 @@ pub fn toc_tree(entries: &[TocEntry]) -> Vec<TocNode> {
     roots
 }
 
+/// The anchor (`id`) of the heading whose text is `heading`, the way
+/// `app.toml` names a section (a switch's, a list row's): where a link to
+/// that section lands on the policy page.
+pub fn section_anchor<'a>(toc: &'a [TocEntry], heading: &str) -> Option<&'a str> {
+    toc.iter()
+        .find(|e| e.text.trim() == heading.trim())
+        .map(|e| e.id.as_str())
+}
+
 /// A rendered policy body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -445,5 +454,12 @@ mod tests {
             render(&"a".repeat(MAX_POLICY_BYTES + 1)),
             Err(Error::TooLarge { .. })
         ));
+    }
+
+    #[test]
+    fn a_section_named_by_its_heading_text_has_the_heading_anchor() {
+        let r = render("## 一、总则\n\n### （八）设置\n").unwrap();
+        assert_eq!(section_anchor(&r.toc, "（八）设置"), Some("八-设置"));
+        assert_eq!(section_anchor(&r.toc, "九、其他"), None);
     }
 }

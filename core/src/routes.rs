@@ -61,6 +61,12 @@ pub enum Route {
         /// App id.
         app: String,
     },
+    /// `/{app}/lists`: the app's two lists (双清单), public: the personal
+    /// information it collects and the third parties it shares it with.
+    Lists {
+        /// App id.
+        app: String,
+    },
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -95,6 +101,7 @@ pub const CONTROLS_PATTERNS: &[&str] = &[
     "/me/privacy",
     "/me/data",
     "/:app/permissions",
+    "/:app/lists",
 ];
 
 /// First path segments that are never an app: the API, the product team's
@@ -165,6 +172,7 @@ impl Route {
             },
             [app, "history"] => Route::History { app: name(app)? },
             [app, "permissions"] => Route::Permissions { app: name(app)? },
+            [app, "lists"] => Route::Lists { app: name(app)? },
             [app, "compare", from, to] => Route::Compare {
                 app: name(app)?,
                 from: name(from)?,
@@ -198,6 +206,7 @@ impl Route {
             Route::MyPrivacy => "/me/privacy".to_owned(),
             Route::MyData => "/me/data".to_owned(),
             Route::Permissions { app } => format!("/{}/permissions", encode_segment(app)),
+            Route::Lists { app } => format!("/{}/lists", encode_segment(app)),
         }
     }
 
@@ -208,7 +217,8 @@ impl Route {
             | Route::MyNotifications
             | Route::MyPrivacy
             | Route::MyData
-            | Route::Permissions { .. } => Bundle::Controls,
+            | Route::Permissions { .. }
+            | Route::Lists { .. } => Bundle::Controls,
             _ => Bundle::Reader,
         }
     }
@@ -228,6 +238,7 @@ impl Route {
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
             Route::MyData => CONTROLS_PATTERNS[3],
             Route::Permissions { .. } => CONTROLS_PATTERNS[4],
+            Route::Lists { .. } => CONTROLS_PATTERNS[5],
         }
     }
 
@@ -319,6 +330,7 @@ mod tests {
             ("/me/privacy", Route::MyPrivacy),
             ("/me/data", Route::MyData),
             ("/vchat/permissions", Route::Permissions { app: s("vchat") }),
+            ("/vchat/lists", Route::Lists { app: s("vchat") }),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);
@@ -375,6 +387,8 @@ mod tests {
             "/VChat/permissions",
             "/me/permissions",
             "/me/consents/x",
+            "/vchat/lists/x",
+            "/VChat/lists",
             "/a-very-long-app-id-of-thirty-three",
         ] {
             assert_eq!(Route::parse(path), None, "{path}");

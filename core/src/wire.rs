@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 mod bridge;
 mod date;
+mod lists;
 mod permissions;
 mod settings;
 
@@ -16,6 +17,7 @@ pub use bridge::{
     BridgeResult, MinorMode, NativeState, BRIDGE_VERSION,
 };
 pub use date::{BadDate, Date};
+pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use permissions::{
     AppPermissions, PermissionEntry, PermissionGroup, PermissionKind, Platform, WebApi,
 };

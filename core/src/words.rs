@@ -112,6 +112,8 @@ pub struct PageWords {
     pub find: &'static str,
     /// Link to the version history.
     pub history: &'static str,
+    /// Link to the app's two lists (双清单, `/{app}/lists`).
+    pub lists: &'static str,
     /// Shown above a version that is no longer current.
     pub old_version_notice: &'static str,
     /// Link from an old version to the current one.
@@ -132,6 +134,7 @@ pub const ZH_CN: PageWords = PageWords {
     contents: "目录",
     find: "查找",
     history: "版本历史",
+    lists: "个人信息收集与共享清单",
     old_version_notice: "你正在阅读的是历史版本，它已被更新的版本取代。",
     view_current: "查看当前版本",
     date: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
@@ -149,6 +152,7 @@ pub const EN: PageWords = PageWords {
     contents: "Contents",
     find: "Find",
     history: "Version history",
+    lists: "What we collect and share",
     old_version_notice: "You are reading an earlier version; a newer one has replaced it.",
     view_current: "Read the current version",
     date: |d| {

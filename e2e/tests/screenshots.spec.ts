@@ -14,6 +14,7 @@ const pages = [
   { name: 'dev-sign-in', url: '/dev/sign-in', ready: 'form' },
   { name: 'consents-signed-out', url: '/me/consents', ready: '.signed-out' },
   { name: 'permissions', url: '/vchat/permissions', ready: '.perm-group' },
+  { name: 'lists', url: '/vchat/lists', ready: '.lists-table' },
 ];
 
 for (const p of pages) {

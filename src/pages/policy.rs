@@ -59,6 +59,7 @@ pub fn PolicyView(
     let version = meta.version.clone();
     let app_id = doc.app.id.clone();
     let history_href = format!("/{app_id}/history");
+    let lists_href = format!("/{app_id}/lists");
     let old_notice = (!doc.is_current).then(|| {
         let current_href = format!("/{app_id}");
         view! {
@@ -97,6 +98,7 @@ pub fn PolicyView(
                 </dl>
                 <p class="policy-links">
                     <A href=history_href>{move || i18n.t().history}</A>
+                    <a href=lists_href rel="external">{move || i18n.t().lists}</a>
                 </p>
                 {gate.then(|| view! { <AgreedLine app_id=app_id.clone() /> })}
                 {old_notice}

@@ -5,6 +5,7 @@ mod consent;
 mod doc;
 mod health;
 mod internal;
+mod lists;
 mod me;
 mod policies;
 mod session;
@@ -29,6 +30,7 @@ fn parts(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(doc::openapi_json))
         .merge(health::routes())
         .merge(policies::routes())
+        .merge(lists::routes())
         .merge(session::routes())
         .merge(me::routes())
         .merge(consent::routes())

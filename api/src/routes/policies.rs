@@ -27,7 +27,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_permissions))
 }
 
-fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
+pub(super) fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
     state
         .catalog
         .app(id)

@@ -57,16 +57,18 @@ pub fn add_other_app(policies: &Path) {
     }
 }
 
-/// Writes a newer published version of vchat's policy. It keeps the
-/// section vchat's switches name (`（八）设置`), as the checker requires.
+/// Writes a newer published version of vchat's policy: the current
+/// version's text with a new paragraph, so every section `app.toml` names
+/// (switches, the two lists) is still a heading, as the checker requires.
 pub fn add_vchat_version(policies: &Path, version: &str, material: bool, summary: &str) {
+    let current = std::fs::read_to_string(repo_policies().join("vchat/2020-10-01.md")).unwrap();
+    let body = current.splitn(3, "+++\n").nth(2).unwrap();
     std::fs::write(
         policies.join(format!("vchat/{version}.md")),
         format!(
             "+++\nversion = \"{version}\"\ntitle = \"V聊隐私政策\"\nstatus = \"published\"\n\
              published = {version}\neffective = {version}\nmaterial = {material}\n\
-             summary = \"{summary}\"\n+++\n\n## 一、我们收集的信息\n\n新的内容。\n\n\
-             ## 五、您如何管理自己的信息\n\n### （八）设置\n\n勿扰与隐身设置。\n"
+             summary = \"{summary}\"\n+++\n{body}\n新的内容。\n"
         ),
     )
     .unwrap();

@@ -47,6 +47,10 @@ fn hub(me: Me) -> impl IntoView {
         app: me.app.clone(),
     }
     .href();
+    let lists_href = Route::Lists {
+        app: me.app.clone(),
+    }
+    .href();
     let consent_line = move || {
         let c = i18n.c();
         match (&me.status.consent, &me.current) {
@@ -106,6 +110,13 @@ fn hub(me: Me) -> impl IntoView {
                         <span class="hub-go" aria-hidden="true">"›"</span>
                     </h2>
                     <p class="hub-state">{permissions_line}</p>
+                </li>
+                <li class="app-card hub-card">
+                    <h2>
+                        <A href=lists_href>{move || i18n.t().lists}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
+                    <p class="hub-state">{move || (i18n.c().lists_card_body)(&name())}</p>
                 </li>
                 <Coming label=move || i18n.c().card_teen />
                 <Coming label=move || i18n.c().card_account />

@@ -8,6 +8,7 @@
 mod browser;
 mod data;
 mod hub;
+mod lists;
 mod notifications;
 mod permissions;
 mod privacy;
@@ -41,6 +42,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
                     <Route path=path!("/me/data") view=data::DataPage />
                     <Route path=path!("/:app/permissions") view=permissions::PermissionsPage />
+                    <Route path=path!("/:app/lists") view=lists::ListsPage />
                 </Routes>
             </Shell>
         </Router>
