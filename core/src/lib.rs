@@ -15,6 +15,7 @@ pub mod import;
 pub mod policy;
 pub mod render;
 pub mod routes;
+pub mod teen;
 pub mod wire;
 pub mod words;
 

@@ -81,6 +81,8 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
     .await?;
     let consents = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
     let (settings, history) = super::settings::export_settings(&state, &user).await?;
+    let app = app_of(&state, &user)?;
+    let teen_mode = crate::teen::export(state.store.pool(), &app.config, &user.user_id).await?;
     let body = Export {
         exported_at: rfc3339_ms(now_ms()),
         sessions: sessions
@@ -96,6 +98,7 @@ async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Resp
         consents,
         settings,
         history,
+        teen_mode,
         app: user.app,
         user: user.user_id,
     };

@@ -9,6 +9,7 @@ mod policies;
 mod session;
 mod settings;
 mod staff;
+mod teen;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::middleware;
@@ -30,7 +31,8 @@ pub fn api(state: AppState) -> Router {
         .merge(consent::routes())
         .merge(settings::routes())
         .merge(internal::routes())
-        .merge(staff::routes());
+        .merge(staff::routes())
+        .merge(teen::routes());
     if state.settings.dev {
         router = router.merge(session::dev_routes());
     }
