@@ -6,7 +6,8 @@ use privacy_center_core::wire::{
     AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
     PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
     PushUpdate, SessionInfo, SessionRequest, SessionState, StaffApp, StaffSessionRequest, Switches,
-    SwitchesUpdate,
+    SwitchesUpdate, TeenAppealRequest, TeenModeChange, TeenModeOff, TeenModeOn, TeenModeState,
+    TeenPinChange,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -247,6 +248,36 @@ pub async fn save_switches(update: SwitchesUpdate) -> Result<Switches, ApiError>
 /// that switch `switch` feeds (personalised recommendations).
 pub async fn reset_profile(switch: String) -> Result<ProfileResetAccepted, ApiError> {
     post_json("/api/me/profile-reset", &ProfileReset { switch }).await
+}
+
+/// `GET /api/me/teen-mode`: teen mode, what it changes, the password lock and any appeal.
+pub async fn teen_mode() -> Result<TeenModeState, ApiError> {
+    get_json("/api/me/teen-mode").await
+}
+
+/// `POST /api/me/teen-mode/on`: turns teen mode on with a new password.
+pub async fn teen_on(req: TeenModeOn) -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/on", &req).await
+}
+
+/// `POST /api/me/teen-mode/off`: turns it off (403 wrong password, 429 locked).
+pub async fn teen_off(pin: String) -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/off", &TeenModeOff { pin }).await
+}
+
+/// `PUT /api/me/teen-mode`: changes the age band (needs the password).
+pub async fn teen_change(req: TeenModeChange) -> Result<TeenModeState, ApiError> {
+    put_json("/api/me/teen-mode", &req).await
+}
+
+/// `POST /api/me/teen-mode/pin`: changes the password.
+pub async fn teen_pin(req: TeenPinChange) -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/pin", &req).await
+}
+
+/// `POST /api/me/teen-mode/appeal`: "I forgot the password".
+pub async fn teen_appeal() -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/appeal", &TeenAppealRequest::default()).await
 }
 
 /// `POST /api/staff/session`: trades the staff credential for the staff

@@ -473,6 +473,7 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         ("/me", "controls()"),
         ("/me/notifications", "controls()"),
         ("/me/privacy/", "controls()"),
+        ("/me/teen-mode", "controls()"),
         ("/me/consents", "reader()"),
         ("/vchat/history", "reader()"),
         ("/me/unknown", "reader()"),

@@ -39,9 +39,38 @@ async fn on_user(t: &TestApp, user: &str) -> String {
     cookie
 }
 
-async fn history(t: &TestApp, cookie: &str) -> Vec<Value> {
+/// The user's history, newest first, as `item=new`.
+async fn history(t: &TestApp, cookie: &str) -> Vec<String> {
     let res = t.get("/api/me/history", Some(cookie)).await;
-    res.json.as_array().unwrap().clone()
+    res.json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            format!(
+                "{}={}",
+                r["item"].as_str().unwrap(),
+                r["new"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+/// `privacy-center teen reset` for a vchat user on the test's data directory.
+fn support_reset(t: &TestApp, user: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_privacy-center"))
+        .args([
+            "teen",
+            "reset",
+            "--app",
+            "vchat",
+            "--user",
+            user,
+            "--data-dir",
+        ])
+        .arg(&t.data)
+        .output()
+        .unwrap()
 }
 
 #[tokio::test]
@@ -77,23 +106,9 @@ async fn on_then_off_with_the_password_is_recorded_and_reported() {
     let off = turn_off(&t, &cookie, PIN).await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.json);
     assert_eq!(off.json["on"], false);
-    let rows: Vec<(String, String)> = history(&t, &cookie)
-        .await
-        .iter()
-        .map(|r| {
-            (
-                r["item"].as_str().unwrap().to_owned(),
-                r["new"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
     assert_eq!(
-        rows,
-        [
-            ("enabled".into(), "off".into()),
-            ("age_band".into(), "12_16".into()),
-            ("enabled".into(), "on".into())
-        ]
+        history(&t, &cookie).await,
+        ["enabled=off", "age_band=12_16", "enabled=on"]
     );
     turn_off(&t, &cookie, PIN)
         .await
@@ -296,17 +311,7 @@ async fn band_limit_and_password_changes_need_the_password() {
         .await
         .assert_error(StatusCode::FORBIDDEN, "wrong_pin");
     assert_eq!(turn_off(&t, &cookie, "8461").await.status, StatusCode::OK);
-    let items: Vec<String> = history(&t, &cookie)
-        .await
-        .iter()
-        .map(|r| {
-            format!(
-                "{}={}",
-                r["item"].as_str().unwrap(),
-                r["new"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let items = history(&t, &cookie).await;
     assert_eq!(
         items[..4],
         [
@@ -424,19 +429,7 @@ async fn a_forgotten_password_is_appealed_and_reset_by_support_only() {
         .await;
     assert_eq!(again.status, StatusCode::OK, "one open appeal at a time");
 
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_privacy-center"))
-        .args([
-            "teen",
-            "reset",
-            "--app",
-            "vchat",
-            "--user",
-            "forgetful",
-            "--data-dir",
-        ])
-        .arg(&t.data)
-        .output()
-        .unwrap();
+    let out = support_reset(&t, "forgetful");
     assert!(
         out.status.success(),
         "{}",
@@ -445,34 +438,12 @@ async fn a_forgotten_password_is_appealed_and_reset_by_support_only() {
     let state = teen(&t, &cookie).await;
     assert_eq!(state.json["on"], false);
     assert_eq!(state.json["appeal"]["status"], "resolved");
-    let items: Vec<String> = history(&t, &cookie)
-        .await
-        .iter()
-        .map(|r| {
-            format!(
-                "{}={}",
-                r["item"].as_str().unwrap(),
-                r["new"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let items = history(&t, &cookie).await;
     assert_eq!(
         items[..3],
         ["appeal=resolved", "support_reset=off", "appeal=filed"]
     );
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_privacy-center"))
-        .args([
-            "teen",
-            "reset",
-            "--app",
-            "vchat",
-            "--user",
-            "forgetful",
-            "--data-dir",
-        ])
-        .arg(&t.data)
-        .output()
-        .unwrap();
+    let again = support_reset(&t, "forgetful");
     assert!(!again.status.success(), "nothing left to reset");
 
     let export = t.get("/api/me/export", Some(&cookie)).await;

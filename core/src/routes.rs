@@ -52,6 +52,8 @@ pub enum Route {
     MyNotifications,
     /// `/me/privacy`: the privacy switches the app's policy promises.
     MyPrivacy,
+    /// `/me/teen-mode`: teen mode, locked by a password.
+    MyTeenMode,
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -80,7 +82,8 @@ pub const PATTERNS: &[&str] = &[
 
 /// The controls bundle's routes in its router's `path!` syntax, in the
 /// order `src/bin/controls` declares them.
-pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy"];
+pub const CONTROLS_PATTERNS: &[&str] =
+    &["/me", "/me/notifications", "/me/privacy", "/me/teen-mode"];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
@@ -140,6 +143,7 @@ impl Route {
             ["me", "consents"] => return Some(Route::MyConsents),
             ["me", "notifications"] => return Some(Route::MyNotifications),
             ["me", "privacy"] => return Some(Route::MyPrivacy),
+            ["me", "teen-mode"] => return Some(Route::MyTeenMode),
             ["dev", "sign-in"] => return Some(Route::DevSignIn),
             [first, ..] if RESERVED.contains(first) => return None,
             [app] => Route::Policy { app: name(app)? },
@@ -179,13 +183,16 @@ impl Route {
             Route::Me => "/me".to_owned(),
             Route::MyNotifications => "/me/notifications".to_owned(),
             Route::MyPrivacy => "/me/privacy".to_owned(),
+            Route::MyTeenMode => "/me/teen-mode".to_owned(),
         }
     }
 
     /// The build that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Me | Route::MyNotifications | Route::MyPrivacy => Bundle::Controls,
+            Route::Me | Route::MyNotifications | Route::MyPrivacy | Route::MyTeenMode => {
+                Bundle::Controls
+            }
             _ => Bundle::Reader,
         }
     }
@@ -203,6 +210,7 @@ impl Route {
             Route::Me => CONTROLS_PATTERNS[0],
             Route::MyNotifications => CONTROLS_PATTERNS[1],
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
+            Route::MyTeenMode => CONTROLS_PATTERNS[3],
         }
     }
 
@@ -292,6 +300,7 @@ mod tests {
             ("/me", Route::Me),
             ("/me/notifications", Route::MyNotifications),
             ("/me/privacy", Route::MyPrivacy),
+            ("/me/teen-mode", Route::MyTeenMode),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);

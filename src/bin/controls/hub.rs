@@ -28,6 +28,7 @@ fn hub(me: Me) -> impl IntoView {
     );
     let push = load(|| (), |()| api::push());
     let switches = load(|| (), |()| api::switches());
+    let teen = load(|| (), |()| api::teen_mode());
     let name = move || app.value().map(|l| l.app.name).unwrap_or_default();
     let policy_href = Route::Policy {
         app: me.app.clone(),
@@ -52,6 +53,10 @@ fn hub(me: Me) -> impl IntoView {
             let on = s.switches.iter().filter(|s| s.on).count();
             (i18n.c().switches_summary)(on, s.switches.len())
         })
+    };
+    let teen_line = move || {
+        teen.value()
+            .map(|t| (i18n.c().teen_summary)(t.on, t.age_band, t.daily_minutes))
     };
     view! {
         <section class="hub">
@@ -81,7 +86,13 @@ fn hub(me: Me) -> impl IntoView {
                     <p class="hub-state">{switches_line}</p>
                 </li>
                 <Coming label=move || i18n.c().card_permissions />
-                <Coming label=move || i18n.c().card_teen />
+                <li class="app-card hub-card">
+                    <h2>
+                        <A href="/me/teen-mode">{move || i18n.c().card_teen}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
+                    <p class="hub-state">{teen_line}</p>
+                </li>
                 <Coming label=move || i18n.c().card_account />
                 <li class="app-card hub-card">
                     <h2>{move || i18n.c().card_data}</h2>

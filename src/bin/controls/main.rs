@@ -9,6 +9,7 @@ mod hub;
 mod notifications;
 mod privacy;
 mod signed_in;
+mod teen_mode;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -36,6 +37,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me") view=hub::HubPage />
                     <Route path=path!("/me/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
+                    <Route path=path!("/me/teen-mode") view=teen_mode::TeenModePage />
                 </Routes>
             </Shell>
         </Router>
