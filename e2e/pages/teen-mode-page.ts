@@ -7,7 +7,7 @@ export class TeenModePage {
   readonly state: Locator;
   /** What the last attempt said (a refusal). */
   readonly message: Locator;
-  /** The lock message, or the attempts left. */
+  /** The lock message, or the attempts left, in the "turn off" form. */
   readonly lock: Locator;
   readonly offForm: Locator;
 
@@ -15,8 +15,8 @@ export class TeenModePage {
     this.heading = page.getByRole('heading', { level: 1, name: '青少年模式' });
     this.state = page.locator('.teen-state .hub-state');
     this.message = page.getByRole('alert');
-    this.lock = page.getByRole('status').filter({ hasText: /密码/ });
     this.offForm = page.locator('form').filter({ has: page.getByRole('button', { name: '关闭青少年模式' }) });
+    this.lock = this.offForm.getByRole('status');
   }
 
   async goto() {

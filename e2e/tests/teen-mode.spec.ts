@@ -1,5 +1,6 @@
 import { test, expect, allowFailedLoads } from '../fixtures';
 import { serviceToken } from '../support/server';
+import { holdingClock } from '../support/clock';
 import { screenshot } from '../support/shots';
 import { newUserId } from '../support/users';
 
@@ -24,6 +25,8 @@ test.describe('teen mode', () => {
     await expect(newPin).toHaveAttribute('autocomplete', 'off');
     await expect(newPin).toHaveAttribute('maxlength', '4');
     await screenshot(page, info, 'teen-mode-off');
+    await page.getByRole('button', { name: '开启青少年模式' }).scrollIntoViewIfNeeded();
+    await screenshot(page, info, 'teen-mode-off-form');
 
     // A weak code is refused with its reason, before any request.
     await teenMode.turnOn('12至16岁', '1234');
@@ -42,24 +45,28 @@ test.describe('teen mode', () => {
     expect(teen.restrictions).toContain('tipping');
     await screenshot(page, info, 'teen-mode-on');
 
-    for (let i = 0; i < 4; i++) {
+    // From the first wrong code to the end of the lock, no other test may move the clock.
+    await holdingClock(async () => {
+      for (let i = 0; i < 4; i++) {
+        expect((await teenMode.turnOff('3807')).status()).toBe(403);
+        await expect(teenMode.lock).toHaveText(`密码不正确，还可以再试 ${4 - i} 次。`);
+        await expect(teenMode.pinField()).toHaveValue('');
+      }
       expect((await teenMode.turnOff('3807')).status()).toBe(403);
-      await expect(teenMode.lock).toHaveText(`密码不正确，还可以再试 ${4 - i} 次。`);
-      await expect(teenMode.pinField()).toHaveValue('');
-    }
-    expect((await teenMode.turnOff('3807')).status()).toBe(403);
-    await expect(teenMode.lock).toContainText('密码错误次数过多，已暂时锁定。请在');
-    // Locked: even the right code is refused, and the page keeps saying so.
-    expect((await teenMode.turnOff('5192')).status()).toBe(429);
-    await expect(teenMode.lock).toContainText('已暂时锁定');
-    await expect(teenMode.state).toContainText('已开启');
-    await screenshot(page, info, 'teen-mode-locked');
+      await expect(teenMode.lock).toContainText('密码错误次数过多，已暂时锁定。请在');
+      // Locked: even the right code is refused, and the page keeps saying so.
+      expect((await teenMode.turnOff('5192')).status()).toBe(429);
+      await expect(teenMode.lock).toContainText('已暂时锁定');
+      await expect(teenMode.state).toContainText('已开启');
+      await teenMode.offForm.scrollIntoViewIfNeeded();
+      await screenshot(page, info, 'teen-mode-locked');
 
-    await teenMode.advanceClock(15 * 60 + 1);
-    await teenMode.goto();
-    await expect(teenMode.lock).toHaveCount(0);
-    expect((await teenMode.turnOff('5192')).status()).toBe(200);
-    await expect(page.getByRole('button', { name: '开启青少年模式' })).toBeVisible();
+      await teenMode.advanceClock(15 * 60 + 1);
+      await teenMode.goto();
+      await expect(teenMode.lock).toHaveCount(0);
+      expect((await teenMode.turnOff('5192')).status()).toBe(200);
+      await expect(page.getByRole('button', { name: '开启青少年模式' })).toBeVisible();
+    });
     await hub.goto();
     await expect(hub.card('青少年模式')).toContainText('未开启');
   });

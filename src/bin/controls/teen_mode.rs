@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use privacy_center_core::teen::check_new_pin;
+use privacy_center_core::teen::{check_new_pin, FAILURES_BEFORE_LOCK};
 use privacy_center_core::wire::{
     AgeBand, AppealStatus, ErrorCode, Me, TeenModeChange, TeenModeOn, TeenModeState, TeenPinChange,
 };
@@ -35,8 +35,9 @@ fn teen(_me: Me) -> impl IntoView {
     let i18n = use_i18n();
     let stored = load(|| (), |()| api::teen_mode());
     let shown = RwSignal::new(None::<TeenModeState>);
-    // What the last attempt said (a refusal, "saved").
-    let message = RwSignal::new(None::<String>);
+    // Why the last attempt was refused, shown in the form that sent it.
+    let message = RwSignal::new(None::<(Form, String)>);
+    let last = RwSignal::new(Form::On);
     Effect::new(move |_| {
         if let Some(s) = stored.value() {
             shown.set(Some(s));
@@ -61,17 +62,24 @@ fn teen(_me: Me) -> impl IntoView {
             ApiError::Throttled(_) => None,
             _ => Some(c.save_failed.to_owned()),
         };
-        message.set(text);
+        message.set(text.map(|t| (last.get_untracked(), t)));
         stored.reload();
     };
-    let done = move |s: TeenModeState| shown.set(Some(s));
+    let done = move |s: TeenModeState| {
+        // Turned on or off: the page changes, so start reading it from the top.
+        if shown.get_untracked().is_some_and(|old| old.on != s.on) {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        shown.set(Some(s));
+    };
     // Effects of a failed send: read by `refused` once the request ends.
     Effect::new(move |_| {
         if let Some(err) = submit.error() {
             refused(err);
         }
     });
-    let send = move |req: Request| {
+    let send = move |form: Form, req: Request| {
+        last.set(form);
         message.set(None);
         submit.send(req, done);
     };
@@ -98,14 +106,27 @@ fn new_pin_refusal(c: &ControlsMessages, pin: &str, again: &str) -> Option<&'sta
     }
 }
 
+/// The page's forms, so a refusal shows where the code was typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    On,
+    Off,
+    Band,
+    Pin,
+    Appeal,
+}
+
+/// Why the last attempt was refused.
+type Message = RwSignal<Option<(Form, String)>>;
+
 /// A request the page sends; every teen-mode call answers the new state.
 type Request =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<TeenModeState, ApiError>>>>;
 
-/// What the last attempt said, as an alert (refusals) or a status line.
-fn said(message: RwSignal<Option<String>>) -> impl IntoView {
+/// Why the last attempt from `form` was refused.
+fn said(message: Message, form: Form) -> impl IntoView {
     move || {
-        message.get().map(|m| {
+        message.get().filter(|(f, _)| *f == form).map(|(_, m)| {
             view! { <p class="form-error teen-message" role="alert">{m}</p> }
         })
     }
@@ -159,9 +180,9 @@ fn band_choice(name: &'static str, chosen: RwSignal<AgeBand>) -> impl IntoView {
 /// Teen mode off: what it changes, then the band and the password twice.
 fn off_view(
     s: TeenModeState,
-    message: RwSignal<Option<String>>,
+    message: Message,
     submit: Submit,
-    send: impl Fn(Request) + Copy + Send + Sync + 'static,
+    send: impl Fn(Form, Request) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let band = RwSignal::new(AgeBand::From12To16);
@@ -195,13 +216,16 @@ fn off_view(
         pin.set(String::new());
         again.set(String::new());
         match new_pin_refusal(i18n.c(), &p, &a) {
-            Some(why) => message.set(Some(why.to_owned())),
-            None => send(Box::pin(api::teen_on(TeenModeOn {
-                pin: p,
-                age_band: band.get_untracked(),
-                time_zone: Some(browser_time_zone()),
-                follow_device: false,
-            }))),
+            Some(why) => message.set(Some((Form::On, why.to_owned()))),
+            None => send(
+                Form::On,
+                Box::pin(api::teen_on(TeenModeOn {
+                    pin: p,
+                    age_band: band.get_untracked(),
+                    time_zone: Some(browser_time_zone()),
+                    follow_device: false,
+                })),
+            ),
         }
     };
     view! {
@@ -218,7 +242,7 @@ fn off_view(
             {pin_input("teen-new-pin", move || i18n.c().teen_new_pin, pin)}
             {pin_input("teen-pin-again", move || i18n.c().teen_pin_again, again)}
             <p class="setting-note">{move || i18n.c().teen_pin_hint}</p>
-            {said(message)}
+            {said(message, Form::On)}
             <button type="submit" disabled=submit.pending_signal()>
                 {move || i18n.c().teen_turn_on}
             </button>
@@ -229,9 +253,9 @@ fn off_view(
 /// Teen mode on: the limits in force, the lock, turning off, changes, the appeal.
 fn on_view(
     s: TeenModeState,
-    message: RwSignal<Option<String>>,
+    message: Message,
     submit: Submit,
-    send: impl Fn(Request) + Copy + Send + Sync + 'static,
+    send: impl Fn(Form, Request) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let pin = RwSignal::new(String::new());
@@ -246,10 +270,16 @@ fn on_view(
     let rules = s.rules.clone();
     let lock = s.lock.clone();
     let locked = lock.locked_until.as_deref().map(local);
-    let lock_line = move || match &locked {
-        Some(until) => Some((i18n.c().teen_locked)(until)),
-        None if lock.attempts_left < 5 => Some((i18n.c().teen_wrong_pin)(lock.attempts_left)),
-        None => None,
+    // The lock (or the attempts left), next to every password field.
+    let lock_note = move || {
+        let text = match &locked {
+            Some(until) => Some((i18n.c().teen_locked)(until)),
+            None if lock.attempts_left < FAILURES_BEFORE_LOCK => {
+                Some((i18n.c().teen_wrong_pin)(lock.attempts_left))
+            }
+            None => None,
+        };
+        text.map(|l| view! { <p class="notice teen-lock" role="status">{l}</p> })
     };
     let appeal = s.appeal.clone().map(|a| match a.status {
         AppealStatus::Open => (i18n.c().teen_appeal_open)(&local(&a.filed_at)),
@@ -265,17 +295,20 @@ fn on_view(
         ev.prevent_default();
         let p = pin.get_untracked();
         pin.set(String::new());
-        send(Box::pin(api::teen_off(p)));
+        send(Form::Off, Box::pin(api::teen_off(p)));
     };
     let change_band = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let p = band_pin.get_untracked();
         band_pin.set(String::new());
-        send(Box::pin(api::teen_change(TeenModeChange {
-            pin: p,
-            age_band: band.get_untracked(),
-            daily_minutes: None,
-        })));
+        send(
+            Form::Band,
+            Box::pin(api::teen_change(TeenModeChange {
+                pin: p,
+                age_band: band.get_untracked(),
+                daily_minutes: None,
+            })),
+        );
     };
     let change_pin = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -287,16 +320,12 @@ fn on_view(
         for field in [old_pin, new_pin, new_again] {
             field.set(String::new());
         }
-        let c = i18n.c();
-        if let Err(problem) = check_new_pin(&n) {
-            message.set(Some((c.teen_pin_problem)(problem.name()).to_owned()));
-        } else if n != a {
-            message.set(Some(c.teen_pin_mismatch.to_owned()));
-        } else {
-            send(Box::pin(api::teen_pin(TeenPinChange {
-                pin: p,
-                new_pin: n,
-            })));
+        match new_pin_refusal(i18n.c(), &n, &a) {
+            Some(why) => message.set(Some((Form::Pin, why.to_owned()))),
+            None => send(
+                Form::Pin,
+                Box::pin(api::teen_pin(TeenPinChange { pin: p, new_pin: n })),
+            ),
         }
     };
     let (start, end) = (rules.curfew_start.clone(), rules.curfew_end.clone());
@@ -307,11 +336,11 @@ fn on_view(
             {s.curfew_now.then(|| view! { <p>{move || i18n.c().teen_curfew_now}</p> })}
             {s.follow_device.then(|| view! { <p>{move || i18n.c().teen_follows_device}</p> })}
         </div>
-        {move || lock_line().map(|l| view! { <p class="notice teen-lock" role="status">{l}</p> })}
-        {said(message)}
         <form class="teen-form" on:submit=turn_off autocomplete="off">
             <h2>{move || i18n.c().teen_turn_off}</h2>
+            {lock_note()}
             {pin_input("teen-pin", move || i18n.c().teen_pin, pin)}
+            {said(message, Form::Off)}
             <button type="submit" disabled=submit.pending_signal()>
                 {move || i18n.c().teen_turn_off}
             </button>
@@ -320,7 +349,9 @@ fn on_view(
             <summary>{move || i18n.c().teen_change_band}</summary>
             <form class="teen-form" on:submit=change_band autocomplete="off">
                 {band_choice("new-band", band)}
+                {lock_note()}
                 {pin_input("teen-band-pin", move || i18n.c().teen_pin, band_pin)}
+                {said(message, Form::Band)}
                 <button type="submit" class="button-quiet" disabled=submit.pending_signal()>
                     {move || i18n.c().teen_change_band}
                 </button>
@@ -332,6 +363,8 @@ fn on_view(
                 {pin_input("teen-old-pin", move || i18n.c().teen_pin, old_pin)}
                 {pin_input("teen-next-pin", move || i18n.c().teen_new_pin, new_pin)}
                 {pin_input("teen-next-again", move || i18n.c().teen_pin_again, new_again)}
+                {lock_note()}
+                {said(message, Form::Pin)}
                 <button type="submit" class="button-quiet" disabled=submit.pending_signal()>
                     {move || i18n.c().teen_change_pin}
                 </button>
@@ -341,9 +374,10 @@ fn on_view(
             <h2>{move || i18n.c().teen_forgot}</h2>
             <p>{move || i18n.c().teen_forgot_body}</p>
             {appeal.map(|a| view! { <p role="status">{a}</p> })}
+            {said(message, Form::Appeal)}
             {(!appeal_open).then(|| view! {
                 <button type="button" class="button-quiet" disabled=submit.pending_signal()
-                    on:click=move |_| send(Box::pin(api::teen_appeal()))>
+                    on:click=move |_| send(Form::Appeal, Box::pin(api::teen_appeal()))>
                     {move || i18n.c().teen_appeal}
                 </button>
             })}
