@@ -805,6 +805,10 @@ pub struct ControlsMessages {
     pub teen_change_band: &'static str,
     /// Heading and button: change the password.
     pub teen_change_pin: &'static str,
+    /// Label: the daily limit.
+    pub teen_daily_limit: &'static str,
+    /// A limit in minutes.
+    pub teen_minutes: fn(u16) -> String,
     /// Heading: forgot the password.
     pub teen_forgot: &'static str,
     /// What an appeal does.
@@ -921,8 +925,10 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     teen_locked: |t| format!("密码错误次数过多，已暂时锁定。请在 {t} 后再试。"),
     teen_curfew_now: "现在是休息时段，应用暂停使用。",
     teen_follows_device: "跟随设备的未成年人模式",
-    teen_change_band: "修改年龄段",
+    teen_change_band: "修改年龄段和时长",
     teen_change_pin: "修改密码",
+    teen_daily_limit: "每天可用时长",
+    teen_minutes: |m| format!("{m} 分钟"),
     teen_forgot: "忘记密码",
     teen_forgot_body: "无法自行重置密码。提交申诉后，客服会在核实身份后为你关闭青少年模式，之后可以重新设置。",
     teen_appeal: "提交申诉",
@@ -1028,8 +1034,10 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     teen_locked: |t| format!("Too many wrong passwords: locked for now. Try again after {t}."),
     teen_curfew_now: "It is rest time now: the app cannot be used.",
     teen_follows_device: "Follows the device's minor mode",
-    teen_change_band: "Change the age band",
+    teen_change_band: "Change the age band and limit",
     teen_change_pin: "Change the password",
+    teen_daily_limit: "Daily limit",
+    teen_minutes: |m| format!("{m} minutes"),
     teen_forgot: "Forgot the password",
     teen_forgot_body: "The password cannot be reset here. File an appeal: support checks your identity and then turns teen mode off, so you can set it up again.",
     teen_appeal: "File an appeal",

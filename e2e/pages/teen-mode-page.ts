@@ -40,6 +40,26 @@ export class TeenModePage {
     return answered;
   }
 
+  /** Opens the "change the age band and limit" section unless it is open. */
+  async openChangeBand() {
+    const details = this.page.locator('details').filter({ hasText: '修改年龄段和时长' });
+    if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open))) {
+      await details.locator('summary').click();
+    }
+  }
+
+  /** Opens "change the age band and limit", picks both and enters the password. */
+  async changeBand(band: string, minutes: string, pin: string) {
+    await this.openChangeBand();
+    const form = this.page.locator('form').filter({ has: this.page.getByRole('button', { name: '修改年龄段和时长' }) });
+    await form.getByRole('radio', { name: band }).check();
+    await form.getByLabel('每天可用时长').selectOption({ label: minutes });
+    await form.getByLabel('输入密码').fill(pin);
+    const answered = this.page.waitForResponse((r) => r.url().endsWith('/api/me/teen-mode') && r.request().method() === 'PUT');
+    await form.getByRole('button', { name: '修改年龄段和时长' }).click();
+    return answered;
+  }
+
   /** The password field of the "turn off" form. */
   pinField(): Locator {
     return this.offForm.getByLabel('输入密码');

@@ -70,4 +70,22 @@ test.describe('teen mode', () => {
     await hub.goto();
     await expect(hub.card('青少年模式')).toContainText('未开启');
   });
+
+  test('the band and the daily limit change only with the password', async ({ page, devSignIn, consentDialog, teenMode }, info) => {
+    allowFailedLoads(page, /\/api\/me\/teen-mode$/);
+    await devSignIn.signIn('vchat', newUserId());
+    await consentDialog.agree();
+    await teenMode.goto();
+    await teenMode.turnOn('8至12岁', '8461');
+    await expect(teenMode.state).toHaveText('已开启 · 8至12岁 · 每天 60 分钟');
+
+    expect((await teenMode.changeBand('16至18岁', '90 分钟', '3807')).status()).toBe(403);
+    await expect(page.getByRole('status').filter({ hasText: '密码不正确，还可以再试 4 次。' }).first()).toBeVisible();
+    await expect(teenMode.state).toHaveText('已开启 · 8至12岁 · 每天 60 分钟');
+    expect((await teenMode.changeBand('16至18岁', '90 分钟', '8461')).status()).toBe(200);
+    await expect(teenMode.state).toHaveText('已开启 · 16至18岁 · 每天 90 分钟');
+    await teenMode.openChangeBand();
+    await page.getByRole('button', { name: '修改年龄段和时长' }).scrollIntoViewIfNeeded();
+    await screenshot(page, info, 'teen-mode-change');
+  });
 });

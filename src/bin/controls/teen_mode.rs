@@ -75,7 +75,9 @@ fn teen(_me: Me) -> impl IntoView {
     // Effects of a failed send: read by `refused` once the request ends.
     Effect::new(move |_| {
         if let Some(err) = submit.error() {
-            refused(err);
+            // Only a new failure runs this: what `refused` reads and
+            // reloads must not make the effect run (and reload) again.
+            untrack(|| refused(err));
         }
     });
     let send = move |form: Form, req: Request| {
@@ -96,6 +98,9 @@ fn teen(_me: Me) -> impl IntoView {
         </section>
     }
 }
+
+/// Daily limits a parent may pick below a band's budget, in minutes.
+const LIMITS: [u16; 6] = [15, 20, 30, 40, 60, 90];
 
 /// Why a new password (typed twice) cannot be sent, in the page's words.
 fn new_pin_refusal(c: &ControlsMessages, pin: &str, again: &str) -> Option<&'static str> {
@@ -261,6 +266,16 @@ fn on_view(
     let pin = RwSignal::new(String::new());
     let band_pin = RwSignal::new(String::new());
     let band = RwSignal::new(s.age_band.unwrap_or(AgeBand::From12To16));
+    // A parent may set a daily limit below the band's budget.
+    let limit = RwSignal::new(s.daily_minutes.unwrap_or(0));
+    let budgets = s.rules.budgets.clone();
+    let budget = Memo::new(move |_| {
+        let b = band.get();
+        budgets
+            .iter()
+            .find(|x| x.band == b)
+            .map_or(0, |x| x.daily_minutes)
+    });
     let (old_pin, new_pin, new_again) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
@@ -306,7 +321,8 @@ fn on_view(
             Box::pin(api::teen_change(TeenModeChange {
                 pin: p,
                 age_band: band.get_untracked(),
-                daily_minutes: None,
+                daily_minutes: Some(limit.get_untracked().min(budget.get_untracked()))
+                    .filter(|&m| m > 0),
             })),
         );
     };
@@ -349,6 +365,27 @@ fn on_view(
             <summary>{move || i18n.c().teen_change_band}</summary>
             <form class="teen-form" on:submit=change_band autocomplete="off">
                 {band_choice("new-band", band)}
+                <p class="pin-field">
+                    <label for="teen-limit">{move || i18n.c().teen_daily_limit}</label>
+                    <select id="teen-limit"
+                        on:change=move |ev| limit.set(event_target_value(&ev).parse().unwrap_or(0))>
+                        {move || {
+                            let top = budget.get();
+                            let chosen = limit.get().min(top);
+                            LIMITS
+                                .iter()
+                                .copied()
+                                .filter(|&m| m < top)
+                                .chain([top])
+                                .map(|m| view! {
+                                    <option value=m.to_string() selected=m == chosen>
+                                        {(i18n.c().teen_minutes)(m)}
+                                    </option>
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </p>
                 {lock_note()}
                 {pin_input("teen-band-pin", move || i18n.c().teen_pin, band_pin)}
                 {said(message, Form::Band)}
