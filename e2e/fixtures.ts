@@ -13,6 +13,7 @@ import { HubPage } from './pages/hub-page';
 import { SettingsPage } from './pages/settings-page';
 import { PermissionsPage } from './pages/permissions-page';
 import { ListsPage } from './pages/lists-page';
+import { TeenModePage } from './pages/teen-mode-page';
 
 type Pages = {
   home: HomePage;
@@ -30,6 +31,7 @@ type Pages = {
   /** `/{app}/permissions` (not `permissions`: that is Playwright's own option). */
   permissionList: PermissionsPage;
   lists: ListsPage;
+  teenMode: TeenModePage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -78,6 +80,7 @@ export const test = base.extend<Pages>({
   settings: async ({ page }, use) => use(new SettingsPage(page)),
   permissionList: async ({ page }, use) => use(new PermissionsPage(page)),
   lists: async ({ page }, use) => use(new ListsPage(page)),
+  teenMode: async ({ page }, use) => use(new TeenModePage(page)),
 });
 
 export { expect };

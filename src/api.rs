@@ -7,6 +7,7 @@ use privacy_center_core::wire::{
     DevSessionRequest, ErrorBody, PermissionChoice, PolicyComparison, PolicyDocument, PolicyList,
     ProfileReset, ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest,
     SessionState, SettingChange, StaffApp, StaffSessionRequest, Switches, SwitchesUpdate,
+    TeenAppealRequest, TeenModeChange, TeenModeOff, TeenModeOn, TeenModeState, TeenPinChange,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -264,6 +265,36 @@ pub async fn permissions(app: &str) -> Result<AppPermissions, ApiError> {
 /// signed-in user chose or saw, for their history.
 pub async fn record_permission(choice: PermissionChoice) -> Result<SettingChange, ApiError> {
     post_json("/api/me/permission-choices", &choice).await
+}
+
+/// `GET /api/me/teen-mode`: teen mode, what it changes, the password lock and any appeal.
+pub async fn teen_mode() -> Result<TeenModeState, ApiError> {
+    get_json("/api/me/teen-mode").await
+}
+
+/// `POST /api/me/teen-mode/on`: turns teen mode on with a new password.
+pub async fn teen_on(req: TeenModeOn) -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/on", &req).await
+}
+
+/// `POST /api/me/teen-mode/off`: turns it off (403 wrong password, 429 locked).
+pub async fn teen_off(pin: String) -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/off", &TeenModeOff { pin }).await
+}
+
+/// `PUT /api/me/teen-mode`: changes the age band (needs the password).
+pub async fn teen_change(req: TeenModeChange) -> Result<TeenModeState, ApiError> {
+    put_json("/api/me/teen-mode", &req).await
+}
+
+/// `POST /api/me/teen-mode/pin`: changes the password.
+pub async fn teen_pin(req: TeenPinChange) -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/pin", &req).await
+}
+
+/// `POST /api/me/teen-mode/appeal`: "I forgot the password".
+pub async fn teen_appeal() -> Result<TeenModeState, ApiError> {
+    post_json("/api/me/teen-mode/appeal", &TeenAppealRequest::default()).await
 }
 
 /// `POST /api/staff/session`: trades the staff credential for the staff

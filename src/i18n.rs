@@ -8,7 +8,7 @@
 //! one, which is then remembered on this device.
 
 use leptos::prelude::*;
-use privacy_center_core::wire::{Date, PermissionKind, PermissionState, Platform};
+use privacy_center_core::wire::{AgeBand, Date, PermissionKind, PermissionState, Platform};
 use privacy_center_core::words::{self, Lang, PageWords};
 
 /// The UI words of `lang`.
@@ -900,6 +900,70 @@ pub struct ControlsMessages {
     pub none_stated: &'static str,
     /// A row that relies on no device permission.
     pub no_permission: &'static str,
+    /// Teen mode: the page's heading.
+    pub teen_heading: &'static str,
+    /// Its lead.
+    pub teen_intro: &'static str,
+    /// An age band's name.
+    pub teen_band: fn(AgeBand) -> &'static str,
+    /// The hub card and the page's state line; arguments: on, band, today's minutes.
+    pub teen_summary: fn(bool, Option<AgeBand>, Option<u16>) -> String,
+    /// Heading: what turning it on changes.
+    pub teen_changes: &'static str,
+    /// A band's daily budget; arguments: band name, minutes.
+    pub teen_budget: fn(&str, u16) -> String,
+    /// The rest reminder; argument: minutes.
+    pub teen_rest: fn(u16) -> String,
+    /// The curfew; arguments: start, end.
+    pub teen_curfew: fn(&str, &str) -> String,
+    /// Content limited to the band.
+    pub teen_content: &'static str,
+    /// Before the list of features withheld.
+    pub teen_restricted: &'static str,
+    /// Legend of the band choice.
+    pub teen_choose_band: &'static str,
+    /// Label: a new password.
+    pub teen_new_pin: &'static str,
+    /// Label: the new password again.
+    pub teen_pin_again: &'static str,
+    /// Label: the current password.
+    pub teen_pin: &'static str,
+    /// Under the password fields: what it is for.
+    pub teen_pin_hint: &'static str,
+    /// The two new passwords differ.
+    pub teen_pin_mismatch: &'static str,
+    /// Why a new password is refused; argument: `core::teen::PinProblem::name`.
+    pub teen_pin_problem: fn(&str) -> &'static str,
+    /// Button: turn it on.
+    pub teen_turn_on: &'static str,
+    /// Heading and button: turn it off.
+    pub teen_turn_off: &'static str,
+    /// A wrong password; argument: attempts left before a lock.
+    pub teen_wrong_pin: fn(u32) -> String,
+    /// Locked; argument: the local time it ends (`HH:MM`, or a date and time).
+    pub teen_locked: fn(&str) -> String,
+    /// The curfew holds now.
+    pub teen_curfew_now: &'static str,
+    /// It follows the device's own minor mode.
+    pub teen_follows_device: &'static str,
+    /// Heading and button: change the age band.
+    pub teen_change_band: &'static str,
+    /// Heading and button: change the password.
+    pub teen_change_pin: &'static str,
+    /// Label: the daily limit.
+    pub teen_daily_limit: &'static str,
+    /// A limit in minutes.
+    pub teen_minutes: fn(u16) -> String,
+    /// Heading: forgot the password.
+    pub teen_forgot: &'static str,
+    /// What an appeal does.
+    pub teen_forgot_body: &'static str,
+    /// Button: file an appeal.
+    pub teen_appeal: &'static str,
+    /// An appeal is open; argument: when it was filed (local).
+    pub teen_appeal_open: fn(&str) -> String,
+    /// The latest appeal was resolved; argument: when (local).
+    pub teen_appeal_resolved: fn(&str) -> String,
 }
 
 /// The controls' words in `lang`.
@@ -1065,6 +1129,59 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     unstated: "政策未说明",
     none_stated: "无",
     no_permission: "不涉及",
+    teen_heading: "青少年模式",
+    teen_intro: "开启后，应用按年龄段限制使用时长和时段，只展示适龄内容。关闭或修改设置需要输入开启时设置的密码。",
+    teen_band: |b| match b {
+        AgeBand::Under3 => "不满3岁",
+        AgeBand::From3To8 => "3至8岁",
+        AgeBand::From8To12 => "8至12岁",
+        AgeBand::From12To16 => "12至16岁",
+        AgeBand::From16To18 => "16至18岁",
+    },
+    teen_summary: |on, band, minutes| match (on, band, minutes) {
+        (true, Some(b), Some(m)) => format!(
+            "已开启 · {} · 每天 {m} 分钟",
+            (CONTROLS_ZH_CN.teen_band)(b)
+        ),
+        (true, _, _) => "已开启".to_owned(),
+        _ => "未开启".to_owned(),
+    },
+    teen_changes: "开启后会有哪些变化",
+    teen_budget: |band, m| format!("{band}：每天最多使用 {m} 分钟"),
+    teen_rest: |m| format!("连续使用 {m} 分钟提醒休息"),
+    teen_curfew: |a, b| format!("每天 {a} 至次日 {b} 无法使用"),
+    teen_content: "只展示适合所选年龄段的内容",
+    teen_restricted: "暂停使用：",
+    teen_choose_band: "选择年龄段",
+    teen_new_pin: "设置 4 位数字密码",
+    teen_pin_again: "再次输入密码",
+    teen_pin: "输入密码",
+    teen_pin_hint: "关闭青少年模式或修改设置时需要这个密码，请由家长设置并牢记。",
+    teen_pin_mismatch: "两次输入的密码不一致，请重新输入。",
+    teen_pin_problem: |name| match name {
+        "not_four_digits" => "密码须为 4 位数字。",
+        "all_same" => "不能使用四个相同的数字（如 0000）。",
+        "sequence" => "不能使用连续的数字（如 1234、4321）。",
+        "pattern" => "不能使用重复的组合（如 1212、1122）。",
+        "year" => "不能使用年份（如 2010），它最容易被猜到。",
+        "common" => "这是最常用的密码之一，请换一个。",
+        _ => "这个密码不能使用，请换一个。",
+    },
+    teen_turn_on: "开启青少年模式",
+    teen_turn_off: "关闭青少年模式",
+    teen_wrong_pin: |left| format!("密码不正确，还可以再试 {left} 次。"),
+    teen_locked: |t| format!("密码错误次数过多，已暂时锁定。请在 {t} 后再试。"),
+    teen_curfew_now: "现在是休息时段，应用暂停使用。",
+    teen_follows_device: "跟随设备的未成年人模式",
+    teen_change_band: "修改年龄段和时长",
+    teen_change_pin: "修改密码",
+    teen_daily_limit: "每天可用时长",
+    teen_minutes: |m| format!("{m} 分钟"),
+    teen_forgot: "忘记密码",
+    teen_forgot_body: "无法自行重置密码。提交申诉后，客服会在核实身份后为你关闭青少年模式，之后可以重新设置。",
+    teen_appeal: "提交申诉",
+    teen_appeal_open: |at| format!("申诉已提交（{at}），等待客服核实身份。"),
+    teen_appeal_resolved: |at| format!("申诉已处理（{at}），密码已重置。"),
 };
 
 static CONTROLS_EN: ControlsMessages = ControlsMessages {
@@ -1215,6 +1332,59 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     unstated: "Not stated in the policy",
     none_stated: "None",
     no_permission: "None",
+    teen_heading: "Teen mode",
+    teen_intro: "When it is on, the app limits when and how long it can be used for the age band and shows only suitable content. Turning it off or changing it needs the password set when turning it on.",
+    teen_band: |b| match b {
+        AgeBand::Under3 => "Under 3",
+        AgeBand::From3To8 => "3 to 8",
+        AgeBand::From8To12 => "8 to 12",
+        AgeBand::From12To16 => "12 to 16",
+        AgeBand::From16To18 => "16 to 18",
+    },
+    teen_summary: |on, band, minutes| match (on, band, minutes) {
+        (true, Some(b), Some(m)) => format!(
+            "On · {} · {m} minutes a day",
+            (CONTROLS_EN.teen_band)(b)
+        ),
+        (true, _, _) => "On".to_owned(),
+        _ => "Off".to_owned(),
+    },
+    teen_changes: "What changes when it is on",
+    teen_budget: |band, m| format!("{band}: at most {m} minutes a day"),
+    teen_rest: |m| format!("A reminder to rest after {m} minutes of continuous use"),
+    teen_curfew: |a, b| format!("No use from {a} to {b}"),
+    teen_content: "Only content suitable for the chosen age band",
+    teen_restricted: "Not available: ",
+    teen_choose_band: "Age band",
+    teen_new_pin: "Set a 4-digit password",
+    teen_pin_again: "Enter the password again",
+    teen_pin: "Password",
+    teen_pin_hint: "This password is needed to turn teen mode off or change it. A parent should set it and remember it.",
+    teen_pin_mismatch: "The two passwords differ; please enter them again.",
+    teen_pin_problem: |name| match name {
+        "not_four_digits" => "The password is exactly 4 digits.",
+        "all_same" => "Four equal digits (like 0000) are not allowed.",
+        "sequence" => "Digits in a row (like 1234 or 4321) are not allowed.",
+        "pattern" => "Repeated pairs (like 1212 or 1122) are not allowed.",
+        "year" => "A year (like 2010) is guessed first; please choose another.",
+        "common" => "This is one of the most used codes; please choose another.",
+        _ => "This password cannot be used; please choose another.",
+    },
+    teen_turn_on: "Turn on teen mode",
+    teen_turn_off: "Turn off teen mode",
+    teen_wrong_pin: |left| format!("The password is not correct. {left} attempt(s) left."),
+    teen_locked: |t| format!("Too many wrong passwords: locked for now. Try again after {t}."),
+    teen_curfew_now: "It is rest time now: the app cannot be used.",
+    teen_follows_device: "Follows the device's minor mode",
+    teen_change_band: "Change the age band and limit",
+    teen_change_pin: "Change the password",
+    teen_daily_limit: "Daily limit",
+    teen_minutes: |m| format!("{m} minutes"),
+    teen_forgot: "Forgot the password",
+    teen_forgot_body: "The password cannot be reset here. File an appeal: support checks your identity and then turns teen mode off, so you can set it up again.",
+    teen_appeal: "File an appeal",
+    teen_appeal_open: |at| format!("Appeal filed ({at}); support will check your identity."),
+    teen_appeal_resolved: |at| format!("Appeal resolved ({at}); the password was reset."),
 };
 
 const STORAGE_KEY: &str = "privacy-center.locale";

@@ -50,6 +50,28 @@ enum Command {
         #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
     },
+    /// Support's side of teen mode.
+    #[command(subcommand)]
+    Teen(TeenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TeenCommand {
+    /// A user forgot the teen-mode password: after checking their identity
+    /// outside the app, turn teen mode off (the password goes with it) and
+    /// resolve their appeal. Recorded in their history and the change feed.
+    /// Exits 1 when there is nothing to reset.
+    Reset {
+        /// App id.
+        #[arg(long)]
+        app: String,
+        /// User id within the app.
+        #[arg(long)]
+        user: String,
+        /// Directory holding the database.
+        #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -200,6 +222,11 @@ pub fn main() -> ExitCode {
         Command::StaffCredential { data_dir } => {
             Credential::load(&data_dir).map(|c| println!("{}", c.secret()))
         }
+        Command::Teen(TeenCommand::Reset {
+            app,
+            user,
+            data_dir,
+        }) => runtime.block_on(teen_reset(&app, &user, &data_dir)),
         Command::Ledger(LedgerCommand::Verify { data_dir }) => {
             match runtime.block_on(verify_ledger(&data_dir)) {
                 Ok(true) => Ok(()),
@@ -213,6 +240,35 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn teen_reset(app: &str, user: &str, data_dir: &std::path::Path) -> Result<()> {
+    if !crate::identity::valid_user_id(user) {
+        return Err(Error::Config(format!("{user:?} is not a user id")));
+    }
+    let store = Store::open(data_dir).await?;
+    let done = crate::teen::support_reset(store.pool(), app, user, crate::clock::now_ms()).await?;
+    match (done.was_on, done.appeal_resolved) {
+        (false, false) => Err(Error::Config(format!(
+            "{app}/{user}: teen mode is off and no appeal is open; nothing to reset"
+        ))),
+        (on, appeal) => {
+            println!(
+                "{app}/{user}: {}{}",
+                if on {
+                    "teen mode turned off, password removed"
+                } else {
+                    "teen mode was already off"
+                },
+                if appeal {
+                    "; appeal resolved"
+                } else {
+                    "; no open appeal"
+                }
+            );
+            Ok(())
         }
     }
 }

@@ -68,6 +68,39 @@ pub enum Error {
     /// page does not show side by side (`core::compare::refuse_pair`).
     #[error("{1}")]
     Uncomparable(privacy_center_core::compare::Uncomparable, String),
+    /// 403 `wrong_pin`: the teen-mode password is not correct; counted
+    /// towards the lock (the fifth in a row starts it).
+    #[error("the password is not correct; {}", match .locked_until { Some(t) => format!("try again after {t}"), None => format!("{attempts_left} attempt(s) left before a lock") })]
+    WrongPin {
+        /// Wrong codes left before the lock.
+        attempts_left: u32,
+        /// When the lock this code started ends, RFC 3339 UTC.
+        locked_until: Option<String>,
+    },
+    /// 429 `pin_locked`: too many wrong teen-mode passwords; nothing was
+    /// checked. `Retry-After` says how many seconds to wait.
+    #[error("too many wrong passwords; try again after {until}")]
+    PinLocked {
+        /// Seconds until the next check may be tried.
+        retry_after_secs: u64,
+        /// When, RFC 3339 UTC.
+        until: String,
+    },
+    /// 422 `weak_pin`: a new teen-mode password too easy to guess;
+    /// `fields` names the field with the reason.
+    #[error("`{field}`: {}", .problem.reason())]
+    WeakPin {
+        /// `pin` or `new_pin`.
+        field: &'static str,
+        /// Why.
+        problem: privacy_center_core::teen::PinProblem,
+    },
+    /// 409 `teen_mode_off`: the change needs teen mode on.
+    #[error("{0}")]
+    TeenModeOff(String),
+    /// 409 `teen_mode_on`: teen mode is already on.
+    #[error("{0}")]
+    TeenModeOn(String),
     /// 500: a stored ledger row holds an action or channel the ledger does
     /// not know, so it cannot be read as any event. Details are logged.
     #[error("{0}")]
@@ -209,6 +242,11 @@ impl Error {
             Error::StaleVersion(_) => (StatusCode::CONFLICT, ErrorCode::StaleVersion),
             Error::NothingToWithdraw(_) => (StatusCode::CONFLICT, ErrorCode::NothingToWithdraw),
             Error::NothingToDefer(_) => (StatusCode::CONFLICT, ErrorCode::NothingToDefer),
+            Error::WrongPin { .. } => (StatusCode::FORBIDDEN, ErrorCode::WrongPin),
+            Error::PinLocked { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::PinLocked),
+            Error::WeakPin { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::WeakPin),
+            Error::TeenModeOff(_) => (StatusCode::CONFLICT, ErrorCode::TeenModeOff),
+            Error::TeenModeOn(_) => (StatusCode::CONFLICT, ErrorCode::TeenModeOn),
             Error::Uncomparable(why, _) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 match why {
@@ -238,10 +276,16 @@ impl IntoResponse for Error {
         };
         let retry_after = match self {
             Error::TooManyRequests(secs) => Some(secs),
+            Error::PinLocked {
+                retry_after_secs, ..
+            } => Some(retry_after_secs.max(1)),
             _ => None,
         };
         let fields = match self {
             Error::Invalid { fields, .. } => fields,
+            Error::WeakPin { field, problem } => {
+                BTreeMap::from([(field.to_owned(), problem.name().to_owned())])
+            }
             _ => BTreeMap::new(),
         };
         let body = ErrorBody {

@@ -22,6 +22,7 @@ pub mod settings;
 pub mod staff;
 pub mod state;
 pub mod store;
+pub mod teen;
 pub mod web;
 
 pub use error::{Error, Result};

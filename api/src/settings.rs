@@ -3,7 +3,7 @@
 //! feed. Every write is one transaction holding the new state, its history
 //! rows and its feed rows.
 
-use privacy_center_core::app::{minutes_of_day, AppConfig};
+use privacy_center_core::app::{in_daily_window, minutes_of_day, AppConfig};
 use privacy_center_core::render::section_anchor;
 use privacy_center_core::wire::{
     ChangeData, Channel, ItemChange, PermissionChoice, PushCategory, PushRefusalReason,
@@ -184,20 +184,16 @@ pub fn quiet_now(q: &QuietHours, now_ms: i64) -> bool {
     let (Some(start), Some(end)) = (minutes_of_day(&q.start), minutes_of_day(&q.end)) else {
         return false;
     };
-    let Ok(tz) = jiff::tz::TimeZone::get(&q.time_zone) else {
-        return false;
-    };
-    let Ok(ts) = jiff::Timestamp::from_millisecond(now_ms) else {
-        return false;
-    };
+    local_minute(&q.time_zone, now_ms).is_some_and(|m| in_daily_window(start, end, m))
+}
+
+/// Minute of the day at `now_ms` in an IANA time zone (`None` for a zone
+/// the bundled database does not know).
+pub fn local_minute(time_zone: &str, now_ms: i64) -> Option<u16> {
+    let tz = jiff::tz::TimeZone::get(time_zone).ok()?;
+    let ts = jiff::Timestamp::from_millisecond(now_ms).ok()?;
     let local = tz.to_datetime(ts);
-    let m =
-        u16::try_from(local.hour()).unwrap_or(0) * 60 + u16::try_from(local.minute()).unwrap_or(0);
-    if start <= end {
-        start <= m && m < end
-    } else {
-        m >= start || m < end
-    }
+    Some(u16::try_from(local.hour()).ok()? * 60 + u16::try_from(local.minute()).ok()?)
 }
 
 /// Problems with quiet hours a user sent, by field name.
@@ -257,7 +253,8 @@ impl Record<'_> {
             ChangeData::Push(c)
             | ChangeData::Switch(c)
             | ChangeData::ProfileReset(c)
-            | ChangeData::Permission(c) => c,
+            | ChangeData::Permission(c)
+            | ChangeData::TeenMode(c) => c,
             ChangeData::Consent(_) => {
                 return Err(Error::Internal(
                     "consents reach the feed through the ledger".into(),

@@ -86,6 +86,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The clock time-of-day rules read (quiet hours); tests may set it.
     pub clock: crate::clock::Clock,
+    /// Hashes teen-mode passwords with the pepper (`teen::PinHasher`).
+    pub teen: Arc<crate::teen::PinHasher>,
 }
 
 impl AppState {
@@ -104,6 +106,7 @@ impl AppState {
             catalog.apps().map(|a| a.config.id.as_str()),
         )?;
         let credential = staff::Credential::load(&settings.data_dir)?;
+        let teen = crate::teen::PinHasher::load(&settings.data_dir)?;
         let ledger = ledger::Ledger::start(store.clone(), settings.ledger_batch);
         store.spawn_checkpointer(std::time::Duration::from_millis(200));
         Ok(AppState {
@@ -120,6 +123,7 @@ impl AppState {
             ledger,
             settings: Arc::new(settings),
             clock: crate::clock::Clock::default(),
+            teen: Arc::new(teen),
         })
     }
 }

@@ -26,6 +26,14 @@ pub struct Store {
     writer: Arc<Mutex<()>>,
 }
 
+/// A write transaction (`BEGIN IMMEDIATE`: no upgrade deadlock) on a
+/// connection of the caller's, without this process's write turn: for the
+/// CLI and for short bookkeeping writes that hold the lock for a statement
+/// or two. Request handlers that write state use [`Store::begin_write`].
+pub async fn begin_immediate(conn: &mut sqlx::SqliteConnection) -> Result<Transaction<'_, Sqlite>> {
+    Ok(sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?)
+}
+
 /// A write transaction (`BEGIN IMMEDIATE`) that holds this process's write
 /// turn until it is committed or dropped. Derefs to the transaction, so
 /// `&mut tx` is a connection to run statements on.
@@ -117,7 +125,9 @@ impl Store {
     }
 
     /// Starts a write transaction (`BEGIN IMMEDIATE`: no upgrade deadlock)
-    /// once this process's earlier writers are done. SQLite lets one writer
+    /// once this process's earlier writers are done (the turn is a
+    /// throughput and latency measure; correctness comes from SQLite's own
+    /// lock, which [`begin_immediate`] also takes). SQLite lets one writer
     /// in at a time and makes the others wait in its busy handler, which
     /// sleeps in growing steps (up to 100 ms) and lets no one queue: under
     /// load, writes then waited half a second and more. In-process writers

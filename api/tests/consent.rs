@@ -222,7 +222,11 @@ async fn users_never_see_each_others_records() {
                "push": {"enabled": true, "quiet_now": false,
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
-                            "hide_online": false, "hide_recharge": false}})
+                            "hide_online": false, "hide_recharge": false},
+               // Issue #15 adds teen mode (off here).
+               "teen_mode": {"on": false, "age_band": null, "daily_minutes": null,
+                             "rest_reminder_minutes": null, "curfew_now": false,
+                             "restrictions": [], "follow_device": false}})
     );
     let never = t
         .send(status_of("vchat", "bob", Some(vchat_token.clone())))
@@ -365,7 +369,11 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
                "push": {"enabled": true, "quiet_now": false,
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
-                            "hide_online": false, "hide_recharge": false}})
+                            "hide_online": false, "hide_recharge": false},
+               // Issue #15 adds teen mode (off here).
+               "teen_mode": {"on": false, "age_band": null, "daily_minutes": null,
+                             "rest_reminder_minutes": null, "curfew_now": false,
+                             "restrictions": [], "follow_device": false}})
     );
     let list = t.get("/api/me/consents", Some(&cookie)).await;
     assert_eq!(

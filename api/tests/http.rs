@@ -523,6 +523,7 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         // Public, but the controls' page: no policy pre-rendered into it.
         ("/vchat/lists", "controls()"),
         ("/no-such-app/lists", "controls()"),
+        ("/me/teen-mode", "controls()"),
         ("/me/consents", "reader()"),
         ("/vchat/history", "reader()"),
         ("/me/unknown", "reader()"),

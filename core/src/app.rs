@@ -1,10 +1,12 @@
 //! `policies/<app>/app.toml`: an app's identity, controls and rules.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 use crate::error::{line_at, Line};
 use crate::policy::{check_id, MAX_ID_LEN};
-use crate::wire::ThirdPartyKind;
+use crate::teen;
+use crate::wire::{AgeBand, BandBudget, TeenRestriction, TeenRules, ThirdPartyKind};
 use crate::Error;
 
 /// Largest `app.toml` accepted.
@@ -203,15 +205,116 @@ pub struct ThirdParty {
 }
 
 /// Teen-mode rules.
+/// Teen-mode rules (`core::teen` holds the guideline's defaults and caps).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeenMode {
-    /// Daily usage limit in minutes.
-    pub daily_minutes: u16,
+    /// Daily budget in minutes per age band (`under_3 = 40` …); a band left
+    /// out gets the guideline's default, and none may exceed its cap.
+    #[serde(default)]
+    pub daily_minutes: BTreeMap<AgeBand, u16>,
+    /// A rest reminder after this many minutes of continuous use (at most 30).
+    #[serde(default = "rest_reminder_default")]
+    pub rest_reminder_minutes: u16,
     /// Start of the curfew, `HH:MM`.
     pub curfew_start: String,
     /// End of the curfew, `HH:MM`.
     pub curfew_end: String,
+    /// Features withheld in teen mode (live-streaming apps: tipping,
+    /// top-ups, withdrawals, going live).
+    #[serde(default)]
+    pub restrictions: Vec<TeenRestriction>,
+}
+
+fn rest_reminder_default() -> u16 {
+    teen::REST_REMINDER_MINUTES
+}
+
+impl TeenMode {
+    /// A band's daily budget: the app's, else the guideline's default.
+    pub fn budget(&self, band: AgeBand) -> u16 {
+        self.daily_minutes
+            .get(&band)
+            .copied()
+            .unwrap_or_else(|| teen::default_daily_minutes(band))
+    }
+
+    /// What teen mode changes, as the page and the API show it.
+    pub fn rules(&self) -> TeenRules {
+        TeenRules {
+            budgets: AgeBand::ALL
+                .into_iter()
+                .map(|band| BandBudget {
+                    band,
+                    daily_minutes: self.budget(band),
+                })
+                .collect(),
+            rest_reminder_minutes: self.rest_reminder_minutes,
+            curfew_start: self.curfew_start.clone(),
+            curfew_end: self.curfew_end.clone(),
+            restrictions: self.restrictions.clone(),
+        }
+    }
+
+    /// Whether the curfew holds at minute `m` of the user's local day.
+    pub fn curfew_at(&self, m: u16) -> bool {
+        match (
+            minutes_of_day(&self.curfew_start),
+            minutes_of_day(&self.curfew_end),
+        ) {
+            (Some(start), Some(end)) => in_daily_window(start, end, m),
+            _ => false,
+        }
+    }
+
+    /// Problems with these rules, as (text to find the line by, message).
+    fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for t in [&self.curfew_start, &self.curfew_end] {
+            if !is_hh_mm(t) {
+                out.push((t.clone(), format!("{t:?} is not a time of day HH:MM")));
+            }
+        }
+        if self.curfew_start == self.curfew_end {
+            out.push((
+                "curfew_end".into(),
+                "the curfew must end at another time than it starts".into(),
+            ));
+        }
+        for (band, &minutes) in &self.daily_minutes {
+            let cap = teen::max_daily_minutes(*band);
+            if minutes == 0 || minutes > cap {
+                out.push((
+                    format!("{} =", band.as_str()),
+                    format!(
+                        "teen mode's daily budget for {} must be 1 to {cap} minutes (the guideline's cap), not {minutes}",
+                        band.as_str()
+                    ),
+                ));
+            }
+        }
+        if !(1..=teen::REST_REMINDER_MINUTES).contains(&self.rest_reminder_minutes) {
+            out.push((
+                "rest_reminder_minutes".into(),
+                format!(
+                    "rest_reminder_minutes must be 1 to {} (the guideline's reminder)",
+                    teen::REST_REMINDER_MINUTES
+                ),
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for r in &self.restrictions {
+            if let Err(e) = check_id("teen-mode restriction id", &r.id, MAX_ID_LEN) {
+                out.push((r.id.clone(), e.to_string()));
+            } else if !seen.insert(r.id.as_str()) {
+                out.push((
+                    r.id.clone(),
+                    format!("restriction {:?} is listed twice", r.id),
+                ));
+            }
+        }
+        out
+    }
 }
 
 impl AppConfig {
@@ -238,10 +341,8 @@ impl AppConfig {
             message,
         };
         check_id("app id", &cfg.id, MAX_ID_LEN).map_err(|e| fail("id", e.to_string()))?;
-        for t in [&cfg.teen_mode.curfew_start, &cfg.teen_mode.curfew_end] {
-            if !is_hh_mm(t) {
-                return Err(fail(t, format!("{t:?} is not a time of day HH:MM")));
-            }
+        if let Some((needle, message)) = cfg.teen_mode.problems().into_iter().next() {
+            return Err(fail(&needle, message));
         }
         let mut seen = std::collections::BTreeSet::new();
         for c in &cfg.push_categories {
@@ -321,6 +422,17 @@ impl AppConfig {
     }
 }
 
+/// Whether minute of the day `m` falls from `start` to `end` (exclusive),
+/// wrapping past midnight when `end` < `start` (`22:00`–`06:00`): quiet
+/// hours and the teen-mode curfew.
+pub fn in_daily_window(start: u16, end: u16, m: u16) -> bool {
+    if start <= end {
+        start <= m && m < end
+    } else {
+        m >= start || m < end
+    }
+}
+
 /// Minutes since midnight of a time of day written `HH:MM` (24-hour), or
 /// `None` when it is not one.
 pub fn minutes_of_day(s: &str) -> Option<u16> {
@@ -369,9 +481,11 @@ purpose = "拍摄照片"
 web_api = "camera"
 
 [teen_mode]
-daily_minutes = 40
 curfew_start = "22:00"
 curfew_end = "06:00"
+
+[teen_mode.daily_minutes]
+under_3 = 30
 "#;
 
     #[test]
@@ -387,6 +501,31 @@ curfew_end = "06:00"
         let bad = SAMPLE.replace("web_api = \"camera\"", "web_api = \"bluetooth\"");
         let err = AppConfig::parse(&bad).unwrap_err();
         assert!(err.to_string().starts_with("line 21: "), "{err}");
+    }
+
+    #[test]
+    fn teen_budgets_default_to_the_guideline_and_stay_under_its_caps() {
+        let app = AppConfig::parse(SAMPLE).unwrap();
+        assert_eq!(app.teen_mode.budget(AgeBand::Under3), 30);
+        assert_eq!(app.teen_mode.budget(AgeBand::From3To8), 40);
+        assert_eq!(app.teen_mode.budget(AgeBand::From16To18), 120);
+        assert_eq!(app.teen_mode.rest_reminder_minutes, 30);
+        assert!(app.teen_mode.curfew_at(22 * 60));
+        assert!(app.teen_mode.curfew_at(5 * 60 + 59));
+        assert!(!app.teen_mode.curfew_at(6 * 60));
+        assert!(!app.teen_mode.curfew_at(21 * 60 + 59));
+        let err = AppConfig::parse(&SAMPLE.replace("under_3 = 30", "under_3 = 90")).unwrap_err();
+        assert!(err.to_string().contains("1 to 60 minutes"), "{err}");
+        assert!(err.to_string().starts_with("line 28: "), "{err}");
+        let err = AppConfig::parse(&SAMPLE.replace("under_3", "under_2")).unwrap_err();
+        assert!(err.to_string().contains("under_2"), "{err}");
+        let same = SAMPLE.replace("curfew_end = \"06:00\"", "curfew_end = \"22:00\"");
+        assert!(AppConfig::parse(&same).is_err());
+        let twice = format!(
+            "{SAMPLE}\n[[teen_mode.restrictions]]\nid = \"tipping\"\nlabel = \"打赏\"\n\n[[teen_mode.restrictions]]\nid = \"tipping\"\nlabel = \"礼物\"\n"
+        );
+        let err = AppConfig::parse(&twice).unwrap_err();
+        assert!(err.to_string().contains("twice"), "{err}");
     }
 
     #[test]

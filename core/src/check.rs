@@ -520,7 +520,7 @@ fn web_api_mismatch(platform: Platform, os_name: &str, declared: WebApi) -> Opti
 mod tests {
     use super::*;
 
-    const APP: &str = "id = \"demo\"\nname = \"演示\"\ncompany = \"演示公司\"\nlocale = \"zh-CN\"\n\n[cancellation]\ncooling_off_days = 15\n\n[[permissions]]\nid = \"camera\"\nplatform = \"android\"\nos_name = \"android.permission.CAMERA\"\nlabel = \"相机\"\npurpose = \"拍照\"\nweb_api = \"camera\"\n\n[teen_mode]\ndaily_minutes = 40\ncurfew_start = \"22:00\"\ncurfew_end = \"06:00\"\n";
+    const APP: &str = "id = \"demo\"\nname = \"演示\"\ncompany = \"演示公司\"\nlocale = \"zh-CN\"\n\n[cancellation]\ncooling_off_days = 15\n\n[[permissions]]\nid = \"camera\"\nplatform = \"android\"\nos_name = \"android.permission.CAMERA\"\nlabel = \"相机\"\npurpose = \"拍照\"\nweb_api = \"camera\"\n\n[teen_mode]\ncurfew_start = \"22:00\"\ncurfew_end = \"06:00\"\n";
 
     fn policy(version: &str, published: &str, extra: &str) -> String {
         format!("+++\nversion = \"{version}\"\ntitle = \"演示隐私政策\"\nstatus = \"published\"\npublished = {published}\neffective = {published}\n{extra}+++\n## 一、总则\n\n正文。\n")

@@ -67,6 +67,8 @@ pub enum Route {
         /// App id.
         app: String,
     },
+    /// `/me/teen-mode`: teen mode, locked by a password.
+    MyTeenMode,
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -102,6 +104,7 @@ pub const CONTROLS_PATTERNS: &[&str] = &[
     "/me/data",
     "/:app/permissions",
     "/:app/lists",
+    "/me/teen-mode",
 ];
 
 /// First path segments that are never an app: the API, the product team's
@@ -163,6 +166,7 @@ impl Route {
             ["me", "notifications"] => return Some(Route::MyNotifications),
             ["me", "privacy"] => return Some(Route::MyPrivacy),
             ["me", "data"] => return Some(Route::MyData),
+            ["me", "teen-mode"] => return Some(Route::MyTeenMode),
             ["dev", "sign-in"] => return Some(Route::DevSignIn),
             [first, ..] if RESERVED.contains(first) => return None,
             [app] => Route::Policy { app: name(app)? },
@@ -207,6 +211,7 @@ impl Route {
             Route::MyData => "/me/data".to_owned(),
             Route::Permissions { app } => format!("/{}/permissions", encode_segment(app)),
             Route::Lists { app } => format!("/{}/lists", encode_segment(app)),
+            Route::MyTeenMode => "/me/teen-mode".to_owned(),
         }
     }
 
@@ -218,7 +223,8 @@ impl Route {
             | Route::MyPrivacy
             | Route::MyData
             | Route::Permissions { .. }
-            | Route::Lists { .. } => Bundle::Controls,
+            | Route::Lists { .. }
+            | Route::MyTeenMode => Bundle::Controls,
             _ => Bundle::Reader,
         }
     }
@@ -239,6 +245,7 @@ impl Route {
             Route::MyData => CONTROLS_PATTERNS[3],
             Route::Permissions { .. } => CONTROLS_PATTERNS[4],
             Route::Lists { .. } => CONTROLS_PATTERNS[5],
+            Route::MyTeenMode => CONTROLS_PATTERNS[6],
         }
     }
 
@@ -331,6 +338,7 @@ mod tests {
             ("/me/data", Route::MyData),
             ("/vchat/permissions", Route::Permissions { app: s("vchat") }),
             ("/vchat/lists", Route::Lists { app: s("vchat") }),
+            ("/me/teen-mode", Route::MyTeenMode),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);

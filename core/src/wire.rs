@@ -11,6 +11,7 @@ mod date;
 mod lists;
 mod permissions;
 mod settings;
+mod teen;
 
 pub use bridge::{
     BridgeAnswer, BridgeError, BridgeFailure, BridgeReply, BridgeRequest, BridgeRequestType,
@@ -26,6 +27,11 @@ pub use settings::{
     PermissionSource, PermissionState, ProfileReset, ProfileResetAccepted, PushCategory, PushCheck,
     PushCheckAnswer, PushRefusal, PushRefusalReason, PushSettings, PushStatus, PushUpdate,
     QuietHours, SettingChange, SwitchState, Switches, SwitchesUpdate,
+};
+pub use teen::{
+    AgeBand, AppealStatus, BandBudget, ExportTeenMode, PinLock, TeenAppeal, TeenAppealRequest,
+    TeenModeChange, TeenModeOff, TeenModeOn, TeenModeState, TeenPinChange, TeenRestriction,
+    TeenRules, TeenStatus,
 };
 
 /// Whether a policy version is visible to the public.
@@ -228,6 +234,16 @@ pub enum ErrorCode {
     SameVersion,
     /// `reversed_versions` — 422: a comparison whose "older" side was published after the newer one (its deletions would read as additions).
     ReversedVersions,
+    /// `wrong_pin` — 403: the teen-mode password is not correct (it counts towards the lock).
+    WrongPin,
+    /// `weak_pin` — 422: a new teen-mode password that is too easy to guess; `fields` says why.
+    WeakPin,
+    /// `pin_locked` — 429: too many wrong teen-mode passwords; `Retry-After` says how long to wait.
+    PinLocked,
+    /// `teen_mode_off` — 409: the change needs teen mode on, and it is off.
+    TeenModeOff,
+    /// `teen_mode_on` — 409: teen mode is already on.
+    TeenModeOn,
     /// `internal` — 500: something failed on the server; the details are logged, not sent.
     Internal,
     /// A code this build does not know (from an older or newer server).
@@ -258,6 +274,11 @@ impl ErrorCode {
             ErrorCode::NothingToDefer => "nothing_to_defer",
             ErrorCode::SameVersion => "same_version",
             ErrorCode::ReversedVersions => "reversed_versions",
+            ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::WeakPin => "weak_pin",
+            ErrorCode::PinLocked => "pin_locked",
+            ErrorCode::TeenModeOff => "teen_mode_off",
+            ErrorCode::TeenModeOn => "teen_mode_on",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -619,6 +640,9 @@ pub struct InternalStatus {
     pub push: PushStatus,
     /// Privacy switch id → on (the user's value, or the app's default).
     pub switches: BTreeMap<String, bool>,
+    /// Teen mode, with what the app must enforce now.
+    #[serde(default)]
+    pub teen_mode: TeenStatus,
 }
 
 /// A session as shown in the data export (never its secret or hash).
@@ -655,6 +679,9 @@ pub struct Export {
     pub settings: ExportSettings,
     /// Every settings change, newest first.
     pub history: Vec<SettingChange>,
+    /// Teen mode (never the password or its hash).
+    #[serde(default)]
+    pub teen_mode: ExportTeenMode,
 }
 
 /// `POST /api/staff/session`: the product team signs in with the staff credential.
@@ -691,6 +718,8 @@ mod tests {
             ErrorCode::NothingToDefer,
             ErrorCode::SameVersion,
             ErrorCode::ReversedVersions,
+            ErrorCode::WrongPin,
+            ErrorCode::PinLocked,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

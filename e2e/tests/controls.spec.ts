@@ -40,7 +40,7 @@ test.describe('my privacy hub', () => {
     await expect(hub.card('隐私政策')).toContainText('已同意当前版本（2020-10-01）');
     await expect(hub.card('消息通知')).toContainText('消息推送：全部开启');
     await expect(hub.card('隐私设置')).toContainText('4 项，已开启 0 项');
-    await expect(hub.card('青少年模式')).toContainText('即将推出');
+    await expect(hub.card('青少年模式')).toContainText('未开启');
     await expect(hub.card('我的数据').getByRole('link', { name: '下载我的数据' })).toHaveAttribute('href', '/api/me/export');
     await screenshot(page, info, 'hub');
     // Back to the reader: a page of the other bundle loads for real.

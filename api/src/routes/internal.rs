@@ -101,6 +101,13 @@ async fn status(
             deferred_at: s.deferred_at,
             push: stored.push_status(&app.config, state.clock.now_ms()),
             switches: stored.switch_values(&app.config),
+            teen_mode: crate::teen::status(
+                state.store.pool(),
+                &app.config,
+                &user,
+                state.clock.now_ms(),
+            )
+            .await?,
         },
     ))
 }

@@ -145,6 +145,7 @@ async fn export(
     .await?;
     let consents = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
     let (settings, history) = super::settings::export_settings(&state, &user).await?;
+    let teen_mode = crate::teen::export(state.store.pool(), &app.config, &user.user_id).await?;
     let body = Export {
         exported_at: rfc3339_ms(state.clock.now_ms()),
         sessions: sessions
@@ -160,6 +161,7 @@ async fn export(
         consents,
         settings,
         history,
+        teen_mode,
         app: user.app,
         user: user.user_id,
     };

@@ -11,6 +11,7 @@ mod policies;
 mod session;
 mod settings;
 mod staff;
+mod teen;
 
 use axum::extract::{DefaultBodyLimit, OriginalUri};
 use axum::middleware;
@@ -36,7 +37,8 @@ fn parts(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(consent::routes())
         .merge(settings::routes())
         .merge(internal::routes())
-        .merge(staff::routes());
+        .merge(staff::routes())
+        .merge(teen::routes());
     if dev {
         router = router.merge(session::dev_routes());
     }

@@ -366,7 +366,7 @@ async fn history(State(state): State<AppState>, user: CurrentUser) -> Result<Res
 
 /// How the signed-in user's changes are recorded, at `at` (from the
 /// state's clock, which tests may set).
-fn record<'a>(user: &'a CurrentUser, at: &'a str) -> Record<'a> {
+pub(super) fn record<'a>(user: &'a CurrentUser, at: &'a str) -> Record<'a> {
     Record {
         app: &user.app,
         user: &user.user_id,

@@ -313,6 +313,9 @@ pub enum ChangeData {
     ProfileReset(ItemChange),
     /// A permission state was reported (`item` is the permission id).
     Permission(ItemChange),
+    /// Teen mode changed: `enabled` (`on`/`off`), `age_band`, `daily_minutes`,
+    /// `pin` (`changed`, never the code) or `appeal` (`filed`/`resolved`).
+    TeenMode(ItemChange),
 }
 
 impl ChangeData {
@@ -324,6 +327,7 @@ impl ChangeData {
             ChangeData::Switch(_) => "switch",
             ChangeData::ProfileReset(_) => "profile_reset",
             ChangeData::Permission(_) => "permission",
+            ChangeData::TeenMode(_) => "teen_mode",
         }
     }
 }

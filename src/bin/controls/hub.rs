@@ -42,6 +42,7 @@ fn hub(me: Me) -> impl IntoView {
         app: me.app.clone(),
     }
     .href();
+    let teen = load(|| (), |()| api::teen_mode());
     let name = move || app.value().map(|l| l.app.name).unwrap_or_default();
     let policy_href = Route::Policy {
         app: me.app.clone(),
@@ -76,6 +77,10 @@ fn hub(me: Me) -> impl IntoView {
             let n = p.groups.iter().map(|g| g.permissions.len()).sum();
             (i18n.c().permissions_summary)(n, p.groups.len())
         })
+    };
+    let teen_line = move || {
+        teen.value()
+            .map(|t| (i18n.c().teen_summary)(t.on, t.age_band, t.daily_minutes))
     };
     view! {
         <section class="hub">
@@ -118,7 +123,13 @@ fn hub(me: Me) -> impl IntoView {
                     </h2>
                     <p class="hub-state">{move || (i18n.c().lists_card_body)(&name())}</p>
                 </li>
-                <Coming label=move || i18n.c().card_teen />
+                <li class="app-card hub-card">
+                    <h2>
+                        <A href="/me/teen-mode">{move || i18n.c().card_teen}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
+                    <p class="hub-state">{teen_line}</p>
+                </li>
                 <Coming label=move || i18n.c().card_account />
                 <li class="app-card hub-card hub-data">
                     <h2>

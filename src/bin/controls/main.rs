@@ -13,6 +13,7 @@ mod notifications;
 mod permissions;
 mod privacy;
 mod signed_in;
+mod teen_mode;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -43,6 +44,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me/data") view=data::DataPage />
                     <Route path=path!("/:app/permissions") view=permissions::PermissionsPage />
                     <Route path=path!("/:app/lists") view=lists::ListsPage />
+                    <Route path=path!("/me/teen-mode") view=teen_mode::TeenModePage />
                 </Routes>
             </Shell>
         </Router>

@@ -10,9 +10,8 @@ use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
 use privacy_center_web::load::{load, Submit};
 use std::collections::BTreeMap;
-use wasm_bindgen::JsValue;
 
-use crate::signed_in::{title, SignedIn};
+use crate::signed_in::{browser_time_zone, title, SignedIn};
 
 /// The notification settings, or how to get here when signed out.
 #[component]
@@ -24,14 +23,7 @@ pub fn NotificationsPage() -> impl IntoView {
 
 /// Quiet hours when first turned on: the night, in the browser's time zone.
 fn default_quiet_hours() -> QuietHours {
-    let zone = js_sys::Reflect::get(
-        &js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-            .resolved_options(),
-        &JsValue::from_str("timeZone"),
-    )
-    .ok()
-    .and_then(|z| z.as_string())
-    .unwrap_or_else(|| "Asia/Shanghai".to_owned());
+    let zone = browser_time_zone();
     QuietHours {
         start: "22:00".to_owned(),
         end: "08:00".to_owned(),

@@ -46,3 +46,16 @@ pub fn title(title: impl Fn() -> &'static str + 'static) {
     let i18n = use_i18n();
     Effect::new(move |_| document().set_title(&format!("{} · {}", title(), i18n.t().product_name)));
 }
+
+/// The browser's IANA time zone (`Asia/Shanghai` when it names none), in
+/// which quiet hours and the teen-mode curfew are read.
+pub fn browser_time_zone() -> String {
+    js_sys::Reflect::get(
+        &js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+            .resolved_options(),
+        &wasm_bindgen::JsValue::from_str("timeZone"),
+    )
+    .ok()
+    .and_then(|z| z.as_string())
+    .unwrap_or_else(|| "Asia/Shanghai".to_owned())
+}
