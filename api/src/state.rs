@@ -86,6 +86,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The clock time-of-day rules read (quiet hours); tests may set it.
     pub clock: crate::clock::Clock,
+    /// Wakes the cancellation scheduler (after the dev clock moved).
+    pub cancellation_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -120,6 +122,7 @@ impl AppState {
             ledger,
             settings: Arc::new(settings),
             clock: crate::clock::Clock::default(),
+            cancellation_wake: Arc::new(tokio::sync::Notify::new()),
         })
     }
 }

@@ -222,7 +222,10 @@ async fn users_never_see_each_others_records() {
                "push": {"enabled": true, "quiet_now": false,
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
-                            "hide_online": false, "hide_recharge": false}})
+                            "hide_online": false, "hide_recharge": false},
+               // Issue #15 adds the account's state.
+               "account": {"state": "active", "due_at": null, "deadline_at": null,
+                           "cancelled_at": null}})
     );
     let never = t
         .send(status_of("vchat", "bob", Some(vchat_token.clone())))
@@ -365,7 +368,10 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
                "push": {"enabled": true, "quiet_now": false,
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
-                            "hide_online": false, "hide_recharge": false}})
+                            "hide_online": false, "hide_recharge": false},
+               // Issue #15 adds the account's state.
+               "account": {"state": "active", "due_at": null, "deadline_at": null,
+                           "cancelled_at": null}})
     );
     let list = t.get("/api/me/consents", Some(&cookie)).await;
     assert_eq!(
@@ -519,6 +525,9 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
                 record_id: format!("{:032x}", i + 1),
                 app: "vchat".into(),
                 user_id: "olga".into(),
+                // Written before format 2: the hash covers the user id.
+                format: ledger::FORMAT_V1,
+                subject: "olga".into(),
                 version: version.clone(),
                 sha256: sha256.clone(),
                 action: action.into(),
@@ -528,9 +537,10 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
                 hash: String::new(),
             };
             row.hash = ledger::Fields {
+                format: row.format,
                 record_id: &row.record_id,
                 app: &row.app,
-                user_id: &row.user_id,
+                subject: &row.user_id,
                 version: &row.version,
                 sha256: &row.sha256,
                 action: &row.action,
@@ -848,6 +858,8 @@ async fn an_unknown_stored_action_is_an_error_never_an_acceptance() {
         record_id: "ab".repeat(16),
         app: "vchat".into(),
         user_id: "mallory".into(),
+        format: ledger::FORMAT_V1,
+        subject: String::new(),
         version,
         sha256,
         action: "agree".into(),

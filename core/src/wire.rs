@@ -6,8 +6,14 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod account;
 mod date;
 mod settings;
+
+pub use account::{
+    AccountChange, AccountEvent, AccountState, AccountStatus, CancellationRequest,
+    CancellationStatus, PendingCancellation, WithdrawnBy, WithdrawnCancellation,
+};
 
 pub use date::{BadDate, Date};
 pub use settings::{
@@ -206,6 +212,14 @@ pub enum ErrorCode {
     SameVersion,
     /// `reversed_versions` — 422: a comparison whose "older" side was published after the newer one (its deletions would read as additions).
     ReversedVersions,
+    /// `reverify_required` — 403: cancelling an account needs a fresh sign-in from the app (a new handoff within the last few minutes).
+    ReverifyRequired,
+    /// `wrong_confirmation` — 422: the typed confirmation is not the phrase asked for; nothing was requested.
+    WrongConfirmation,
+    /// `already_requested` — 409: a cancellation request is already pending.
+    AlreadyRequested,
+    /// `nothing_to_cancel` — 409: there is no pending cancellation request to withdraw.
+    NothingToCancel,
     /// `internal` — 500: something failed on the server; the details are logged, not sent.
     Internal,
     /// A code this build does not know (from an older or newer server).
@@ -236,6 +250,10 @@ impl ErrorCode {
             ErrorCode::NothingToDefer => "nothing_to_defer",
             ErrorCode::SameVersion => "same_version",
             ErrorCode::ReversedVersions => "reversed_versions",
+            ErrorCode::ReverifyRequired => "reverify_required",
+            ErrorCode::WrongConfirmation => "wrong_confirmation",
+            ErrorCode::AlreadyRequested => "already_requested",
+            ErrorCode::NothingToCancel => "nothing_to_cancel",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -579,6 +597,8 @@ pub struct InternalStatus {
     pub push: PushStatus,
     /// Privacy switch id → on (the user's value, or the app's default).
     pub switches: BTreeMap<String, bool>,
+    /// Whether the account is active, pending cancellation or cancelled.
+    pub account: AccountStatus,
 }
 
 /// A session as shown in the data export (never its secret or hash).
@@ -647,6 +667,7 @@ mod tests {
             ErrorCode::NothingToDefer,
             ErrorCode::SameVersion,
             ErrorCode::ReversedVersions,
+            ErrorCode::ReverifyRequired,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

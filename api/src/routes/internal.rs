@@ -81,6 +81,8 @@ async fn status(
             deferred_at: s.deferred_at,
             push: stored.push_status(&app.config, state.clock.now_ms()),
             switches: stored.switch_values(&app.config),
+            account: crate::cancellation::account_status(state.store.pool(), &app_id, &user)
+                .await?,
         },
     ))
 }

@@ -1,6 +1,7 @@
 //! `/api` routes, one module per feature, and [`router`], the whole HTTP
 //! surface (the API plus the SPA's files).
 
+mod cancellation;
 mod consent;
 mod health;
 mod internal;
@@ -29,6 +30,7 @@ pub fn api(state: AppState) -> Router {
         .merge(me::routes())
         .merge(consent::routes())
         .merge(settings::routes())
+        .merge(cancellation::routes())
         .merge(internal::routes())
         .merge(staff::routes());
     if state.settings.dev {

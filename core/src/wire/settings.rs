@@ -287,6 +287,8 @@ pub enum ChangeData {
     ProfileReset(ItemChange),
     /// A permission state was reported (`item` is the permission id).
     Permission(ItemChange),
+    /// A step of an account cancellation.
+    Account(super::AccountChange),
 }
 
 impl ChangeData {
@@ -298,6 +300,7 @@ impl ChangeData {
             ChangeData::Switch(_) => "switch",
             ChangeData::ProfileReset(_) => "profile_reset",
             ChangeData::Permission(_) => "permission",
+            ChangeData::Account(_) => "account",
         }
     }
 }
