@@ -10,6 +10,7 @@ import { DevSignInPage } from './pages/dev-sign-in-page';
 import { PreviewPage } from './pages/preview-page';
 import { HubPage } from './pages/hub-page';
 import { SettingsPage } from './pages/settings-page';
+import { AccountPage } from './pages/account-page';
 
 type Pages = {
   home: HomePage;
@@ -23,6 +24,7 @@ type Pages = {
   preview: PreviewPage;
   hub: HubPage;
   settings: SettingsPage;
+  account: AccountPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -68,6 +70,7 @@ export const test = base.extend<Pages>({
   preview: async ({ page }, use) => use(new PreviewPage(page)),
   hub: async ({ page }, use) => use(new HubPage(page)),
   settings: async ({ page }, use) => use(new SettingsPage(page)),
+  account: async ({ page }, use) => use(new AccountPage(page)),
 });
 
 export { expect };

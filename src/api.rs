@@ -3,7 +3,7 @@
 use gloo_net::http::Request;
 use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
-    AppSummary, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
+    AppSummary, CancellationRequest, CancellationStatus, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
     PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
     PushUpdate, SessionInfo, SessionRequest, SessionState, StaffApp, StaffSessionRequest, Switches,
     SwitchesUpdate,
@@ -247,6 +247,34 @@ pub async fn save_switches(update: SwitchesUpdate) -> Result<Switches, ApiError>
 /// that switch `switch` feeds (personalised recommendations).
 pub async fn reset_profile(switch: String) -> Result<ProfileResetAccepted, ApiError> {
     post_json("/api/me/profile-reset", &ProfileReset { switch }).await
+}
+
+/// `GET /api/me/cancellation`: the account's cancellation state, the app's
+/// conditions and whether this session may make a request.
+pub async fn cancellation() -> Result<CancellationStatus, ApiError> {
+    get_json("/api/me/cancellation").await
+}
+
+/// `POST /api/me/cancellation`: asks for the account to be cancelled, with
+/// the phrase the user typed; answers the new state (403
+/// `reverify_required`, 422 `wrong_confirmation`).
+pub async fn request_cancellation(confirmation: String) -> Result<CancellationStatus, ApiError> {
+    post_json(
+        "/api/me/cancellation",
+        &CancellationRequest { confirmation },
+    )
+    .await
+}
+
+/// `DELETE /api/me/cancellation`: withdraws the pending request; answers
+/// the new state.
+pub async fn withdraw_cancellation() -> Result<CancellationStatus, ApiError> {
+    let resp = Request::delete("/api/me/cancellation")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(network)?;
+    read(resp).await
 }
 
 /// `POST /api/staff/session`: trades the staff credential for the staff

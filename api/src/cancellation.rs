@@ -13,7 +13,6 @@
 //! transaction checks the claim again, so a claim that ran out and was
 //! taken over cannot complete twice.
 
-use axum::extract::FromRef;
 use privacy_center_core::calendar::LEGAL_WORKING_DAYS;
 use privacy_center_core::wire::{
     AccountChange, AccountEvent, AccountState, AccountStatus, CancellationStatus, ChangeData,
@@ -60,19 +59,6 @@ pub struct Cancellations {
     pub ledger: Ledger,
     /// Wakes the scheduler (the dev clock route, after moving the clock).
     pub wake: Arc<tokio::sync::Notify>,
-}
-
-impl FromRef<crate::AppState> for Cancellations {
-    fn from_ref(state: &crate::AppState) -> Self {
-        Cancellations {
-            store: state.store.clone(),
-            catalog: state.catalog.clone(),
-            clock: state.clock.clone(),
-            sessions: state.sessions.clone(),
-            ledger: state.ledger.clone(),
-            wake: state.cancellation_wake.clone(),
-        }
-    }
 }
 
 /// One stored request.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::{catalog, identity, ledger, staff, store};
+use crate::{cancellation, catalog, identity, ledger, staff, store};
 
 /// How a server runs, beyond the policy tree and the database.
 #[derive(Clone, Debug)]
@@ -143,6 +143,19 @@ impl FromRef<AppState> for staff::StaffSessions {
         staff::StaffSessions {
             cookie: state.staff_cookie,
             store: state.store.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for cancellation::Cancellations {
+    fn from_ref(state: &AppState) -> Self {
+        cancellation::Cancellations {
+            store: state.store.clone(),
+            catalog: state.catalog.clone(),
+            clock: state.clock.clone(),
+            sessions: state.sessions.clone(),
+            ledger: state.ledger.clone(),
+            wake: state.cancellation_wake.clone(),
         }
     }
 }

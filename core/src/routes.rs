@@ -52,6 +52,8 @@ pub enum Route {
     MyNotifications,
     /// `/me/privacy`: the privacy switches the app's policy promises.
     MyPrivacy,
+    /// `/me/account`: account cancellation with its cooling-off.
+    MyAccount,
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -80,7 +82,7 @@ pub const PATTERNS: &[&str] = &[
 
 /// The controls bundle's routes in its router's `path!` syntax, in the
 /// order `src/bin/controls` declares them.
-pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy"];
+pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy", "/me/account"];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
@@ -140,6 +142,7 @@ impl Route {
             ["me", "consents"] => return Some(Route::MyConsents),
             ["me", "notifications"] => return Some(Route::MyNotifications),
             ["me", "privacy"] => return Some(Route::MyPrivacy),
+            ["me", "account"] => return Some(Route::MyAccount),
             ["dev", "sign-in"] => return Some(Route::DevSignIn),
             [first, ..] if RESERVED.contains(first) => return None,
             [app] => Route::Policy { app: name(app)? },
@@ -179,13 +182,16 @@ impl Route {
             Route::Me => "/me".to_owned(),
             Route::MyNotifications => "/me/notifications".to_owned(),
             Route::MyPrivacy => "/me/privacy".to_owned(),
+            Route::MyAccount => "/me/account".to_owned(),
         }
     }
 
     /// The build that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Me | Route::MyNotifications | Route::MyPrivacy => Bundle::Controls,
+            Route::Me | Route::MyNotifications | Route::MyPrivacy | Route::MyAccount => {
+                Bundle::Controls
+            }
             _ => Bundle::Reader,
         }
     }
@@ -203,6 +209,7 @@ impl Route {
             Route::Me => CONTROLS_PATTERNS[0],
             Route::MyNotifications => CONTROLS_PATTERNS[1],
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
+            Route::MyAccount => CONTROLS_PATTERNS[3],
         }
     }
 
@@ -292,6 +299,7 @@ mod tests {
             ("/me", Route::Me),
             ("/me/notifications", Route::MyNotifications),
             ("/me/privacy", Route::MyPrivacy),
+            ("/me/account", Route::MyAccount),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);

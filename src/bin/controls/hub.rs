@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use privacy_center_core::routes::Route;
 use privacy_center_core::wire::{ConsentState, Me};
 use privacy_center_web::api;
-use privacy_center_web::i18n::use_i18n;
+use privacy_center_web::i18n::{local_date_time, use_i18n};
 use privacy_center_web::load::load;
 
 use crate::signed_in::{title, SignedIn};
@@ -28,6 +28,7 @@ fn hub(me: Me) -> impl IntoView {
     );
     let push = load(|| (), |()| api::push());
     let switches = load(|| (), |()| api::switches());
+    let account = load(|| (), |()| api::cancellation());
     let name = move || app.value().map(|l| l.app.name).unwrap_or_default();
     let policy_href = Route::Policy {
         app: me.app.clone(),
@@ -51,6 +52,17 @@ fn hub(me: Me) -> impl IntoView {
         switches.value().map(|s| {
             let on = s.switches.iter().filter(|s| s.on).count();
             (i18n.c().switches_summary)(on, s.switches.len())
+        })
+    };
+    let account_line = move || {
+        account.value().map(|a| match a.pending {
+            Some(p) => {
+                let due = local_date_time(&p.due_at)
+                    .map(|(d, t)| format!("{d} {t}"))
+                    .unwrap_or(p.due_at);
+                (i18n.c().account_card_pending)(&due)
+            }
+            None => i18n.c().account_card_active.to_owned(),
         })
     };
     view! {
@@ -82,7 +94,13 @@ fn hub(me: Me) -> impl IntoView {
                 </li>
                 <Coming label=move || i18n.c().card_permissions />
                 <Coming label=move || i18n.c().card_teen />
-                <Coming label=move || i18n.c().card_account />
+                <li class="app-card hub-card">
+                    <h2>
+                        <A href="/me/account">{move || i18n.c().card_account}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
+                    <p class="hub-state">{account_line}</p>
+                </li>
                 <li class="app-card hub-card">
                     <h2>{move || i18n.c().card_data}</h2>
                     <p>{move || i18n.c().data_body}</p>

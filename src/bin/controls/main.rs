@@ -5,6 +5,7 @@
 //! reaches the reader's download, and it has a budget of its own
 //! (`scripts/sizes`).
 
+mod account;
 mod hub;
 mod notifications;
 mod privacy;
@@ -36,6 +37,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me") view=hub::HubPage />
                     <Route path=path!("/me/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
+                    <Route path=path!("/me/account") view=account::AccountPage />
                 </Routes>
             </Shell>
         </Router>
