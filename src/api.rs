@@ -3,10 +3,10 @@
 use gloo_net::http::Request;
 use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
-    AppSummary, CancellationRequest, CancellationStatus, Channel, ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody,
-    PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
-    PushUpdate, SessionInfo, SessionRequest, SessionState, StaffApp, StaffSessionRequest, Switches,
-    SwitchesUpdate,
+    AppSummary, CancellationRequest, CancellationStatus, Channel, ConsentRecord, ConsentRequest,
+    DevSessionRequest, ErrorBody, PolicyComparison, PolicyDocument, PolicyList, ProfileReset,
+    ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest, SessionState,
+    StaffApp, StaffSessionRequest, Switches, SwitchesUpdate,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

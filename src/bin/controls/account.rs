@@ -142,10 +142,7 @@ fn before_view(
     });
     let (cooling, working) = (s.cooling_off_days, s.legal_working_days);
     let list = |items: &'static [&'static str]| {
-        items
-            .iter()
-            .map(|i| view! { <li>{*i}</li> })
-            .collect_view()
+        items.iter().map(|i| view! { <li>{*i}</li> }).collect_view()
     };
     view! {
         {withdrawn}
