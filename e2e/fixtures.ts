@@ -14,6 +14,7 @@ import { SettingsPage } from './pages/settings-page';
 import { PermissionsPage } from './pages/permissions-page';
 import { ListsPage } from './pages/lists-page';
 import { TeenModePage } from './pages/teen-mode-page';
+import { AccountPage } from './pages/account-page';
 
 type Pages = {
   home: HomePage;
@@ -32,6 +33,7 @@ type Pages = {
   permissionList: PermissionsPage;
   lists: ListsPage;
   teenMode: TeenModePage;
+  account: AccountPage;
   /** Fails the test on any uncaught error, console error or CSP violation in the page. */
   pageErrors: void;
 };
@@ -81,6 +83,7 @@ export const test = base.extend<Pages>({
   permissionList: async ({ page }, use) => use(new PermissionsPage(page)),
   lists: async ({ page }, use) => use(new ListsPage(page)),
   teenMode: async ({ page }, use) => use(new TeenModePage(page)),
+  account: async ({ page }, use) => use(new AccountPage(page)),
 });
 
 export { expect };

@@ -3,11 +3,12 @@
 use gloo_net::http::Request;
 use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
-    AppLists, AppPermissions, AppSummary, Channel, ConsentRecord, ConsentRequest,
-    DevSessionRequest, ErrorBody, PermissionChoice, PolicyComparison, PolicyDocument, PolicyList,
-    ProfileReset, ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest,
-    SessionState, SettingChange, StaffApp, StaffSessionRequest, Switches, SwitchesUpdate,
-    TeenAppealRequest, TeenModeChange, TeenModeOff, TeenModeOn, TeenModeState, TeenPinChange,
+    AppLists, AppPermissions, AppSummary, CancellationRequest, CancellationStatus, Channel,
+    ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody, PermissionChoice,
+    PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
+    PushUpdate, SessionInfo, SessionRequest, SessionState, SettingChange, StaffApp,
+    StaffSessionRequest, Switches, SwitchesUpdate, TeenAppealRequest, TeenModeChange, TeenModeOff,
+    TeenModeOn, TeenModeState, TeenPinChange,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -295,6 +296,34 @@ pub async fn teen_pin(req: TeenPinChange) -> Result<TeenModeState, ApiError> {
 /// `POST /api/me/teen-mode/appeal`: "I forgot the password".
 pub async fn teen_appeal() -> Result<TeenModeState, ApiError> {
     post_json("/api/me/teen-mode/appeal", &TeenAppealRequest::default()).await
+}
+
+/// `GET /api/me/cancellation`: the account's cancellation state, the app's
+/// conditions and whether this session may make a request.
+pub async fn cancellation() -> Result<CancellationStatus, ApiError> {
+    get_json("/api/me/cancellation").await
+}
+
+/// `POST /api/me/cancellation`: asks for the account to be cancelled, with
+/// the phrase the user typed; answers the new state (403
+/// `reverify_required`, 422 `wrong_confirmation`).
+pub async fn request_cancellation(confirmation: String) -> Result<CancellationStatus, ApiError> {
+    post_json(
+        "/api/me/cancellation",
+        &CancellationRequest { confirmation },
+    )
+    .await
+}
+
+/// `DELETE /api/me/cancellation`: withdraws the pending request; answers
+/// the new state.
+pub async fn withdraw_cancellation() -> Result<CancellationStatus, ApiError> {
+    let resp = Request::delete("/api/me/cancellation")
+        .header("Accept", "application/json")
+        .send()
+        .await
+        .map_err(network)?;
+    read(resp).await
 }
 
 /// `POST /api/staff/session`: trades the staff credential for the staff

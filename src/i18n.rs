@@ -723,8 +723,6 @@ pub struct ControlsMessages {
     pub card_teen: &'static str,
     /// Card: account cancellation.
     pub card_account: &'static str,
-    /// A control that is not built yet.
-    pub coming: &'static str,
     /// Card: the user's data.
     pub card_data: &'static str,
     /// What the download holds.
@@ -964,6 +962,65 @@ pub struct ControlsMessages {
     pub teen_appeal_open: fn(&str) -> String,
     /// The latest appeal was resolved; argument: when (local).
     pub teen_appeal_resolved: fn(&str) -> String,
+    // ---- Account cancellation (`/me/account`) ----
+    /// The hub card while no request is pending.
+    pub account_card_active: &'static str,
+    /// The hub card while a request is pending; argument: when (local).
+    pub account_card_pending: fn(&str) -> String,
+    /// The page's heading.
+    pub account_heading: &'static str,
+    /// Its lead; argument: the app's name.
+    pub account_intro: fn(&str) -> String,
+    /// That cancelling cannot be undone.
+    pub account_irreversible: &'static str,
+    /// Heading: what is deleted.
+    pub account_deleted_heading: &'static str,
+    /// What is deleted, one item each.
+    pub account_deleted: &'static [&'static str],
+    /// Heading: what is kept.
+    pub account_kept_heading: &'static str,
+    /// What is kept and why, one item each.
+    pub account_kept: &'static [&'static str],
+    /// Heading: the app's conditions.
+    pub account_conditions_heading: &'static str,
+    /// The conditions inform and never block.
+    pub account_conditions_note: &'static str,
+    /// Heading: the cooling-off.
+    pub account_cooling_heading: &'static str,
+    /// The cooling-off and the legal time; arguments: days, working days.
+    pub account_clocks: fn(u16, u32) -> String,
+    /// Label of the typed confirmation.
+    pub account_confirm_label: &'static str,
+    /// The request button.
+    pub account_request: &'static str,
+    /// The typed confirmation was not the phrase.
+    pub account_wrong_confirmation: &'static str,
+    /// Re-verification needed: how.
+    pub account_reverify: &'static str,
+    /// Under `--dev`: the dev sign-in counts as signing in again.
+    pub account_reverify_dev: &'static str,
+    /// Heading while a request is pending.
+    pub account_pending_heading: &'static str,
+    /// Label: cooling-off left.
+    pub account_cooling_left_label: &'static str,
+    /// Cooling-off left; arguments: days, hours, minutes.
+    pub account_cooling_left: fn(i64, i64, i64) -> String,
+    /// Label: when the account is deleted.
+    pub account_due_label: &'static str,
+    /// Label: the legal deadline.
+    pub account_deadline_label: &'static str,
+    /// The legal deadline; arguments: the last day, working days.
+    pub account_deadline: fn(&str, u32) -> String,
+    /// Signing in again also withdraws.
+    pub account_pending_sign_in: &'static str,
+    /// The withdraw button.
+    pub account_withdraw: &'static str,
+    /// The user withdrew the request.
+    pub account_withdrawn_by_user: &'static str,
+    /// Signing in again withdrew the request.
+    pub account_withdrawn_by_sign_in: &'static str,
+    /// A request or withdrawal failed.
+    pub account_failed: &'static str,
 }
 
 /// The controls' words in `lang`.
@@ -1002,7 +1059,6 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     card_permissions: "设备权限",
     card_teen: "青少年模式",
     card_account: "注销账号",
-    coming: "即将推出",
     card_data: "我的数据",
     data_body: "隐私中心保存的与你有关的全部信息：查看变更记录，下载副本。",
     manage: "管理",
@@ -1182,6 +1238,53 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     teen_appeal: "提交申诉",
     teen_appeal_open: |at| format!("申诉已提交（{at}），等待客服核实身份。"),
     teen_appeal_resolved: |at| format!("申诉已处理（{at}），密码已重置。"),
+    account_card_active: "可申请注销，有冷静期",
+    account_card_pending: |due| format!("注销申请处理中，将于 {due} 删除"),
+    account_heading: "注销账号",
+    account_intro: |app| format!("注销后，你将无法再使用这个{app}账号。申请前，请先了解会发生什么。"),
+    account_irreversible: "注销无法撤销：冷静期结束后，账号和下列信息会被永久删除，无法恢复。",
+    account_deleted_heading: "将被删除",
+    account_deleted: &[
+        "消息通知、免打扰时段和隐私设置",
+        "这些设置的更改记录",
+        "你报告的设备权限选择",
+        "青少年模式的设置",
+        "所有登录状态（所有设备都会退出）",
+    ],
+    account_kept_heading: "依法保留",
+    account_kept: &[
+        "日志记录：至少保存六个月，这是《网络安全法》第二十一条的要求。",
+        "隐私政策的同意记录：其中的用户 ID 会换成无法关联到你的假名编号，只用来证明当时同意的内容，任何人都无法再按你的 ID 查到。",
+        "这次注销申请的记录：证明我们按时完成了注销。",
+    ],
+    account_conditions_heading: "注销须知",
+    account_conditions_note: "以下内容供你了解，不会阻止你申请注销。",
+    account_cooling_heading: "冷静期",
+    account_clocks: |days, wd| {
+        format!("提交申请后有 {days} 天冷静期，期间在应用内重新登录会自动撤回申请。冷静期结束后账号即被删除，最迟在提交后 {wd} 个工作日内完成。")
+    },
+    account_confirm_label: "请输入“注销账号”以确认",
+    account_request: "申请注销账号",
+    account_wrong_confirmation: "输入的内容不对，请输入“注销账号”四个字。",
+    account_reverify: "为保护你的账号，申请注销前需要重新验证身份：请回到应用，在“我的-设置-隐私”中重新打开此页面。",
+    account_reverify_dev: "开发模式：重新以该用户登录也算重新验证。",
+    account_pending_heading: "注销申请已提交",
+    account_cooling_left_label: "冷静期剩余",
+    account_cooling_left: |d, h, m| {
+        if d > 0 {
+            format!("{d} 天 {h} 小时")
+        } else {
+            format!("{h} 小时 {m} 分钟")
+        }
+    },
+    account_due_label: "账号删除时间",
+    account_deadline_label: "法定完成期限",
+    account_deadline: |day, wd| format!("{day} 前（提交后 {wd} 个工作日内）"),
+    account_pending_sign_in: "冷静期内在应用内重新登录，也会自动撤回申请。",
+    account_withdraw: "撤回注销申请",
+    account_withdrawn_by_user: "你已撤回注销申请，账号会继续保留。",
+    account_withdrawn_by_sign_in: "你在冷静期内重新登录，注销申请已自动撤回，账号会继续保留。",
+    account_failed: "操作没有完成，请检查网络后重试。",
 };
 
 static CONTROLS_EN: ControlsMessages = ControlsMessages {
@@ -1214,7 +1317,6 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     card_permissions: "Device permissions",
     card_teen: "Teen mode",
     card_account: "Close my account",
-    coming: "Coming soon",
     card_data: "My data",
     data_body: "Everything the privacy center holds about you: see your changes, download a copy.",
     manage: "Manage",
@@ -1385,6 +1487,53 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     teen_appeal: "File an appeal",
     teen_appeal_open: |at| format!("Appeal filed ({at}); support will check your identity."),
     teen_appeal_resolved: |at| format!("Appeal resolved ({at}); the password was reset."),
+    account_card_active: "You can close your account, with a cooling-off period",
+    account_card_pending: |due| format!("Closing: the account will be deleted on {due}"),
+    account_heading: "Close my account",
+    account_intro: |app| format!("Once closed, you can no longer use this {app} account. Before you ask, see what will happen."),
+    account_irreversible: "This cannot be undone: when the cooling-off period ends, the account and the information below are deleted for good.",
+    account_deleted_heading: "Deleted",
+    account_deleted: &[
+        "Notification settings, quiet hours and privacy settings",
+        "The history of those settings",
+        "The device permission choices you reported",
+        "Teen mode settings",
+        "Every sign-in (you are signed out on every device)",
+    ],
+    account_kept_heading: "Kept, as the law requires",
+    account_kept: &[
+        "Logs: kept at least six months, as Article 21 of China's Cybersecurity Law requires.",
+        "Your consent records for the privacy policy: your user ID in them is replaced by a pseudonym that cannot be linked to you; they only prove what was agreed, and nobody can find them by your ID any more.",
+        "The record of this request: it proves the account was closed on time.",
+    ],
+    account_conditions_heading: "Before you close it",
+    account_conditions_note: "For you to read; none of this stops you from asking.",
+    account_cooling_heading: "Cooling-off period",
+    account_clocks: |days, wd| {
+        format!("After you ask, there is a {days}-day cooling-off period: signing in from the app during it withdraws the request. When it ends the account is deleted, at the latest {wd} working days after you asked.")
+    },
+    account_confirm_label: "Type \u{201c}delete my account\u{201d} to confirm",
+    account_request: "Ask to close my account",
+    account_wrong_confirmation: "That is not the phrase; type \u{201c}delete my account\u{201d}.",
+    account_reverify: "To protect your account, confirm it is you first: go back to the app and open this page again (Me › Settings › Privacy).",
+    account_reverify_dev: "Development mode: signing in again as this user counts.",
+    account_pending_heading: "Your request to close the account is in",
+    account_cooling_left_label: "Cooling-off left",
+    account_cooling_left: |d, h, m| {
+        if d > 0 {
+            format!("{d} d {h} h")
+        } else {
+            format!("{h} h {m} min")
+        }
+    },
+    account_due_label: "Account deleted on",
+    account_deadline_label: "Legal deadline",
+    account_deadline: |day, wd| format!("by {day} ({wd} working days after you asked)"),
+    account_pending_sign_in: "Signing in from the app during the cooling-off period also withdraws the request.",
+    account_withdraw: "Withdraw my request",
+    account_withdrawn_by_user: "You withdrew your request; the account stays.",
+    account_withdrawn_by_sign_in: "You signed in again during the cooling-off period, so your request was withdrawn; the account stays.",
+    account_failed: "That did not go through. Check your connection and try again.",
 };
 
 const STORAGE_KEY: &str = "privacy-center.locale";

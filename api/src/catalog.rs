@@ -2,6 +2,7 @@
 //! disk at start-up and validated as a whole by [`privacy_center_core::check`].
 
 use privacy_center_core::app::AppConfig;
+use privacy_center_core::calendar::{Calendar, Day};
 use privacy_center_core::check::{check_app, Source};
 use privacy_center_core::permissions;
 use privacy_center_core::policy::{PolicyFile, CURRENT_ALIAS};
@@ -17,7 +18,12 @@ use crate::error::{Error, Result};
 pub struct Catalog {
     apps: BTreeMap<String, App>,
     warnings: Vec<String>,
+    calendar: Calendar,
 }
+
+/// The directory of the policy tree holding China's holiday calendar, one
+/// `cn-<year>.toml` per year (`core::calendar::YearFile`); not an app.
+pub const HOLIDAYS_DIR: &str = "holidays";
 
 /// One app: its configuration and versions, oldest first.
 #[derive(Debug)]
@@ -105,11 +111,12 @@ impl Catalog {
         let mut app_dirs: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(Error::io(dir))?
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
+            .filter(|p| p.is_dir() && !p.ends_with(HOLIDAYS_DIR))
             .collect();
         app_dirs.sort();
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
+        let calendar = load_calendar(&dir.join(HOLIDAYS_DIR), &mut problems);
         let mut apps = BTreeMap::new();
         for app_dir in app_dirs {
             match load_app(&app_dir) {
@@ -126,11 +133,21 @@ impl Catalog {
                 dir.display()
             ));
         }
+        check_cooling_off(&calendar, &apps, &mut problems);
         if problems.is_empty() {
-            Ok(Catalog { apps, warnings })
+            Ok(Catalog {
+                apps,
+                warnings,
+                calendar,
+            })
         } else {
             Err(Error::Policies(problems))
         }
+    }
+
+    /// The working-day calendar (`policies/holidays/`).
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 
     /// An app by id.
@@ -152,6 +169,88 @@ impl Catalog {
     /// Number of policy versions across all apps.
     pub fn version_count(&self) -> usize {
         self.apps.values().map(|a| a.versions.len()).sum()
+    }
+}
+
+/// Reads every `cn-<year>.toml` of the holidays directory. The current
+/// year (China time) must be on file: without it no deadline can be counted.
+fn load_calendar(dir: &Path, problems: &mut Vec<String>) -> Calendar {
+    let mut calendar = Calendar::default();
+    let entries = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    for path in entries {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let Some(year) = name
+            .strip_prefix("cn-")
+            .and_then(|n| n.strip_suffix(".toml"))
+            .and_then(|y| y.parse::<u16>().ok())
+        else {
+            problems.push(format!(
+                "{}: holiday files are named cn-<year>.toml",
+                path.display()
+            ));
+            continue;
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                if let Err(e) = calendar.add_year(&text, year) {
+                    problems.push(format!("{}: {e}", path.display()));
+                }
+            }
+            Err(e) => problems.push(format!("{}: {e}", path.display())),
+        }
+    }
+    let this_year = current_year();
+    if !calendar.covers(this_year) {
+        problems.push(format!(
+            "{}/cn-{this_year}.toml: missing: the holiday arrangement of {this_year} is needed \
+             to count the working days of account cancellations",
+            dir.display()
+        ));
+    }
+    if !calendar.covers(this_year + 1) {
+        tracing::warn!(
+            "{}/cn-{}.toml is missing: deadlines reaching into {} count Monday to Friday \
+             until the State Council's arrangement is added",
+            dir.display(),
+            this_year + 1,
+            this_year + 1
+        );
+    }
+    calendar
+}
+
+/// The year it is in China now.
+fn current_year() -> u16 {
+    Day::in_china(crate::clock::now_ms()).date().year()
+}
+
+/// Each app's cooling-off must let every request of the current and later
+/// years on file finish within the legal working days.
+fn check_cooling_off(
+    calendar: &Calendar,
+    apps: &BTreeMap<String, App>,
+    problems: &mut Vec<String>,
+) {
+    let this_year = current_year();
+    for app in apps.values() {
+        for year in calendar.years().filter(|y| *y >= this_year) {
+            if let Err(e) =
+                calendar.check_cooling_off(year, app.config.cancellation.cooling_off_days)
+            {
+                problems.push(format!(
+                    "{}/app.toml: [cancellation] cooling_off_days: {e}",
+                    app.config.id
+                ));
+            }
+        }
     }
 }
 

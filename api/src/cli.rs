@@ -1,6 +1,7 @@
 //! The `privacy-center` command line: `serve`, and the operations
 //! subcommands `policy check|import`, `token`, `staff-credential` and `ledger verify`.
 
+use axum::extract::FromRef;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -426,6 +427,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
+    crate::cancellation::Cancellations::from_ref(&state).spawn_scheduler();
     let limits = server::Limits {
         header: Duration::from_secs(args.header_timeout_secs),
         idle: Duration::from_secs(args.idle_timeout_secs),

@@ -101,6 +101,19 @@ pub enum Error {
     /// 409 `teen_mode_on`: teen mode is already on.
     #[error("{0}")]
     TeenModeOn(String),
+    /// 403 `reverify_required`: cancelling needs a sign-in from the app
+    /// within the last few minutes.
+    #[error("{0}")]
+    ReverifyRequired(String),
+    /// 422 `wrong_confirmation`: the typed confirmation does not match.
+    #[error("{0}")]
+    WrongConfirmation(String),
+    /// 409 `already_requested`: a cancellation is already pending.
+    #[error("{0}")]
+    AlreadyRequested(String),
+    /// 409 `nothing_to_cancel`: no cancellation is pending.
+    #[error("{0}")]
+    NothingToCancel(String),
     /// 500: a stored ledger row holds an action or channel the ledger does
     /// not know, so it cannot be read as any event. Details are logged.
     #[error("{0}")]
@@ -254,6 +267,13 @@ impl Error {
                     Uncomparable::Reversed => ErrorCode::ReversedVersions,
                 },
             ),
+            Error::ReverifyRequired(_) => (StatusCode::FORBIDDEN, ErrorCode::ReverifyRequired),
+            Error::WrongConfirmation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::WrongConfirmation,
+            ),
+            Error::AlreadyRequested(_) => (StatusCode::CONFLICT, ErrorCode::AlreadyRequested),
+            Error::NothingToCancel(_) => (StatusCode::CONFLICT, ErrorCode::NothingToCancel),
             Error::Database(_)
             | Error::Migrate(_)
             | Error::Io { .. }

@@ -6,6 +6,7 @@
 //! drive it directly without a socket.
 
 pub mod cache;
+pub mod cancellation;
 pub mod catalog;
 pub mod cli;
 pub mod clock;

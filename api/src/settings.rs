@@ -255,9 +255,9 @@ impl Record<'_> {
             | ChangeData::ProfileReset(c)
             | ChangeData::Permission(c)
             | ChangeData::TeenMode(c) => c,
-            ChangeData::Consent(_) => {
+            ChangeData::Consent(_) | ChangeData::Account(_) => {
                 return Err(Error::Internal(
-                    "consents reach the feed through the ledger".into(),
+                    "consents and account steps reach the feed through their own writers".into(),
                 ))
             }
         };

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::{catalog, identity, ledger, staff, store};
+use crate::{cancellation, catalog, identity, ledger, staff, store};
 
 /// How a server runs, beyond the policy tree and the database.
 #[derive(Clone, Debug)]
@@ -88,6 +88,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Hashes teen-mode passwords with the pepper (`teen::PinHasher`).
     pub teen: Arc<crate::teen::PinHasher>,
+    /// Wakes the cancellation scheduler (after the dev clock moved).
+    pub cancellation_wake: Arc<tokio::sync::Notify>,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
             settings: Arc::new(settings),
             clock: crate::clock::Clock::default(),
             teen: Arc::new(teen),
+            cancellation_wake: Arc::new(tokio::sync::Notify::new()),
         })
     }
 }
@@ -144,6 +147,19 @@ impl FromRef<AppState> for staff::StaffSessions {
         staff::StaffSessions {
             cookie: state.staff_cookie,
             store: state.store.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for cancellation::Cancellations {
+    fn from_ref(state: &AppState) -> Self {
+        cancellation::Cancellations {
+            store: state.store.clone(),
+            catalog: state.catalog.clone(),
+            clock: state.clock.clone(),
+            sessions: state.sessions.clone(),
+            ledger: state.ledger.clone(),
+            wake: state.cancellation_wake.clone(),
         }
     }
 }

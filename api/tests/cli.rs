@@ -50,14 +50,43 @@ fn policy_check_fails_naming_the_file() {
         "id = \"demo\"\nname = 3\n",
     )
     .unwrap();
+    let err = check_fails(dir.path());
+    assert!(err.contains("demo/app.toml:2: app.toml: "), "{err}");
+}
+
+/// Runs `policy check` on a tree that must fail; answers its stderr.
+fn check_fails(dir: &Path) -> String {
     let out = Command::new(BIN)
         .args(["policy", "check"])
-        .arg(dir.path())
+        .arg(dir)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("demo/app.toml:2: app.toml: "), "{err}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn policy_check_refuses_a_cooling_off_that_cannot_finish_in_time() {
+    let dir = common::copy_policies();
+    let app_toml = dir.path().join("weimeng/app.toml");
+    let text = std::fs::read_to_string(&app_toml).unwrap();
+    std::fs::write(
+        &app_toml,
+        text.replace("cooling_off_days = 3", "cooling_off_days = 21"),
+    )
+    .unwrap();
+    let err = check_fails(dir.path());
+    assert!(
+        err.contains(
+            "weimeng/app.toml: [cancellation] cooling_off_days: a cooling-off of 21 days \
+             cannot finish within 15 working days"
+        ),
+        "{err}"
+    );
+    // Without the current year's holiday arrangement nothing can be counted.
+    let dir = common::copy_policies();
+    std::fs::remove_dir_all(dir.path().join("holidays")).unwrap();
+    assert!(check_fails(dir.path()).contains(".toml: missing"));
 }
 
 #[test]
@@ -243,6 +272,11 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
     let app_dir = dir.path().join("vchat");
     std::fs::create_dir(&app_dir).unwrap();
     std::fs::copy(policies().join("vchat/app.toml"), app_dir.join("app.toml")).unwrap();
+    std::fs::create_dir(dir.path().join("holidays")).unwrap();
+    for f in std::fs::read_dir(policies().join("holidays")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.path().join("holidays").join(f.file_name().unwrap())).unwrap();
+    }
     let raw = Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/vchat-raw.txt");
     run_ok(
         Command::new(BIN)

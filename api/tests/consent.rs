@@ -223,10 +223,12 @@ async fn users_never_see_each_others_records() {
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
                             "hide_online": false, "hide_recharge": false},
-               // Issue #15 adds teen mode (off here).
+               // Issue #15 adds teen mode (off here) and the account's state.
                "teen_mode": {"on": false, "age_band": null, "daily_minutes": null,
                              "rest_reminder_minutes": null, "curfew_now": false,
-                             "restrictions": [], "follow_device": false}})
+                             "restrictions": [], "follow_device": false},
+               "account": {"state": "active", "due_at": null, "deadline_at": null,
+                           "cancelled_at": null}})
     );
     let never = t
         .send(status_of("vchat", "bob", Some(vchat_token.clone())))
@@ -370,10 +372,12 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
                             "hide_online": false, "hide_recharge": false},
-               // Issue #15 adds teen mode (off here).
+               // Issue #15 adds teen mode (off here) and the account's state.
                "teen_mode": {"on": false, "age_band": null, "daily_minutes": null,
                              "rest_reminder_minutes": null, "curfew_now": false,
-                             "restrictions": [], "follow_device": false}})
+                             "restrictions": [], "follow_device": false},
+               "account": {"state": "active", "due_at": null, "deadline_at": null,
+                           "cancelled_at": null}})
     );
     let list = t.get("/api/me/consents", Some(&cookie)).await;
     assert_eq!(
@@ -527,6 +531,9 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
                 record_id: format!("{:032x}", i + 1),
                 app: "vchat".into(),
                 user_id: "olga".into(),
+                // Written before format 2: the hash covers the user id.
+                format: ledger::FORMAT_V1,
+                subject: "olga".into(),
                 version: version.clone(),
                 sha256: sha256.clone(),
                 action: action.into(),
@@ -536,9 +543,10 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
                 hash: String::new(),
             };
             row.hash = ledger::Fields {
+                format: row.format,
                 record_id: &row.record_id,
                 app: &row.app,
-                user_id: &row.user_id,
+                subject: &row.user_id,
                 version: &row.version,
                 sha256: &row.sha256,
                 action: &row.action,
@@ -856,6 +864,8 @@ async fn an_unknown_stored_action_is_an_error_never_an_acceptance() {
         record_id: "ab".repeat(16),
         app: "vchat".into(),
         user_id: "mallory".into(),
+        format: ledger::FORMAT_V1,
+        subject: String::new(),
         version,
         sha256,
         action: "agree".into(),

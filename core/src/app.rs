@@ -74,6 +74,11 @@ pub struct Contact {
 pub struct Cancellation {
     /// Days between the request and the deletion, during which the user may withdraw.
     pub cooling_off_days: u16,
+    /// What the policy asks of an account before cancelling it (settle the
+    /// balance, …), shown as a checklist the user reads. They inform and
+    /// never block: a request is accepted whatever they say.
+    #[serde(default)]
+    pub conditions: Vec<String>,
 }
 
 /// A push notification category.

@@ -6,6 +6,7 @@
 //! code in the browser and on the server.
 
 pub mod app;
+pub mod calendar;
 pub mod check;
 pub mod compare;
 pub mod consent;

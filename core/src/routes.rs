@@ -69,6 +69,8 @@ pub enum Route {
     },
     /// `/me/teen-mode`: teen mode, locked by a password.
     MyTeenMode,
+    /// `/me/account`: account cancellation with its cooling-off.
+    MyAccount,
 }
 
 /// Which Trunk build serves a page: the reader (`dist/`), which every
@@ -105,6 +107,7 @@ pub const CONTROLS_PATTERNS: &[&str] = &[
     "/:app/permissions",
     "/:app/lists",
     "/me/teen-mode",
+    "/me/account",
 ];
 
 /// First path segments that are never an app: the API, the product team's
@@ -167,6 +170,7 @@ impl Route {
             ["me", "privacy"] => return Some(Route::MyPrivacy),
             ["me", "data"] => return Some(Route::MyData),
             ["me", "teen-mode"] => return Some(Route::MyTeenMode),
+            ["me", "account"] => return Some(Route::MyAccount),
             ["dev", "sign-in"] => return Some(Route::DevSignIn),
             [first, ..] if RESERVED.contains(first) => return None,
             [app] => Route::Policy { app: name(app)? },
@@ -212,6 +216,7 @@ impl Route {
             Route::Permissions { app } => format!("/{}/permissions", encode_segment(app)),
             Route::Lists { app } => format!("/{}/lists", encode_segment(app)),
             Route::MyTeenMode => "/me/teen-mode".to_owned(),
+            Route::MyAccount => "/me/account".to_owned(),
         }
     }
 
@@ -224,7 +229,8 @@ impl Route {
             | Route::MyData
             | Route::Permissions { .. }
             | Route::Lists { .. }
-            | Route::MyTeenMode => Bundle::Controls,
+            | Route::MyTeenMode
+            | Route::MyAccount => Bundle::Controls,
             _ => Bundle::Reader,
         }
     }
@@ -246,6 +252,7 @@ impl Route {
             Route::Permissions { .. } => CONTROLS_PATTERNS[4],
             Route::Lists { .. } => CONTROLS_PATTERNS[5],
             Route::MyTeenMode => CONTROLS_PATTERNS[6],
+            Route::MyAccount => CONTROLS_PATTERNS[7],
         }
     }
 
@@ -339,6 +346,7 @@ mod tests {
             ("/vchat/permissions", Route::Permissions { app: s("vchat") }),
             ("/vchat/lists", Route::Lists { app: s("vchat") }),
             ("/me/teen-mode", Route::MyTeenMode),
+            ("/me/account", Route::MyAccount),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);

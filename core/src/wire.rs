@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod account;
 mod bridge;
 mod date;
 mod lists;
@@ -13,10 +14,15 @@ mod permissions;
 mod settings;
 mod teen;
 
+pub use account::{
+    AccountChange, AccountEvent, AccountState, AccountStatus, CancellationRequest,
+    CancellationStatus, PendingCancellation, WithdrawnBy, WithdrawnCancellation,
+};
 pub use bridge::{
     BridgeAnswer, BridgeError, BridgeFailure, BridgeReply, BridgeRequest, BridgeRequestType,
     BridgeResult, MinorMode, NativeState, BRIDGE_VERSION,
 };
+
 pub use date::{BadDate, Date};
 pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use permissions::{
@@ -244,6 +250,14 @@ pub enum ErrorCode {
     TeenModeOff,
     /// `teen_mode_on` — 409: teen mode is already on.
     TeenModeOn,
+    /// `reverify_required` — 403: cancelling an account needs a fresh sign-in from the app (a new handoff within the last few minutes).
+    ReverifyRequired,
+    /// `wrong_confirmation` — 422: the typed confirmation is not the phrase asked for; nothing was requested.
+    WrongConfirmation,
+    /// `already_requested` — 409: a cancellation request is already pending.
+    AlreadyRequested,
+    /// `nothing_to_cancel` — 409: there is no pending cancellation request to withdraw.
+    NothingToCancel,
     /// `internal` — 500: something failed on the server; the details are logged, not sent.
     Internal,
     /// A code this build does not know (from an older or newer server).
@@ -279,6 +293,10 @@ impl ErrorCode {
             ErrorCode::PinLocked => "pin_locked",
             ErrorCode::TeenModeOff => "teen_mode_off",
             ErrorCode::TeenModeOn => "teen_mode_on",
+            ErrorCode::ReverifyRequired => "reverify_required",
+            ErrorCode::WrongConfirmation => "wrong_confirmation",
+            ErrorCode::AlreadyRequested => "already_requested",
+            ErrorCode::NothingToCancel => "nothing_to_cancel",
             ErrorCode::Internal => "internal",
             ErrorCode::Unknown => "unknown",
         }
@@ -643,6 +661,8 @@ pub struct InternalStatus {
     /// Teen mode, with what the app must enforce now.
     #[serde(default)]
     pub teen_mode: TeenStatus,
+    /// Whether the account is active, pending cancellation or cancelled.
+    pub account: AccountStatus,
 }
 
 /// A session as shown in the data export (never its secret or hash).
@@ -720,6 +740,7 @@ mod tests {
             ErrorCode::ReversedVersions,
             ErrorCode::WrongPin,
             ErrorCode::PinLocked,
+            ErrorCode::ReverifyRequired,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

@@ -49,8 +49,11 @@ pub const CACHED_SESSIONS: usize = 100_000;
 ///
 /// In one transaction: expired tokens and sessions are pruned, the token's
 /// `jti` is consumed (a replay fails here and nothing else is written), the
-/// session being replaced (if the browser presented one) is deleted, and the
-/// new session row is stored by the SHA-256 of its value.
+/// session being replaced (if the browser presented one) is deleted, the
+/// new session row is stored by the SHA-256 of its value, and the sign-in
+/// withdraws a pending account cancellation
+/// ([`crate::cancellation::on_sign_in`], at `clock_ms`, the server clock's time).
+#[allow(clippy::too_many_arguments)]
 pub async fn start_session(
     store: &Store,
     sessions: &SessionCache,
@@ -59,6 +62,7 @@ pub async fn start_session(
     channel: Channel,
     token: Option<&Claims>,
     replaces: Option<&str>,
+    clock_ms: i64,
 ) -> Result<String> {
     let now_ms = now_ms();
     let now = now_ms.div_euclid(1000);
@@ -91,6 +95,7 @@ pub async fn start_session(
         ("created_ms", Column::Int(now_ms)),
     ];
     let value = USER.create(&mut tx, now, replaces, &extra).await?;
+    crate::cancellation::on_sign_in(&mut tx, app, user, clock_ms).await?;
     tx.commit().await?;
     if let Some(old) = replaces {
         sessions.invalidate(&sha256_hex(old.as_bytes()));

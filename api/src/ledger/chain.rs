@@ -9,22 +9,34 @@ use crate::identity::sha256_hex;
 /// `prev_hash` of a user's first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Separates this hash from any other SHA-256 use and versions the encoding.
-const DOMAIN: &[u8] = b"privacy-center consent record v1";
+/// Separates this hash from any other SHA-256 use and versions the encoding:
+/// format 1 hashes the raw user id as the subject.
+const DOMAIN_V1: &[u8] = b"privacy-center consent record v1";
+/// Format 2 hashes a pseudonymous subject (`ledger_subjects`), so the user id
+/// can leave the rows when an account is cancelled without breaking a link.
+const DOMAIN_V2: &[u8] = b"privacy-center consent record v2";
+
+/// Format of rows written before pseudonymous subjects (pre-release data).
+pub const FORMAT_V1: i64 = 1;
+/// Format of every new chain: the hash covers the pseudonymous subject.
+pub const FORMAT_V2: i64 = 2;
 
 /// The columns of `consents` that make up a [`Row`], in its order.
-pub(super) const COLUMNS: &str =
-    "seq, record_id, app, user_id, version, sha256, action, channel, recorded_at, prev_hash, hash";
+pub(super) const COLUMNS: &str = "seq, record_id, app, user_id, format, subject, version, sha256, \
+     action, channel, recorded_at, prev_hash, hash";
 
 /// The fields a record's hash covers, in hashing order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fields<'a> {
+    /// [`FORMAT_V1`] or [`FORMAT_V2`]: which domain tag the hash starts with.
+    pub format: i64,
     /// Random record id.
     pub record_id: &'a str,
     /// App id.
     pub app: &'a str,
-    /// User id.
-    pub user_id: &'a str,
+    /// Whom the record is about: the user id (format 1) or the user's
+    /// pseudonymous subject (format 2).
+    pub subject: &'a str,
     /// Policy version.
     pub version: &'a str,
     /// Policy content hash.
@@ -40,14 +52,14 @@ pub struct Fields<'a> {
 }
 
 impl Fields<'_> {
-    /// The canonical encoding: the domain tag, then every field as an 8-byte
+    /// The canonical encoding: the format's domain tag, then every field as an 8-byte
     /// big-endian length followed by its UTF-8 bytes. No two different
     /// records encode alike, whatever characters the fields contain.
     pub fn encode(&self) -> Vec<u8> {
         let parts = [
             self.record_id,
             self.app,
-            self.user_id,
+            self.subject,
             self.version,
             self.sha256,
             self.action,
@@ -55,9 +67,14 @@ impl Fields<'_> {
             self.recorded_at,
             self.prev_hash,
         ];
-        let mut out = Vec::with_capacity(DOMAIN.len() + 9 * 8 + 256);
-        out.extend_from_slice(&(DOMAIN.len() as u64).to_be_bytes());
-        out.extend_from_slice(DOMAIN);
+        let domain = if self.format == FORMAT_V1 {
+            DOMAIN_V1
+        } else {
+            DOMAIN_V2
+        };
+        let mut out = Vec::with_capacity(domain.len() + 9 * 8 + 256);
+        out.extend_from_slice(&(domain.len() as u64).to_be_bytes());
+        out.extend_from_slice(domain);
         for p in parts {
             out.extend_from_slice(&(p.len() as u64).to_be_bytes());
             out.extend_from_slice(p.as_bytes());
@@ -82,8 +99,13 @@ pub struct Row {
     pub record_id: String,
     /// App id.
     pub app: String,
-    /// User id.
+    /// User id: the lookup column, outside the hash in format 2; replaced by
+    /// the subject when the account is cancelled.
     pub user_id: String,
+    /// [`FORMAT_V1`] or [`FORMAT_V2`].
+    pub format: i64,
+    /// The hashed subject: the user id (format 1) or a pseudonym (format 2).
+    pub subject: String,
     /// Policy version.
     pub version: String,
     /// Policy content hash.
@@ -104,9 +126,10 @@ impl Row {
     /// The fields its hash covers.
     pub fn fields(&self) -> Fields<'_> {
         Fields {
+            format: self.format,
             record_id: &self.record_id,
             app: &self.app,
-            user_id: &self.user_id,
+            subject: &self.subject,
             version: &self.version,
             sha256: &self.sha256,
             action: &self.action,
@@ -166,6 +189,8 @@ pub(super) mod tests {
                 record_id: format!("{:032x}", i),
                 app: "a".into(),
                 user_id: "u".into(),
+                format: FORMAT_V2,
+                subject: "s".repeat(32),
                 version: format!("v{i}"),
                 sha256: "f".repeat(64),
                 action: "accept".into(),
@@ -185,10 +210,20 @@ pub(super) mod tests {
         let mut a = chain(1).remove(0);
         let mut b = a.clone();
         a.app = "ab".into();
-        a.user_id = "c".into();
+        a.subject = "c".into();
         b.app = "a".into();
-        b.user_id = "bc".into();
+        b.subject = "bc".into();
         assert_ne!(a.fields().encode(), b.fields().encode());
+        assert_ne!(a.fields().hash(), b.fields().hash());
+    }
+
+    #[test]
+    fn the_lookup_column_is_outside_a_v2_hash_and_the_format_is_inside() {
+        let a = chain(1).remove(0);
+        let mut b = a.clone();
+        b.user_id = a.subject.clone();
+        assert_eq!(a.fields().hash(), b.fields().hash());
+        b.format = FORMAT_V1;
         assert_ne!(a.fields().hash(), b.fields().hash());
     }
 

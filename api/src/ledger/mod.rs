@@ -27,7 +27,7 @@ use crate::cache::EpochCache;
 use crate::error::{Error, Result};
 use crate::store::Store;
 
-pub use chain::{Fields, Row, GENESIS};
+pub use chain::{Fields, Row, FORMAT_V1, FORMAT_V2, GENESIS};
 pub use verify::{verify_chain, verify_store, Problem, Report};
 pub use writer::Stats;
 use writer::Tip;
@@ -186,6 +186,12 @@ impl Ledger {
             .unwrap_or_default();
         self.heads.fill(epoch, key, head.clone());
         Ok(head)
+    }
+
+    /// Drops a user's chain head from memory: their rows were renamed (an
+    /// account cancelled), so the next read finds a chain no more.
+    pub fn forget(&self, app: &str, user: &str) {
+        self.heads.invalidate(&(app.to_owned(), user.to_owned()));
     }
 
     /// Appends a record; answers once it is committed.

@@ -4,7 +4,7 @@ use sqlx::SqlitePool;
 use std::collections::HashSet;
 use std::fmt;
 
-use super::chain::{Row, COLUMNS, GENESIS};
+use super::chain::{Row, COLUMNS, FORMAT_V1, FORMAT_V2, GENESIS};
 use crate::error::Result;
 
 /// What is wrong with a chain.
@@ -41,6 +41,15 @@ pub enum Problem {
         /// The column and the value found.
         what: String,
     },
+    /// The row's lookup column disagrees with the user's pseudonymous
+    /// subject: a live user whose mapping names another subject (or none),
+    /// or a cancelled user's row not replaced by its subject.
+    Subject {
+        /// The row.
+        seq: i64,
+        /// Its record id.
+        record_id: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -63,6 +72,10 @@ impl fmt::Display for Problem {
                 record_id,
                 what,
             } => write!(f, "seq {seq} (record {record_id}): unreadable: {what}"),
+            Problem::Subject { seq, record_id } => write!(
+                f,
+                "seq {seq} (record {record_id}): its user id does not agree with the user's ledger subject"
+            ),
         }
     }
 }
@@ -76,9 +89,15 @@ pub fn verify_chain(rows: &[Row]) -> Vec<Problem> {
     let mut expected_prev = GENESIS;
     for row in rows {
         let id = || (row.seq, row.record_id.clone());
+        let format = row.format.to_string();
         for (column, value, known) in [
             ("action", &row.action, row.action().is_ok()),
             ("channel", &row.channel, row.channel().is_ok()),
+            (
+                "format",
+                &format,
+                [FORMAT_V1, FORMAT_V2].contains(&row.format),
+            ),
         ] {
             if !known {
                 let (seq, record_id) = id();
@@ -107,6 +126,33 @@ pub fn verify_chain(rows: &[Row]) -> Vec<Problem> {
     problems
 }
 
+/// Whether a stored row's lookup column agrees with `mapped`, the subject
+/// `ledger_subjects` gives its (app, user_id) if any. A live format-2 row
+/// carries its user's mapped subject; a cancelled user's row (no mapping)
+/// carries its subject as its user id. Format-1 rows hash the user id
+/// itself: live, they name it twice; a cancelled user's have a pseudonym
+/// in `user_id` and no mapping.
+pub fn subject_agrees(row: &Row, mapped: Option<&str>) -> bool {
+    match (row.format, mapped) {
+        (FORMAT_V2, Some(m)) => m == row.subject,
+        (FORMAT_V2, None) => row.user_id == row.subject,
+        (_, Some(_)) => row.user_id == row.subject,
+        (_, None) => true,
+    }
+}
+
+/// A row as `ledger verify` reads it: with its user's mapped subject.
+#[derive(sqlx::FromRow)]
+struct Checked {
+    #[sqlx(flatten)]
+    row: Row,
+    mapped: Option<String>,
+}
+
+/// The subject mapped to the row's (app, user_id), read with each row.
+const MAPPED: &str = "(SELECT m.subject FROM ledger_subjects m \
+     WHERE m.app = consents.app AND m.user_id = consents.user_id) AS mapped";
+
 /// Outcome of [`verify_store`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
@@ -126,24 +172,26 @@ pub async fn verify_store(pool: &SqlitePool) -> Result<Report> {
 async fn verify_in_pages(pool: &SqlitePool, page_rows: i64) -> Result<Report> {
     let mut report = Report::default();
     let mut chain: Vec<Row> = Vec::new();
-    let finish = |chain: &mut Vec<Row>, report: &mut Report| {
+    let mut misnamed: Vec<Problem> = Vec::new();
+    let finish = |chain: &mut Vec<Row>, misnamed: &mut Vec<Problem>, report: &mut Report| {
         if let Some(first) = chain.first() {
             report.chains += 1;
             report.records += chain.len();
-            for p in verify_chain(chain) {
+            for p in verify_chain(chain).into_iter().chain(misnamed.drain(..)) {
                 report
                     .problems
                     .push(format!("{}/{}: {p}", first.app, first.user_id));
             }
         }
         chain.clear();
+        misnamed.clear();
     };
     let mut after: Option<(String, String, i64)> = None;
     loop {
-        let page: Vec<Row> = match &after {
+        let page: Vec<Checked> = match &after {
             None => {
                 sqlx::query_as(&format!(
-                    "SELECT {COLUMNS} FROM consents ORDER BY app, user_id, seq LIMIT ?"
+                    "SELECT {COLUMNS}, {MAPPED} FROM consents ORDER BY app, user_id, seq LIMIT ?"
                 ))
                 .bind(page_rows)
                 .fetch_all(pool)
@@ -151,9 +199,9 @@ async fn verify_in_pages(pool: &SqlitePool, page_rows: i64) -> Result<Report> {
             }
             Some((app, user, seq)) => {
                 sqlx::query_as(&format!(
-                    "SELECT {COLUMNS} FROM consents WHERE (app, user_id, seq) > (?, ?, ?) \
+                "SELECT {COLUMNS}, {MAPPED} FROM consents WHERE (app, user_id, seq) > (?, ?, ?) \
                      ORDER BY app, user_id, seq LIMIT ?"
-                ))
+            ))
                 .bind(app)
                 .bind(user)
                 .bind(seq)
@@ -163,18 +211,24 @@ async fn verify_in_pages(pool: &SqlitePool, page_rows: i64) -> Result<Report> {
             }
         };
         let Some(last) = page.last() else { break };
-        after = Some((last.app.clone(), last.user_id.clone(), last.seq));
-        for row in page {
+        after = Some((last.row.app.clone(), last.row.user_id.clone(), last.row.seq));
+        for Checked { row, mapped } in page {
             let same = chain
                 .first()
                 .is_some_and(|f| f.app == row.app && f.user_id == row.user_id);
             if !same {
-                finish(&mut chain, &mut report);
+                finish(&mut chain, &mut misnamed, &mut report);
+            }
+            if !subject_agrees(&row, mapped.as_deref()) {
+                misnamed.push(Problem::Subject {
+                    seq: row.seq,
+                    record_id: row.record_id.clone(),
+                });
             }
             chain.push(row);
         }
     }
-    finish(&mut chain, &mut report);
+    finish(&mut chain, &mut misnamed, &mut report);
     Ok(report)
 }
 

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
-use super::chain::{Row, COLUMNS, GENESIS};
+use super::chain::{Row, COLUMNS, FORMAT_V2, GENESIS};
 use super::{Append, Head, Heads, Mark};
 use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{Error, Result};
@@ -177,7 +177,7 @@ async fn write_batch(store: &Store, jobs: Vec<Job>, stats: &Stats, heads: &Heads
 
 /// Users whose chain tips one query reads (two variables each).
 const HEADS_PER_QUERY: usize = 200;
-/// Rows one INSERT writes (ten variables each).
+/// Rows one INSERT writes (twelve variables each).
 const ROWS_PER_INSERT: usize = 64;
 
 /// Why a batch wrote nothing (or may have: a failed COMMIT).
@@ -218,13 +218,35 @@ async fn write_all(store: &Store, jobs: &[Job]) -> std::result::Result<Written, 
     for chunk in keys.chunks(HEADS_PER_QUERY) {
         tips.extend(Tip::group(tips_of(&mut tx, chunk).await?)?);
     }
+    // A chain continues in its own format and subject; a new chain is
+    // format 2 with the user's pseudonymous subject.
+    let new_chains: Vec<(&str, &str)> = keys
+        .iter()
+        .filter(|(app, user)| !tips.contains_key(&((*app).to_owned(), (*user).to_owned())))
+        .copied()
+        .collect();
+    let mut subjects: HashMap<(String, String), String> = HashMap::new();
+    for chunk in new_chains.chunks(HEADS_PER_QUERY) {
+        subjects.extend(subjects_of(&mut tx, chunk).await?);
+    }
+    for chunk in new_chains.chunks(HEADS_PER_QUERY) {
+        let missing: Vec<(&str, &str, String)> = chunk
+            .iter()
+            .filter(|(app, user)| !subjects.contains_key(&((*app).to_owned(), (*user).to_owned())))
+            .map(|(app, user)| (*app, *user, random_hex(16)))
+            .collect();
+        insert_subjects(&mut tx, &missing).await?;
+        for (app, user, subject) in missing {
+            subjects.insert((app.to_owned(), user.to_owned()), subject);
+        }
+    }
     let mut rows: Vec<Row> = Vec::with_capacity(jobs.len());
     let mut outcomes = Vec::with_capacity(jobs.len());
     let mut changed: Vec<(String, String)> = Vec::new();
     for job in jobs {
         let a = &job.append;
         let key = (a.app.clone(), a.user_id.clone());
-        match next_row(tips.get(&key), a) {
+        match next_row(tips.get(&key), subjects.get(&key), a) {
             Ok((row, mark)) => {
                 outcomes.push(row.to_wire());
                 rows.push(row.clone());
@@ -281,11 +303,48 @@ pub(super) async fn tips_of(
     Ok(q.fetch_all(&mut *conn).await?)
 }
 
-async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
-    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+/// The pseudonymous subjects already assigned to the (app, user)s given.
+async fn subjects_of(
+    conn: &mut SqliteConnection,
+    keys: &[(&str, &str)],
+) -> Result<Vec<((String, String), String)>> {
+    let values = vec!["(?, ?)"; keys.len()].join(", ");
     let sql = format!(
-        "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
-         recorded_at, prev_hash, hash) VALUES {values}"
+        "WITH k(app, user_id) AS (VALUES {values}) \
+         SELECT s.app, s.user_id, s.subject FROM ledger_subjects s \
+         JOIN k ON s.app = k.app AND s.user_id = k.user_id"
+    );
+    let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+    for (app, user) in keys {
+        q = q.bind(*app).bind(*user);
+    }
+    Ok(q.fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .map(|(app, user, subject)| ((app, user), subject))
+        .collect())
+}
+
+/// Assigns new users their subject, one multi-row INSERT.
+async fn insert_subjects(conn: &mut SqliteConnection, new: &[(&str, &str, String)]) -> Result<()> {
+    if new.is_empty() {
+        return Ok(());
+    }
+    let values = vec!["(?, ?, ?)"; new.len()].join(", ");
+    let sql = format!("INSERT INTO ledger_subjects (app, user_id, subject) VALUES {values}");
+    let mut q = sqlx::query(&sql);
+    for (app, user, subject) in new {
+        q = q.bind(*app).bind(*user).bind(subject);
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
+async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO consents (record_id, app, user_id, format, subject, version, sha256, \
+         action, channel, recorded_at, prev_hash, hash) VALUES {values}"
     );
     let mut q = sqlx::query(&sql);
     for r in rows {
@@ -293,6 +352,8 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
             .bind(&r.record_id)
             .bind(&r.app)
             .bind(&r.user_id)
+            .bind(r.format)
+            .bind(&r.subject)
             .bind(&r.version)
             .bind(&r.sha256)
             .bind(&r.action)
@@ -336,15 +397,28 @@ async fn insert_feed(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
 }
 
 /// The row `a` appends to the chain whose tip is `tip` (none for a user's
-/// first record) and that row read, or why [`consent::record`] refuses it.
-fn next_row(tip: Option<&Tip>, a: &Append) -> Result<(Row, Mark)> {
+/// first record, which takes format 2 and the user's `subject`) and that row
+/// read, or why [`consent::record`] refuses it.
+fn next_row(tip: Option<&Tip>, subject: Option<&String>, a: &Append) -> Result<(Row, Mark)> {
     let latest = tip.and_then(|t| t.decision.as_ref()).map(Mark::as_latest);
     let entry = consent::record(&a.answer, latest).map_err(|r| Error::refused(r, &a.app))?;
+    let (format, subject) = match (tip, subject) {
+        (Some(t), _) => (t.last.format, t.last.subject.clone()),
+        (None, Some(s)) => (FORMAT_V2, s.clone()),
+        (None, None) => {
+            return Err(Error::Internal(format!(
+                "no ledger subject for a new chain of {}",
+                a.app
+            )))
+        }
+    };
     let mut row = Row {
         seq: 0,
         record_id: random_hex(16),
         app: a.app.clone(),
         user_id: a.user_id.clone(),
+        format,
+        subject,
         version: entry.version,
         sha256: entry.sha256,
         action: entry.action.as_str().to_owned(),

@@ -108,6 +108,8 @@ async fn status(
                 state.clock.now_ms(),
             )
             .await?,
+            account: crate::cancellation::account_status(state.store.pool(), &app_id, &user)
+                .await?,
         },
     ))
 }

@@ -1,6 +1,7 @@
 //! `/api` routes, one module per feature, and [`router`], the whole HTTP
 //! surface (the API plus the SPA's files).
 
+mod cancellation;
 mod consent;
 mod doc;
 mod health;
@@ -36,6 +37,7 @@ fn parts(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(me::routes())
         .merge(consent::routes())
         .merge(settings::routes())
+        .merge(cancellation::routes())
         .merge(internal::routes())
         .merge(staff::routes())
         .merge(teen::routes());

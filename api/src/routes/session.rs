@@ -60,6 +60,8 @@ async fn dev_clock(
         ));
     }
     state.clock.advance(req.advance_seconds * 1000);
+    // Requests whose cooling-off the move ended are finalised at once.
+    state.cancellation_wake.notify_one();
     Ok(Json(DevClock {
         now: rfc3339_ms(state.clock.now_ms()),
     }))
@@ -157,6 +159,7 @@ async fn session_response(
         channel,
         token,
         old.as_deref(),
+        state.clock.now_ms(),
     )
     .await?;
     let body = SessionInfo {

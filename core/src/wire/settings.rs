@@ -316,6 +316,8 @@ pub enum ChangeData {
     /// Teen mode changed: `enabled` (`on`/`off`), `age_band`, `daily_minutes`,
     /// `pin` (`changed`, never the code) or `appeal` (`filed`/`resolved`).
     TeenMode(ItemChange),
+    /// A step of an account cancellation.
+    Account(super::AccountChange),
 }
 
 impl ChangeData {
@@ -328,6 +330,7 @@ impl ChangeData {
             ChangeData::ProfileReset(_) => "profile_reset",
             ChangeData::Permission(_) => "permission",
             ChangeData::TeenMode(_) => "teen_mode",
+            ChangeData::Account(_) => "account",
         }
     }
 }

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use privacy_center_core::routes::Route;
 use privacy_center_core::wire::{ConsentState, Me};
 use privacy_center_web::api;
-use privacy_center_web::i18n::use_i18n;
+use privacy_center_web::i18n::{local_date_time, use_i18n};
 use privacy_center_web::load::load;
 
 use crate::data::ChangeList;
@@ -43,6 +43,7 @@ fn hub(me: Me) -> impl IntoView {
     }
     .href();
     let teen = load(|| (), |()| api::teen_mode());
+    let account = load(|| (), |()| api::cancellation());
     let name = move || app.value().map(|l| l.app.name).unwrap_or_default();
     let policy_href = Route::Policy {
         app: me.app.clone(),
@@ -81,6 +82,17 @@ fn hub(me: Me) -> impl IntoView {
     let teen_line = move || {
         teen.value()
             .map(|t| (i18n.c().teen_summary)(t.on, t.age_band, t.daily_minutes))
+    };
+    let account_line = move || {
+        account.value().map(|a| match a.pending {
+            Some(p) => {
+                let due = local_date_time(&p.due_at)
+                    .map(|(d, t)| format!("{d} {t}"))
+                    .unwrap_or(p.due_at);
+                (i18n.c().account_card_pending)(&due)
+            }
+            None => i18n.c().account_card_active.to_owned(),
+        })
     };
     view! {
         <section class="hub">
@@ -130,7 +142,13 @@ fn hub(me: Me) -> impl IntoView {
                     </h2>
                     <p class="hub-state">{teen_line}</p>
                 </li>
-                <Coming label=move || i18n.c().card_account />
+                <li class="app-card hub-card">
+                    <h2>
+                        <A href="/me/account">{move || i18n.c().card_account}</A>
+                        <span class="hub-go" aria-hidden="true">"›"</span>
+                    </h2>
+                    <p class="hub-state">{account_line}</p>
+                </li>
                 <li class="app-card hub-card hub-data">
                     <h2>
                         <A href="/me/data">{move || i18n.c().card_data}</A>
@@ -148,20 +166,5 @@ fn hub(me: Me) -> impl IntoView {
                 </li>
             </ul>
         </section>
-    }
-}
-
-/// A control that is not built yet, said plainly.
-#[component]
-fn Coming(
-    /// The control's name.
-    label: impl Fn() -> &'static str + Send + Sync + 'static,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <li class="app-card hub-card hub-coming">
-            <h2>{label}</h2>
-            <p class="hub-state">{move || i18n.c().coming}</p>
-        </li>
     }
 }

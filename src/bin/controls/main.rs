@@ -5,6 +5,7 @@
 //! reaches the reader's download, and it has a budget of its own
 //! (`scripts/sizes`).
 
+mod account;
 mod browser;
 mod data;
 mod hub;
@@ -45,6 +46,7 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/:app/permissions") view=permissions::PermissionsPage />
                     <Route path=path!("/:app/lists") view=lists::ListsPage />
                     <Route path=path!("/me/teen-mode") view=teen_mode::TeenModePage />
+                    <Route path=path!("/me/account") view=account::AccountPage />
                 </Routes>
             </Shell>
         </Router>

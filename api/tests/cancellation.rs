@@ -1,0 +1,469 @@
+//! Account cancellation (issue #15): the state machine, re-verification,
+//! completion by the scheduler (crash-safe, once), and the ledger staying
+//! verifiable with no row naming the cancelled user.
+
+mod common;
+
+use axum::extract::FromRef;
+use axum::http::{Method, StatusCode};
+use common::{json_request, repo_policies, Resp, TestApp};
+use privacy_center_api::cancellation::{Cancellations, FailPoint, LEASE_MS};
+use privacy_center_api::clock::now_ms;
+use privacy_center_api::ledger;
+use serde_json::{json, Value};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_privacy-center");
+const DAY_MS: i64 = 86_400_000;
+const URI: &str = "/api/me/cancellation";
+
+/// A server whose clock stands still until a test moves it.
+async fn app() -> TestApp {
+    let t = TestApp::new(&repo_policies()).await;
+    t.state.clock.set(now_ms());
+    t
+}
+
+fn scheduler(t: &TestApp) -> Cancellations {
+    Cancellations::from_ref(&t.state)
+}
+
+async fn request(t: &TestApp, cookie: &str, confirmation: &str) -> Resp {
+    let body = json!({ "confirmation": confirmation }).to_string();
+    t.post(URI, &body, Some(cookie)).await
+}
+
+async fn withdraw(t: &TestApp, cookie: &str) -> Resp {
+    t.send(json_request(Method::DELETE, URI, "", Some(cookie)))
+        .await
+}
+
+/// The `account` events of the feed for `user` of `app`, in order.
+async fn account_events(t: &TestApp, app: &str, user: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT json_extract(data, '$.event') FROM changes \
+         WHERE app = ? AND user_id = ? AND kind = 'account' ORDER BY seq",
+    )
+    .bind(app)
+    .bind(user)
+    .fetch_all(t.state.store.pool())
+    .await
+    .unwrap()
+}
+
+async fn rows_of(t: &TestApp, table: &str, app: &str, user: &str) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {table} WHERE app = ? AND user_id = ?"
+    ))
+    .bind(app)
+    .bind(user)
+    .fetch_one(t.state.store.pool())
+    .await
+    .unwrap()
+}
+
+/// A vchat user with a consent, push settings and a switch changed.
+async fn user_with_data(t: &TestApp, user: &str) -> String {
+    let cookie = t.sign_in("vchat", user).await;
+    assert_eq!(t.accept_current(&cookie).await.status, StatusCode::CREATED);
+    for (uri, body) in [
+        ("/api/me/push", json!({"enabled": false})),
+        (
+            "/api/me/switches",
+            json!({"switches": {"hide_online": true}}),
+        ),
+    ] {
+        let res = t
+            .send(json_request(
+                Method::PUT,
+                uri,
+                &body.to_string(),
+                Some(&cookie),
+            ))
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{uri}: {}", res.json);
+    }
+    cookie
+}
+
+/// `ledger verify` on the server's data directory: (exit 0, stdout).
+fn ledger_verify(t: &TestApp) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(["ledger", "verify", "--data-dir"])
+        .arg(&t.data)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[tokio::test]
+async fn a_request_shows_both_clocks_and_the_user_can_withdraw_it() {
+    let t = app().await;
+    let cookie = t.sign_in("weimeng", "amy").await;
+    let page = t.get(URI, Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.json);
+    assert_eq!(page.json["state"], "active");
+    assert_eq!(page.json["cooling_off_days"], 3);
+    assert_eq!(page.json["legal_working_days"], 15);
+    assert_eq!(page.json["verified"], true, "signed in just now");
+    assert!(!page.json["conditions"].as_array().unwrap().is_empty());
+
+    let made = request(&t, &cookie, "注销账号").await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+    assert_eq!(made.json["state"], "pending");
+    let p = &made.json["pending"];
+    let requested = t.state.clock.now_ms();
+    assert_eq!(
+        p["due_at"],
+        privacy_center_api::clock::rfc3339_ms(requested + 3 * DAY_MS)
+    );
+    let deadline = p["deadline_at"].as_str().unwrap();
+    assert!(deadline > p["due_at"].as_str().unwrap(), "{p}");
+    assert!(p["deadline_date"].as_str().unwrap().len() == 10);
+
+    let host = t.internal_status("weimeng", "amy").await;
+    assert_eq!(host.json["account"]["state"], "pending");
+    assert_eq!(host.json["account"]["due_at"], p["due_at"]);
+
+    request(&t, &cookie, "注销账号")
+        .await
+        .assert_error(StatusCode::CONFLICT, "already_requested");
+
+    let back = withdraw(&t, &cookie).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.json);
+    assert_eq!(back.json["state"], "active");
+    assert_eq!(back.json["withdrawn"]["by"], "user");
+    withdraw(&t, &cookie)
+        .await
+        .assert_error(StatusCode::CONFLICT, "nothing_to_cancel");
+    assert_eq!(
+        t.internal_status("weimeng", "amy").await.json["account"]["state"],
+        "active"
+    );
+    assert_eq!(
+        account_events(&t, "weimeng", "amy").await,
+        ["requested", "withdrawn"]
+    );
+    // Withdrawn, so nothing is due even long after.
+    t.state.clock.advance(30 * DAY_MS);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_wrong_confirmation_or_bad_body_requests_nothing() {
+    let t = app().await;
+    let cookie = t.sign_in("weimeng", "ben").await;
+    for typed in ["", "注销", "yes", "delete"] {
+        request(&t, &cookie, typed)
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "wrong_confirmation");
+    }
+    let extra = json!({"confirmation": "注销账号", "user": "someone-else"}).to_string();
+    t.post(URI, &extra, Some(&cookie))
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let huge = json!({ "confirmation": "x".repeat(100_000) }).to_string();
+    t.post(URI, &huge, Some(&cookie))
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    assert_eq!(t.count("cancellations").await, 0);
+    // English works too, whatever the case.
+    let made = request(&t, &cookie, " Delete my account ").await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
+}
+
+#[tokio::test]
+async fn an_old_session_must_sign_in_again_from_the_app() {
+    let t = app().await;
+    let cookie = t.sign_in("weimeng", "cora").await;
+    // The session started ten minutes ago (before its first use, so the
+    // server reads it from the database).
+    sqlx::query("UPDATE sessions SET created_ms = created_ms - 600000 WHERE user_id = 'cora'")
+        .execute(t.state.store.pool())
+        .await
+        .unwrap();
+    let page = t.get(URI, Some(&cookie)).await;
+    assert_eq!(page.json["verified"], false, "{}", page.json);
+    assert_eq!(page.json["verified_until"], Value::Null);
+    request(&t, &cookie, "注销账号")
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "reverify_required");
+    assert_eq!(t.count("cancellations").await, 0);
+    // A fresh handoff counts.
+    let fresh = t.sign_in("weimeng", "cora").await;
+    assert_eq!(
+        request(&t, &fresh, "注销账号").await.status,
+        StatusCode::CREATED
+    );
+    // Signed out: 401, as everywhere under /api/me.
+    t.get(URI, None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn signing_in_again_during_the_cooling_off_withdraws_the_request() {
+    let t = app().await;
+    let cookie = t.sign_in("huajian", "dan").await;
+    assert_eq!(
+        request(&t, &cookie, "注销账号").await.status,
+        StatusCode::CREATED
+    );
+    t.state.clock.advance(10 * DAY_MS);
+    let again = t.sign_in("huajian", "dan").await;
+    let page = t.get(URI, Some(&again)).await;
+    assert_eq!(page.json["state"], "active", "{}", page.json);
+    assert_eq!(page.json["withdrawn"]["by"], "sign_in");
+    assert_eq!(
+        account_events(&t, "huajian", "dan").await,
+        ["requested", "auto_withdrawn"]
+    );
+    t.state.clock.advance(10 * DAY_MS);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 0);
+    assert_eq!(
+        t.internal_status("huajian", "dan").await.json["account"]["state"],
+        "active"
+    );
+}
+
+#[tokio::test]
+async fn another_users_request_is_out_of_reach() {
+    let t = app().await;
+    let eve = t.sign_in("vchat", "eve").await;
+    assert_eq!(
+        request(&t, &eve, "注销账号").await.status,
+        StatusCode::CREATED
+    );
+    // Another user of the same app, and the same user id in another app.
+    for (app, user) in [("vchat", "fay"), ("weimeng", "eve")] {
+        let other = t.sign_in(app, user).await;
+        let page = t.get(URI, Some(&other)).await;
+        assert_eq!(page.json["state"], "active", "{app}/{user}");
+        assert_eq!(page.json["pending"], Value::Null);
+        withdraw(&t, &other)
+            .await
+            .assert_error(StatusCode::CONFLICT, "nothing_to_cancel");
+    }
+    assert_eq!(t.get(URI, Some(&eve)).await.json["state"], "pending");
+}
+
+#[tokio::test]
+async fn completion_deletes_the_account_and_leaves_a_ledger_that_verifies() {
+    let t = app().await;
+    let cookie = user_with_data(&t, "gil").await;
+    let _keep = user_with_data(&t, "hal").await;
+    let gil_rows = rows_of(&t, "consents", "vchat", "gil").await;
+    assert_eq!(gil_rows, 1);
+    assert_eq!(
+        request(&t, &cookie, "注销账号").await.status,
+        StatusCode::CREATED
+    );
+
+    // Not before the cooling-off ends.
+    t.state.clock.advance(15 * DAY_MS - 1000);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 0);
+    t.state.clock.advance(1000);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 1);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 0, "once");
+
+    for table in [
+        "push_settings",
+        "switch_values",
+        "setting_changes",
+        "sessions",
+        "consents",
+        "ledger_subjects",
+    ] {
+        assert_eq!(rows_of(&t, table, "vchat", "gil").await, 0, "{table}");
+    }
+    assert_eq!(t.count("consents").await, 2, "the records are kept");
+    assert!(
+        rows_of(&t, "push_settings", "vchat", "hal").await > 0,
+        "others keep theirs"
+    );
+    let named: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM consents WHERE user_id = 'gil' OR subject = 'gil'",
+    )
+    .fetch_one(t.state.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(named, 0, "no ledger row names the user");
+    let (ok, out) = ledger_verify(&t);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("2 records in 2 chains: every chain verifies"),
+        "{out}"
+    );
+
+    t.get("/api/me", Some(&cookie))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
+    let host = t.internal_status("vchat", "gil").await.json;
+    assert_eq!(host["account"]["state"], "cancelled", "{host}");
+    assert!(host["account"]["cancelled_at"].is_string());
+    assert_eq!(host["consent"], "never");
+    assert_eq!(host["push"]["enabled"], true, "back to the defaults");
+    assert_eq!(
+        account_events(&t, "vchat", "gil").await,
+        ["requested", "completed"]
+    );
+
+    // The same user id later: a fresh account with a chain of its own.
+    let fresh = t.sign_in("vchat", "gil").await;
+    assert_eq!(
+        t.get("/api/me", Some(&fresh)).await.json["consent"],
+        "never"
+    );
+    assert_eq!(
+        t.internal_status("vchat", "gil").await.json["account"]["state"],
+        "active"
+    );
+    let accepted = t.accept_current(&fresh).await;
+    assert_eq!(accepted.json["prev_hash"], ledger::GENESIS);
+    let (ok, out) = ledger_verify(&t);
+    assert!(
+        out.contains("3 records in 3 chains: every chain verifies"),
+        "{ok} {out}"
+    );
+
+    // Still append-only: no hashed field changes, and a live row's user id
+    // can only become its own subject.
+    let pool = t.state.store.pool();
+    let err = sqlx::query("UPDATE consents SET version = 'x'")
+        .execute(pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = sqlx::query("UPDATE consents SET user_id = 'someone' WHERE user_id = 'hal'")
+        .execute(pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = sqlx::query("DELETE FROM setting_changes")
+        .execute(pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+#[tokio::test]
+async fn verify_reports_a_row_whose_user_id_disagrees_with_its_subject() {
+    let t = app().await;
+    let _ = user_with_data(&t, "ida").await;
+    sqlx::query("UPDATE ledger_subjects SET subject = ? WHERE user_id = 'ida'")
+        .bind("0".repeat(32))
+        .execute(t.state.store.pool())
+        .await
+        .unwrap();
+    let (ok, out) = ledger_verify(&t);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("does not agree with the user's ledger subject"),
+        "{out}"
+    );
+}
+
+#[tokio::test]
+async fn a_crash_at_any_step_leaves_the_old_state_and_the_next_run_completes() {
+    let t = app().await;
+    let steps = [
+        FailPoint::Claimed,
+        FailPoint::SettingsDeleted,
+        FailPoint::Pseudonymised,
+        FailPoint::BeforeCommit,
+    ];
+    for (i, step) in steps.into_iter().enumerate() {
+        let user = format!("crash-{i}");
+        let cookie = user_with_data(&t, &user).await;
+        assert_eq!(
+            request(&t, &cookie, "注销账号").await.status,
+            StatusCode::CREATED
+        );
+        t.state.clock.advance(16 * DAY_MS);
+        let failed = scheduler(&t).run_due_failing("first", Some(step)).await;
+        assert!(failed.is_err(), "{step:?}");
+        // The old state, whole.
+        for table in [
+            "push_settings",
+            "setting_changes",
+            "sessions",
+            "consents",
+            "ledger_subjects",
+        ] {
+            assert!(
+                rows_of(&t, table, "vchat", &user).await > 0,
+                "{step:?}: {table}"
+            );
+        }
+        assert_eq!(t.get(URI, Some(&cookie)).await.json["state"], "pending");
+        assert_eq!(
+            account_events(&t, "vchat", &user).await,
+            ["requested"],
+            "{step:?}"
+        );
+        // The crashed instance's claim holds until its lease runs out.
+        assert_eq!(scheduler(&t).run_due("second").await.unwrap(), 0);
+        t.state.clock.advance(LEASE_MS);
+        assert_eq!(
+            scheduler(&t).run_due("second").await.unwrap(),
+            1,
+            "{step:?}"
+        );
+        for table in [
+            "push_settings",
+            "setting_changes",
+            "sessions",
+            "consents",
+            "ledger_subjects",
+        ] {
+            assert_eq!(
+                rows_of(&t, table, "vchat", &user).await,
+                0,
+                "{step:?}: {table}"
+            );
+        }
+        assert_eq!(
+            account_events(&t, "vchat", &user).await,
+            ["requested", "completed"]
+        );
+    }
+    let (ok, out) = ledger_verify(&t);
+    assert!(ok, "{out}");
+}
+
+#[tokio::test]
+async fn two_schedulers_racing_complete_each_request_once() {
+    let t = app().await;
+    let users: Vec<String> = (0..12).map(|i| format!("race-{i}")).collect();
+    for user in &users {
+        let cookie = t.sign_in("weimeng", user).await;
+        assert_eq!(
+            request(&t, &cookie, "注销账号").await.status,
+            StatusCode::CREATED
+        );
+    }
+    t.state.clock.advance(4 * DAY_MS);
+    let (a, b) = (scheduler(&t), scheduler(&t));
+    let (x, y) = tokio::join!(
+        tokio::spawn(async move { a.run_due("a").await.unwrap() }),
+        tokio::spawn(async move { b.run_due("b").await.unwrap() }),
+    );
+    assert_eq!(x.unwrap() + y.unwrap(), users.len());
+    let completed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM changes WHERE kind = 'account' \
+         AND json_extract(data, '$.event') = 'completed'",
+    )
+    .fetch_one(t.state.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(completed, users.len() as i64, "one completion each");
+    for user in &users {
+        assert_eq!(
+            t.internal_status("weimeng", user).await.json["account"]["state"],
+            "cancelled"
+        );
+    }
+}
