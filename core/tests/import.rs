@@ -230,11 +230,19 @@ fn assert_lossless(source: &str, imported: &Imported, app: Option<&str>) {
     let mut titles = vec![content_chars(&imported.title)];
     // A bare title line (`隐私政策`) that the text's own name
     // (`花间社区隐私政策`) replaced: before anything the output holds.
-    let bare: Vec<Vec<char>> = ["隐私政策", "个人信息保护政策", "隐私保护指引", "隐私权政策"]
-        .iter()
-        .filter(|b| imported.title.ends_with(*b))
-        .map(|b| b.chars().collect())
-        .collect();
+    let bare: Vec<Vec<char>> = [
+        "隐私政策",
+        "隐私条款",
+        "隐私协议",
+        "隐私权政策",
+        "隐私保护政策",
+        "隐私保护指引",
+        "隐私声明",
+        "个人信息保护政策",
+    ]
+    .iter()
+    .map(|b| b.chars().collect())
+    .collect();
     if let Some(app) = app.map(str::trim).filter(|a| !a.is_empty()) {
         if let Some(rest) = imported.title.strip_prefix(app) {
             titles.push(content_chars(rest));
