@@ -1,7 +1,7 @@
 //! The importer against the real seed policies, bad input, and the
 //! no-loss invariant (property-tested).
 
-use privacy_center_core::import::{import, ImportOptions, Imported};
+use privacy_center_core::import::{import, ImportOptions, Imported, TITLE_WORDS};
 use privacy_center_core::policy::{PolicyFile, MAX_POLICY_BYTES};
 use privacy_center_core::render::render;
 use privacy_center_core::wire::Date;
@@ -230,19 +230,7 @@ fn assert_lossless(source: &str, imported: &Imported, app: Option<&str>) {
     let mut titles = vec![content_chars(&imported.title)];
     // A bare title line (`隐私政策`) that the text's own name
     // (`花间社区隐私政策`) replaced: before anything the output holds.
-    let bare: Vec<Vec<char>> = [
-        "隐私政策",
-        "隐私条款",
-        "隐私协议",
-        "隐私权政策",
-        "隐私保护政策",
-        "隐私保护指引",
-        "隐私声明",
-        "个人信息保护政策",
-    ]
-    .iter()
-    .map(|b| b.chars().collect())
-    .collect();
+    let bare: Vec<Vec<char>> = TITLE_WORDS.iter().map(|b| b.chars().collect()).collect();
     if let Some(app) = app.map(str::trim).filter(|a| !a.is_empty()) {
         if let Some(rest) = imported.title.strip_prefix(app) {
             titles.push(content_chars(rest));

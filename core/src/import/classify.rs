@@ -16,7 +16,8 @@ pub(super) const SENTENCE_PUNCT: &[char] =
     &['。', '；', ';', '：', ':', '！', '!', '？', '?', '，', ','];
 /// Punctuation after which a numbering marker plausibly starts a new line.
 pub(super) const STRONG_PUNCT: &[char] = &['。', '；', ';', '：', ':', '！', '!', '？', '?'];
-pub(super) const TITLE_WORDS: &[&str] = &[
+/// The words a policy title ends with (`V聊隐私政策`, `…个人信息保护政策`).
+pub const TITLE_WORDS: &[&str] = &[
     "隐私政策",
     "隐私条款",
     "隐私协议",

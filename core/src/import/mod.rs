@@ -24,6 +24,8 @@ mod classify;
 mod emit;
 mod segment;
 
+pub use self::classify::TITLE_WORDS;
+
 use self::blocks::build_blocks;
 use self::classify::{classify, full_title, take_front};
 use self::emit::emit;
