@@ -595,10 +595,12 @@ fn cue_at(s: &[char], top: bool) -> bool {
     })
 }
 
-/// A title ends with a noun or a verb's object, not a particle (`随着`).
+/// A title ends with a noun or a verb's object, not a particle (`随着`),
+/// nor `联系` before its `我们` (`五、联系我们如您…`).
 fn title_may_end(title: &[char]) -> bool {
     let last = title[title.len() - 1];
-    !TITLE_CANNOT_END.contains(&last)
+    (!TITLE_CANNOT_END.contains(&last)
         || title.ends_with(&['目', '的'])
-        || title.ends_with(&['参', '与'])
+        || title.ends_with(&['参', '与']))
+        && !title.ends_with(&['联', '系'])
 }
