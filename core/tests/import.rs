@@ -227,18 +227,23 @@ fn assert_lossless(source: &str, imported: &Imported, app: Option<&str>) {
         .chars()
         .map(colon)
         .collect();
-    let mut titles = vec![content_chars(&imported.title)];
+    // The title as a title line gave it, perhaps in `《》` (a BOM inside
+    // the text is text).
+    let bare_chars = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let mut titles = vec![bare_chars(&imported.title)];
     // A bare title line (`隐私政策`) that the text's own name
-    // (`花间社区隐私政策`) replaced: before anything the output holds.
+    // (`花间社区隐私政策`) replaced, among the leading title lines: at most
+    // 12 lines (the preamble) of at most 30 characters (a title) come before.
     let bare: Vec<Vec<char>> = TITLE_WORDS.iter().map(|b| b.chars().collect()).collect();
     if let Some(app) = app.map(str::trim).filter(|a| !a.is_empty()) {
         if let Some(rest) = imported.title.strip_prefix(app) {
-            titles.push(content_chars(rest));
+            titles.push(bare_chars(rest));
         }
     }
     let titles: Vec<Vec<char>> = titles
         .into_iter()
         .filter(|t| !t.is_empty())
+        .flat_map(|t| [format!("《{t}》"), t])
         .map(|t| t.chars().collect())
         .collect();
     // Depth-first search over (source position, output position).
@@ -257,7 +262,7 @@ fn assert_lossless(source: &str, imported: &Imported, app: Option<&str>) {
                     stack.push((i + t.len(), j));
                 }
             }
-            for t in bare.iter().filter(|_| j == 0) {
+            for t in bare.iter().filter(|_| j <= 12 * 30) {
                 if src[i..].starts_with(t) {
                     stack.push((i + t.len(), j));
                 }

@@ -563,7 +563,7 @@ pub(super) fn take_front(segs: &mut Vec<Seg>) -> Front {
         .iter()
         .find_map(|s| quoted_title(&s.text))
         .filter(|_| generic)
-        .or_else(|| title_line.clone());
+        .or_else(|| title_line.as_deref().map(unquoted));
     let tail = segs.len().saturating_sub(TAIL_MAX).max(end);
     let mut k = 0;
     segs.retain(|seg| {
@@ -580,6 +580,15 @@ pub(super) fn take_front(segs: &mut Vec<Seg>) -> Front {
         true
     });
     front
+}
+
+/// A title line without the `《》` around it (`《花间隐私政策》`).
+fn unquoted(line: &str) -> String {
+    line.strip_prefix('《')
+        .and_then(|t| t.strip_suffix('》'))
+        .filter(|t| !t.contains(['《', '》']))
+        .unwrap_or(line)
+        .to_owned()
 }
 
 /// The first `《…隐私政策》` in `text` naming a particular policy (not the bare `《隐私政策》`).

@@ -373,6 +373,12 @@ mod tests {
             "隐私政策"
         );
         assert_eq!(title("隐私政策\n本《隐私政策》适用于V聊。"), "隐私政策");
+        // A title line in brackets, on its own or run into the text of a web copy.
+        assert_eq!(title("《花间隐私政策》\n正文。"), "花间隐私政策");
+        assert_eq!(md("《花间隐私政策》\n正文。"), "正文。\n");
+        let web = format!("《花间隐私政策》{}", "我们收集您的信息。".repeat(60));
+        assert_eq!(title(&web), "花间隐私政策");
+        assert!(md(&web).starts_with("我们收集"));
     }
 
     #[test]

@@ -294,6 +294,8 @@ fn title_prefix_len(chars: &[char]) -> Option<usize> {
             let head: String = chars[..n].iter().collect();
             TITLE_WORDS.iter().any(|w| head.ends_with(w))
         })
+        // `《花间隐私政策》` keeps its closing bracket.
+        .map(|n| n + usize::from(chars[0] == '《' && chars.get(n) == Some(&'》')))
 }
 
 /// A web copy runs the title lines into what follows: `隐私政策隐私政策公司名称：…`.
