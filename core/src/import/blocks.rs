@@ -70,8 +70,9 @@ fn heading_levels(lines: &[Line], toc: &[bool], record_name: &[bool]) -> Vec<Opt
                 .iter()
                 .any(|&fwd| sibling(&markers, k, fwd).is_some_and(|s| !lines[s].title))
     };
+    let outvoted = outvoted_titles(lines, toc);
     let heading: Vec<bool> = (0..n)
-        .map(|k| lines[k].title && !toc[k] && !record_name[k] && !entry(k))
+        .map(|k| lines[k].title && !toc[k] && !record_name[k] && !entry(k) && !outvoted[k])
         .collect();
     let mut ranks: Vec<u8> = (0..n).filter(|&k| heading[k]).filter_map(rank).collect();
     ranks.sort_unstable();
@@ -82,6 +83,55 @@ fn heading_levels(lines: &[Line], toc: &[bool], record_name: &[bool]) -> Vec<Opt
             heading[k].then(|| (2 + at).min(6) as u8)
         })
         .collect()
+}
+
+/// The numbered line before `k` that `k` continues (same style, smaller
+/// number), passing over text and deeper numbering, not over a section
+/// boundary (an outer numbering).
+fn previous_in_series(markers: &[Option<Marker>], k: usize) -> Option<usize> {
+    let own = markers[k]?;
+    let rank = own.style.rank()?;
+    for at in (0..k).rev() {
+        let Some(m) = markers[at] else { continue };
+        match m.style.rank() {
+            _ if m.style == own.style => return (m.ordinal < own.ordinal).then_some(at),
+            Some(r) if r <= rank => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A short item at the head of a series of numbered siblings (`1．` `2．`
+/// `3．` in one section) whose other members are sentences: the one title
+/// among them, followed by at least two sentence siblings, is an item of
+/// the series that happens to be short, not a heading among paragraphs.
+/// Several titles among sentences (V聊's `（七）` to `（九）`) stay headings,
+/// and so does a short last item after sentences (花间's `5.分享与复制参与`,
+/// which opens a topic of its own).
+fn outvoted_titles(lines: &[Line], toc: &[bool]) -> Vec<bool> {
+    let n = lines.len();
+    let markers: Vec<Option<Marker>> = (0..n)
+        .map(|k| lines[k].marker.filter(|_| !toc[k]))
+        .collect();
+    let mut series = vec![usize::MAX; n];
+    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    for k in 0..n {
+        if markers[k].is_none_or(|m| m.style.rank().is_none()) {
+            continue;
+        }
+        series[k] = previous_in_series(&markers, k).map_or(k, |p| series[p]);
+        members.entry(series[k]).or_default().push(k);
+    }
+    let mut out = vec![false; n];
+    for items in members.values() {
+        let titles: Vec<usize> = items.iter().copied().filter(|&k| lines[k].title).collect();
+        if let [only] = titles[..] {
+            let after = items.iter().filter(|&&k| k > only).count();
+            out[only] = after >= 2;
+        }
+    }
+    out
 }
 
 pub(super) fn build_blocks(lines: &[Line]) -> Vec<Block> {

@@ -16,7 +16,8 @@ pub(super) const SENTENCE_PUNCT: &[char] =
     &['。', '；', ';', '：', ':', '！', '!', '？', '?', '，', ','];
 /// Punctuation after which a numbering marker plausibly starts a new line.
 pub(super) const STRONG_PUNCT: &[char] = &['。', '；', ';', '：', ':', '！', '!', '？', '?'];
-pub(super) const TITLE_WORDS: &[&str] = &[
+/// The words a policy title ends with (`V聊隐私政策`, `…个人信息保护政策`).
+pub const TITLE_WORDS: &[&str] = &[
     "隐私政策",
     "隐私条款",
     "隐私协议",
@@ -406,10 +407,13 @@ pub(super) enum DateField {
     Updated,
     Effective,
     Drafted,
+    Published,
 }
 
 const DATE_LABELS: &[(&str, DateField)] = &[
     ("版本生效日期", DateField::Effective),
+    ("版本更新日期", DateField::Updated),
+    ("版本发布日期", DateField::Published),
     ("最近更新日期", DateField::Updated),
     ("最近更新时间", DateField::Updated),
     ("更新日期", DateField::Updated),
@@ -417,7 +421,12 @@ const DATE_LABELS: &[(&str, DateField)] = &[
     ("生效日期", DateField::Effective),
     ("生效时间", DateField::Effective),
     ("制定日期", DateField::Drafted),
+    ("发布日期", DateField::Published),
+    ("发布时间", DateField::Published),
 ];
+
+/// Punctuation a date item may end with (`发布日期：2026年1月1日；`).
+const DATE_END_PUNCT: &[char] = &['。', '；', ';', '，', ','];
 
 fn skip_spaces(s: &[char], k: usize) -> usize {
     k + s.iter().skip(k).take_while(|c| c.is_whitespace()).count()
@@ -465,7 +474,8 @@ fn parse_date(s: &[char]) -> Option<(Date, usize)> {
     Some((date, k))
 }
 
-/// `更新日期：2020年10月01日` at the start of `s`: field, date and length in chars.
+/// `更新日期：2020年10月01日` at the start of `s`, perhaps ended by `。`, `；`
+/// or `，`: field, date and length in chars.
 pub(super) fn date_item(s: &[char]) -> Option<(DateField, Date, usize)> {
     let (label, field) = DATE_LABELS.iter().find(|(l, _)| starts_with(s, l))?;
     let mut k = skip_spaces(s, label.chars().count());
@@ -473,7 +483,11 @@ pub(super) fn date_item(s: &[char]) -> Option<(DateField, Date, usize)> {
         k = skip_spaces(s, k + 1);
     }
     let (date, n) = parse_date(&s[k..])?;
-    Some((*field, date, k + n))
+    let mut end = k + n;
+    if s.get(end).is_some_and(|c| DATE_END_PUNCT.contains(c)) {
+        end += 1;
+    }
+    Some((*field, date, end))
 }
 
 /// A segment made of nothing but date items.
@@ -503,6 +517,7 @@ pub(super) struct Front {
     pub(super) updated: Option<Date>,
     pub(super) effective: Option<Date>,
     pub(super) drafted: Option<Date>,
+    pub(super) published: Option<Date>,
 }
 
 impl Front {
@@ -511,6 +526,7 @@ impl Front {
             DateField::Updated => &mut self.updated,
             DateField::Effective => &mut self.effective,
             DateField::Drafted => &mut self.drafted,
+            DateField::Published => &mut self.published,
         }
     }
 
@@ -528,23 +544,35 @@ impl Front {
     }
 }
 
+/// How many trailing segments may hold dates (`发布日期：…` in the last lines).
+pub(super) const TAIL_MAX: usize = 6;
+
 /// Removes the title lines (the last of the leading title phrases, and its
-/// repeats) and the preamble date lines, returning what they said.
+/// repeats) and the date lines of the preamble and of the last lines,
+/// returning what they said. A bare title line (`隐私政策`) gives way to the
+/// name the opening paragraphs give the text (`本《花间隐私政策》…`).
 pub(super) fn take_front(segs: &mut Vec<Seg>) -> Front {
     let mut front = Front::default();
     let leading = segs.iter().take_while(|s| is_title_phrase(&s.text)).count();
-    if leading > 0 {
-        front.title = Some(segs[leading - 1].text.clone());
-    }
+    let title_line = (leading > 0).then(|| segs[leading - 1].text.clone());
     let end = preamble_end(segs);
+    let generic = title_line
+        .as_deref()
+        .is_none_or(|t| TITLE_WORDS.contains(&t));
+    front.title = segs[leading..end.max(leading)]
+        .iter()
+        .find_map(|s| quoted_title(&s.text))
+        .filter(|_| generic)
+        .or_else(|| title_line.as_deref().map(unquoted));
+    let tail = segs.len().saturating_sub(TAIL_MAX).max(end);
     let mut k = 0;
     segs.retain(|seg| {
         let at = k;
         k += 1;
-        if at < leading && front.title.as_deref() == Some(seg.text.as_str()) {
+        if at < leading && title_line.as_deref() == Some(seg.text.as_str()) {
             return false;
         }
-        if at < end {
+        if at < end || at >= tail {
             if let Some(items) = date_items(&seg.text) {
                 return !front.take_dates(&items);
             }
@@ -552,6 +580,28 @@ pub(super) fn take_front(segs: &mut Vec<Seg>) -> Front {
         true
     });
     front
+}
+
+/// A title line without the `《》` around it (`《花间隐私政策》`).
+fn unquoted(line: &str) -> String {
+    line.strip_prefix('《')
+        .and_then(|t| t.strip_suffix('》'))
+        .filter(|t| !t.contains(['《', '》']))
+        .unwrap_or(line)
+        .to_owned()
+}
+
+/// The first `《…隐私政策》` in `text` naming a particular policy (not the bare `《隐私政策》`).
+fn quoted_title(text: &str) -> Option<String> {
+    text.split('《').skip(1).find_map(|rest| {
+        let inner = rest.split('》').next().filter(|_| rest.contains('》'))?;
+        let chars: Vec<char> = inner.chars().collect();
+        let ok = chars.len() <= TITLE_MAX
+            && !has_sentence_punct(&chars)
+            && !TITLE_WORDS.contains(&inner)
+            && TITLE_WORDS.iter().any(|w| inner.ends_with(w));
+        ok.then(|| collapse(&chars))
+    })
 }
 
 pub(super) fn full_title(found: Option<String>, app: Option<&str>) -> String {
@@ -569,7 +619,6 @@ pub(super) fn full_title(found: Option<String>, app: Option<&str>) -> String {
 #[derive(Debug)]
 pub(super) struct Field {
     pub(super) label: String,
-    pub(super) sep: char,
     pub(super) value: String,
 }
 
@@ -615,18 +664,26 @@ fn field_of(chars: &[char]) -> Option<Field> {
     let label_chars = label.chars().count();
     let plain = !label.chars().any(|c| {
         SENTENCE_PUNCT.contains(&c)
-            || matches!(
-                c,
-                '、' | '（' | '）' | '(' | ')' | '“' | '”' | '"' | '《' | '》' | '【' | '】' | '|'
-            )
-    });
+            || matches!(c, '、' | '“' | '”' | '"' | '《' | '》' | '【' | '】' | '|')
+    }) && balanced_inner_brackets(&label);
     let url = ["http", "https", "mailto", "tel"].contains(&label.to_ascii_lowercase().as_str());
     let ok = (2..=16).contains(&label_chars) && plain && !url && !value.is_empty();
-    ok.then(|| Field {
-        label,
-        sep: chars[colon],
-        value,
-    })
+    ok.then_some(Field { label, value })
+}
+
+/// Brackets in a label (`SDK提供方（公司名称）`) only after its first
+/// character, each closed before the next opens, none left open.
+fn balanced_inner_brackets(label: &str) -> bool {
+    let mut open = false;
+    for (k, c) in label.chars().enumerate() {
+        match c {
+            '（' | '(' if k > 0 && !open => open = true,
+            '）' | ')' if open => open = false,
+            '（' | '(' | '）' | ')' => return false,
+            _ => {}
+        }
+    }
+    !open
 }
 
 /// One SDK (or permission…) record: an optional name line and its field lines.
@@ -683,15 +740,23 @@ pub(super) fn find_record_runs(lines: &[Line]) -> Vec<RecordRun> {
             } else {
                 break;
             };
+            // A record ends where its first label comes again; a named one
+            // also where any of its labels does (the fields are not its own).
             let first = label(j);
-            while j < n
-                && lines[j].field.is_some()
-                && (record.fields.is_empty() || named || label(j) != first)
-            {
+            let mut repeated = false;
+            while j < n && lines[j].field.is_some() {
+                let again = record.fields.iter().any(|&f| label(f) == label(j));
+                if !record.fields.is_empty() && (if named { again } else { label(j) == first }) {
+                    repeated = named;
+                    break;
+                }
                 record.fields.push(j);
                 j += 1;
             }
             records.push(record);
+            if repeated {
+                break;
+            }
         }
         let ok = records.len() >= 2 && (named || records.iter().all(|r| r.fields.len() >= 2));
         if ok {
@@ -704,13 +769,15 @@ pub(super) fn find_record_runs(lines: &[Line]) -> Vec<RecordRun> {
                 columns,
             });
         }
-        i = j.max(i + 1);
+        // A line before unnamed records (`第三方SDK列表`) is no record name:
+        // look again from the next line.
+        i = if named && !ok { i + 1 } else { j.max(i + 1) };
     }
     runs
 }
 
-/// The columns when every record lists its fields in one order, with `：`,
-/// and every column is shared by at least half of the records.
+/// The columns when every record lists its fields in one order, and every
+/// column is shared by at least half of the records.
 fn table_columns(lines: &[Line], records: &[Record]) -> Option<Vec<String>> {
     let field = |k: usize| lines[k].field.as_ref();
     let mut columns: Vec<String> = Vec::new();
@@ -718,9 +785,6 @@ fn table_columns(lines: &[Line], records: &[Record]) -> Option<Vec<String>> {
         let mut pos = 0;
         for &k in &record.fields {
             let f = field(k)?;
-            if f.sep != '：' {
-                return None;
-            }
             match columns.iter().position(|c| *c == f.label) {
                 Some(at) if at < pos => return None,
                 Some(at) => pos = at + 1,
@@ -746,20 +810,108 @@ fn table_columns(lines: &[Line], records: &[Record]) -> Option<Vec<String>> {
     (shared && columns.len() <= 8).then_some(columns)
 }
 
-/// Marks a numbered table of contents: consecutive short titles numbered
-/// 1, 2, 3… of one style, at least half of which appear again later (both,
-/// for a list of two).
+/// A contents entry without its page number and leader dots
+/// (`一、我们收集的信息……3`, `1. 概述 ........ 2`).
+fn without_page_number(text: &str) -> &str {
+    let leader = |c: char| {
+        c.is_whitespace() || matches!(c, '.' | '．' | '…' | '·' | '・' | '⋯' | '-' | '—' | '_')
+    };
+    let digits = text.trim_end_matches(|c: char| c.is_ascii_digit());
+    let page = digits.len() < text.len() && text.len() - digits.len() <= 3;
+    let stripped = if page && digits.ends_with(leader) {
+        digits
+    } else {
+        text
+    };
+    let bare = stripped.trim_end_matches(leader);
+    // Leader dots alone, without a page number, still end the entry.
+    if bare.chars().count() < stripped.chars().count() || page {
+        bare
+    } else {
+        text
+    }
+}
+
+/// A contents entry or heading as compared with the other: without its
+/// numbering, page number, spaces, and with full-width forms as ASCII.
+fn loose(text: &str) -> String {
+    let text = without_page_number(text);
+    let chars: Vec<char> = text.chars().collect();
+    let from = parse_marker(&chars).map_or(0, |m| m.len);
+    chars[from..]
+        .iter()
+        .filter(|c| !c.is_whitespace())
+        .map(|&c| match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// `目录` on a line of its own, as contents start.
+fn is_contents_label(text: &str) -> bool {
+    let bare: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '：' | ':' | '【' | '】'))
+        .collect();
+    matches!(
+        bare.as_str(),
+        "目录" | "目錄" | "本政策目录" | "本隐私政策目录"
+    )
+}
+
+/// Whether a line reads as a contents entry: short, no sentence punctuation.
+fn is_entry_like(text: &str) -> bool {
+    let chars: Vec<char> = without_page_number(text).chars().collect();
+    !chars.is_empty() && chars.len() <= TITLE_MAX && !has_sentence_punct(&chars)
+}
+
+/// The contents after a `目录` line: the entry-like lines that follow, up to
+/// where the body starts again (an entry repeated, loosely, or the first
+/// entry's numbering starting over).
+fn labelled_toc(lines: &[Line], label: usize, toc: &mut [bool]) {
+    let first = label + 1;
+    let mut seen: Vec<String> = Vec::new();
+    let mut last: HashMap<Style, u32> = HashMap::new();
+    let mut end = first;
+    while end < lines.len() && is_entry_like(&lines[end].text) {
+        let key = loose(&lines[end].text);
+        let restart = lines[end]
+            .marker
+            .is_some_and(|m| last.get(&m.style).is_some_and(|&o| m.ordinal <= o));
+        if restart || (!key.is_empty() && seen.contains(&key)) {
+            break;
+        }
+        if let Some(m) = lines[end].marker {
+            last.insert(m.style, m.ordinal);
+        }
+        seen.push(key);
+        end += 1;
+    }
+    if end - first >= 2 {
+        toc[first..end].iter_mut().for_each(|t| *t = true);
+    }
+}
+
+/// Marks a table of contents: the entries after a `目录` line, and
+/// consecutive short titles numbered 1, 2, 3… of one style, at least half
+/// of which appear again later, loosely (both, for a list of two).
 pub(super) fn find_toc(lines: &[Line]) -> Vec<bool> {
     let n = lines.len();
-    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let mut last_seen: HashMap<String, usize> = HashMap::new();
     for (k, line) in lines.iter().enumerate() {
-        last_seen.insert(norm(&line.text), k);
+        last_seen.insert(loose(&line.text), k);
     }
     let mut toc = vec![false; n];
+    if let Some(label) = lines.iter().position(|l| is_contents_label(&l.text)) {
+        labelled_toc(lines, label, &mut toc);
+    }
     let mut i = 0;
     while i < n {
-        let Some(m) = lines[i].marker.filter(|m| lines[i].title && m.ordinal == 1) else {
+        let Some(m) = lines[i]
+            .marker
+            .filter(|m| lines[i].title && m.ordinal == 1 && !toc[i])
+        else {
             i += 1;
             continue;
         };
@@ -775,7 +927,7 @@ pub(super) fn find_toc(lines: &[Line]) -> Vec<bool> {
         let repeated = (i..j)
             .filter(|&k| {
                 last_seen
-                    .get(&norm(&lines[k].text))
+                    .get(&loose(&lines[k].text))
                     .is_some_and(|&at| at >= j)
             })
             .count();

@@ -2,8 +2,9 @@
 //!
 //! Chinese policies number their structure (`第一部分`, `一、`, `（一）`, `1.`,
 //! `1.1`, `(1)`, `①`, `a.`, `G1.`); the importer turns that numbering into the
-//! heading and list hierarchy, takes the title and the preamble dates out for
-//! the front matter, and escapes everything else so it renders literally.
+//! heading and list hierarchy, takes the title and the dates (at the top or in
+//! the last lines) out for the front matter, and escapes everything else so it
+//! renders literally.
 //!
 //! Nothing is dropped or reordered: apart from the title and date lines, the
 //! Markdown holds every non-space character of the source in order, with
@@ -23,6 +24,8 @@ mod classify;
 mod emit;
 mod segment;
 
+pub use self::classify::TITLE_WORDS;
+
 use self::blocks::build_blocks;
 use self::classify::{classify, full_title, take_front};
 use self::emit::emit;
@@ -40,12 +43,15 @@ pub struct ImportOptions {
 pub struct Imported {
     /// The policy title (e.g. `闪聊隐私政策`), prefixed with the app name when it lacks it.
     pub title: String,
-    /// 更新日期 / 最近更新日期 / 更新时间.
+    /// 更新日期 / 最近更新日期 / 更新时间; the 发布日期 when the text gives
+    /// no update date (either is when this version was published).
     pub updated: Option<Date>,
     /// 生效日期 / 版本生效日期.
     pub effective: Option<Date>,
     /// 制定日期.
     pub drafted: Option<Date>,
+    /// 发布日期 / 发布时间.
+    pub published: Option<Date>,
     /// The CommonMark body, without front matter and without the title and date lines.
     pub markdown: String,
 }
@@ -94,9 +100,10 @@ pub fn import(raw: &[u8], opts: &ImportOptions) -> Result<Imported, Error> {
     }
     Ok(Imported {
         title: full_title(front.title, opts.app_name.as_deref()),
-        updated: front.updated,
+        updated: front.updated.or(front.published),
         effective: front.effective,
         drafted: front.drafted,
+        published: front.published,
         markdown,
     })
 }
@@ -317,6 +324,95 @@ mod tests {
     }
 
     #[test]
+    fn dates_in_the_last_lines_go_to_the_front_matter() {
+        let text = "一、信息\n正文。\n二、联系我们\n邮箱a@b.cn。\n\n发布日期：2026-03-01\n生效日期：2026-03-08";
+        let imported = import(text.as_bytes(), &ImportOptions::default()).unwrap();
+        // 发布日期 stands in for the missing update date.
+        assert_eq!(imported.updated, Date::new(2026, 3, 1).ok());
+        assert_eq!(imported.published, Date::new(2026, 3, 1).ok());
+        assert_eq!(imported.effective, Date::new(2026, 3, 8).ok());
+        assert_eq!(
+            imported.markdown,
+            "## 一、信息\n\n正文。\n\n## 二、联系我们\n\n邮箱<a@b.cn>。\n"
+        );
+        // Run into the last sentence, with punctuation between: the update date wins.
+        let text = "一、信息\n正文。联系我们。发布日期：2025年1月1日；更新日期：2026年3月1日。";
+        let imported = import(text.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(imported.updated, Date::new(2026, 3, 1).ok());
+        assert_eq!(imported.published, Date::new(2025, 1, 1).ok());
+        assert_eq!(imported.markdown, "## 一、信息\n\n正文。联系我们。\n");
+        // A date inside a sentence stays text; so does one contradicting the preamble.
+        assert_eq!(
+            md("一、信息\n本政策于2026年3月1日更新。"),
+            "## 一、信息\n\n本政策于2026年3月1日更新。\n"
+        );
+        let text = "更新日期：2026年1月1日\n正文。\n更新日期：2026年2月1日";
+        let imported = import(text.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(imported.updated, Date::new(2026, 1, 1).ok());
+        assert_eq!(imported.markdown, "正文。\n\n更新日期：2026年2月1日\n");
+    }
+
+    #[test]
+    fn a_bare_title_gives_way_to_the_name_the_text_gives_itself() {
+        let title = |text: &str| {
+            import(text.as_bytes(), &ImportOptions::default())
+                .unwrap()
+                .title
+        };
+        let text = "隐私政策\n欢迎使用！本《星河直播个人信息保护政策》说明我们如何处理信息。\n一、信息\n正文。";
+        assert_eq!(title(text), "星河直播个人信息保护政策");
+        assert!(md(text).starts_with("欢迎使用！本《星河直播个人信息保护政策》说明"));
+        assert_eq!(
+            title("本《萤火隐私政策》适用于萤火。\n一、信息"),
+            "萤火隐私政策"
+        );
+        // A particular title line stays; a name given after the first section is no title.
+        assert_eq!(title("闪聊隐私政策\n见《V聊隐私政策》。"), "闪聊隐私政策");
+        assert_eq!(
+            title("隐私政策\n一、信息\n见《V聊儿童隐私政策》。"),
+            "隐私政策"
+        );
+        assert_eq!(title("隐私政策\n本《隐私政策》适用于V聊。"), "隐私政策");
+        // A title line in brackets, on its own or run into the text of a web copy.
+        assert_eq!(title("《花间隐私政策》\n正文。"), "花间隐私政策");
+        assert_eq!(md("《花间隐私政策》\n正文。"), "正文。\n");
+        let web = format!("《花间隐私政策》{}", "我们收集您的信息。".repeat(60));
+        assert_eq!(title(&web), "花间隐私政策");
+        assert!(md(&web).starts_with("我们收集"));
+    }
+
+    #[test]
+    fn entries_after_a_contents_label_are_a_list() {
+        // Entries worded unlike the headings: the numbering starting over ends them.
+        assert_eq!(
+            md("目录\n一、收集信息\n二、使用信息\n一、我们如何收集您的信息\n正文。\n二、我们如何使用您的信息\n正文。"),
+            "目录\n\n- 一、收集信息\n- 二、使用信息\n\n## 一、我们如何收集您的信息\n\n正文。\n\n## 二、我们如何使用您的信息\n\n正文。\n"
+        );
+        assert_eq!(
+            md("目录：\n第一章 总则 3\n第二章 附则 9\n第一章 总则\n正文。\n第二章 附则\n正文。"),
+            "目录：\n\n- 第一章 总则 3\n- 第二章 附则 9\n\n## 第一章 总则\n\n正文。\n\n## 第二章 附则\n\n正文。\n"
+        );
+        // A single entry is no contents.
+        assert_eq!(
+            md("目录\n一、信息\n正文。"),
+            "目录\n\n## 一、信息\n\n正文。\n"
+        );
+    }
+
+    #[test]
+    fn a_short_item_leading_sentence_siblings_is_no_heading() {
+        assert_eq!(
+            md("一、安全\n1.安全措施\n我们加密。\n2.我们会定期审计。\n3.我们会培训员工。"),
+            "## 一、安全\n\n1.安全措施\n\n我们加密。\n\n2.我们会定期审计。\n\n3.我们会培训员工。\n"
+        );
+        // One sentence sibling after it is not enough.
+        assert_eq!(
+            md("一、安全\n1.我们会定期审计。\n2.安全措施\n我们加密。\n3.我们会培训员工。"),
+            "## 一、安全\n\n1.我们会定期审计。\n\n### 2.安全措施\n\n我们加密。\n\n3.我们会培训员工。\n"
+        );
+    }
+
+    #[test]
     fn repeated_sdk_fields_make_a_table() {
         let text = "SDK名称：极光推送\n第三方公司名称：极光公司\n收集个人信息类型：设备信息\n使用目的：推送消息\n隐私政策链接：https://www.jiguang.cn/license/privacy\nSDK名称：友盟\n第三方公司名称：友盟同欣（北京）科技有限公司\n收集个人信息类型：设备信息|IMEI\n使用目的：统计\n隐私政策链接：https://www.umeng.com/page/policy";
         assert_eq!(
@@ -331,6 +427,12 @@ mod tests {
         assert_eq!(
             md(named),
             "|  | 使用目的 | 隐私政策链接 |\n| --- | --- | --- |\n| 1、极光推送 | 推送 | <https://a.cn/p> |\n| 2、友盟 | 统计 |  |\n| 3、Bugly | 崩溃 | <https://b.cn/p> |\n"
+        );
+        // After a line that names no record, with `:` and a label in brackets.
+        let text = "第三方SDK列表\nSDK名称: 个推\n开发者（公司）: 每日互动\n隐私政策链接: https://a.cn/p\nSDK名称: Bugly\n开发者（公司）: 腾讯\n隐私政策链接: https://b.cn/p";
+        assert_eq!(
+            md(text),
+            "第三方SDK列表\n\n| SDK名称 | 开发者（公司） | 隐私政策链接 |\n| --- | --- | --- |\n| 个推 | 每日互动 | <https://a.cn/p> |\n| Bugly | 腾讯 | <https://b.cn/p> |\n"
         );
         // Labels that differ from record to record: no clear structure, paragraphs.
         let loose = "1、极光推送\n使用目的：推送\n极光协议链接：https://a.cn/p\n2、友盟\n使用目的：统计\n友盟协议链接：https://b.cn/p";

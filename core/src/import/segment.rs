@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use super::classify::{
     collapse, date_item, date_items, has_sentence_punct, is_heading_text, left_ok, marker_of,
     parse_marker, preamble_end, principle_label_len, starts_with, Marker, Seg, Style, DEEP_CUES,
-    PREAMBLE_MAX, SENTENCE_CUES, SENTENCE_PUNCT, STRONG_PUNCT, TITLE_CANNOT_END, TITLE_MAX,
-    TITLE_WORDS,
+    PREAMBLE_MAX, SENTENCE_CUES, SENTENCE_PUNCT, STRONG_PUNCT, TAIL_MAX, TITLE_CANNOT_END,
+    TITLE_MAX, TITLE_WORDS,
 };
 
 pub(super) fn segment(text: &str, web: bool) -> Vec<Seg> {
@@ -24,6 +24,7 @@ pub(super) fn segment(text: &str, web: bool) -> Vec<Seg> {
         }
     }
     split_preamble_dates(&mut segs, web);
+    split_tail_dates(&mut segs, web);
     if web {
         split_leading_titles(&mut segs);
         split_known_titles(&mut segs);
@@ -250,6 +251,38 @@ fn split_preamble_dates(segs: &mut Vec<Seg>, web: bool) {
     });
 }
 
+/// How far from its end a segment is searched for closing date items.
+const TAIL_DATES_CHARS: usize = 120;
+
+/// Puts the date items that end one of the last segments (`…联系我们。
+/// 发布日期：2026年1月1日 生效日期：2026年1月8日`) in a segment of their own.
+fn split_tail_dates(segs: &mut Vec<Seg>, web: bool) {
+    let from = segs.len().saturating_sub(TAIL_MAX);
+    replace_each(segs, |k, seg| {
+        if k < from {
+            return vec![seg];
+        }
+        let chars: Vec<char> = seg.text.chars().collect();
+        let start = chars.len().saturating_sub(TAIL_DATES_CHARS).max(1);
+        let at = (start..chars.len()).find(|&i| {
+            let before = web || chars[i - 1] == ' ' || STRONG_PUNCT.contains(&chars[i - 1]);
+            before && date_item(&chars[i..]).is_some() && {
+                let rest: String = chars[i..].iter().collect();
+                date_items(&rest).is_some()
+            }
+        });
+        match at {
+            Some(i) => {
+                let mut pieces = Vec::new();
+                push_seg(&mut pieces, &chars[..i]);
+                push_seg(&mut pieces, &chars[i..]);
+                pieces
+            }
+            None => vec![seg],
+        }
+    });
+}
+
 /// The length of a title phrase (`微萌隐私条款`) at the start of `chars`.
 fn title_prefix_len(chars: &[char]) -> Option<usize> {
     if parse_marker(chars).is_some() {
@@ -261,6 +294,8 @@ fn title_prefix_len(chars: &[char]) -> Option<usize> {
             let head: String = chars[..n].iter().collect();
             TITLE_WORDS.iter().any(|w| head.ends_with(w))
         })
+        // `《花间隐私政策》` keeps its closing bracket.
+        .map(|n| n + usize::from(chars[0] == '《' && chars.get(n) == Some(&'》')))
 }
 
 /// A web copy runs the title lines into what follows: `隐私政策隐私政策公司名称：…`.
@@ -562,10 +597,12 @@ fn cue_at(s: &[char], top: bool) -> bool {
     })
 }
 
-/// A title ends with a noun or a verb's object, not a particle (`随着`).
+/// A title ends with a noun or a verb's object, not a particle (`随着`),
+/// nor `联系` before its `我们` (`五、联系我们如您…`).
 fn title_may_end(title: &[char]) -> bool {
     let last = title[title.len() - 1];
-    !TITLE_CANNOT_END.contains(&last)
+    (!TITLE_CANNOT_END.contains(&last)
         || title.ends_with(&['目', '的'])
-        || title.ends_with(&['参', '与'])
+        || title.ends_with(&['参', '与']))
+        && !title.ends_with(&['联', '系'])
 }
