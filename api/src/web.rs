@@ -29,18 +29,17 @@ const STRICT_CSP: &str =
 /// importer, checker and diff never reach the reader's bundle) and served.
 pub const PREVIEW_DIR: &str = "preview";
 
-/// Where the signed-in user's controls are built (their own Trunk target
-/// and budget, so readers never download them); served for the pages
-/// `core::routes` assigns to [`Bundle::Controls`] (`/me` and below, `/{app}/lists`).
-pub const CONTROLS_DIR: &str = "controls";
-
 /// The built SPA: where it lives and the shell page served for every route,
 /// plus the preview's build under `dist/preview/` when there is one.
 #[derive(Clone, Debug)]
 pub struct Spa {
     reader: Page,
     preview: Option<Page>,
-    controls: Option<Page>,
+    /// The builds besides the reader that are there (`Bundle::EXTRA`: the
+    /// controls, account and documents builds, each its own Trunk target and
+    /// budget so readers never download them), served for the pages
+    /// `core::routes` assigns to them.
+    extras: Arc<Vec<(Bundle, Page)>>,
 }
 
 /// One Trunk build: a directory of assets and its shell page.
@@ -69,28 +68,36 @@ impl Spa {
             Ok(None)
         };
         let preview = optional(PREVIEW_DIR, "/preview")?;
-        let controls = optional(CONTROLS_DIR, "/me")?;
+        let mut extras = Vec::new();
+        for bundle in Bundle::EXTRA {
+            let dir = bundle.dir().expect("an extra build has a directory");
+            if let Some(page) = optional(dir, bundle.patterns()[0])? {
+                extras.push((bundle, page));
+            }
+        }
         Ok(Spa {
             reader,
             preview,
-            controls,
+            extras: Arc::new(extras),
         })
     }
 
     /// The service for every path the API does not own: `/preview` and
-    /// below from the preview's build, `/controls/…` (assets) and the
-    /// controls' pages from the controls' build, everything else from the
+    /// below from the preview's build, each extra build's assets from
+    /// `/<dir>/…` and its pages from its shell, everything else from the
     /// reader's, whose reader routes come with their policy pre-rendered
     /// from `catalog`.
     pub fn service(&self, catalog: Arc<Catalog>) -> Router {
+        let none = Arc::new(Vec::new());
         let mut router = Router::new();
         if let Some(p) = &self.preview {
-            router = router.nest_service("/preview", p.service(None, None));
+            router = router.nest_service("/preview", p.service(None, none.clone()));
         }
-        if let Some(c) = &self.controls {
-            router = router.nest_service("/controls", c.service(None, None));
+        for (bundle, page) in self.extras.iter() {
+            let dir = bundle.dir().expect("an extra build has a directory");
+            router = router.nest_service(&format!("/{dir}"), page.service(None, none.clone()));
         }
-        router.fallback_service(self.reader.service(Some(catalog), self.controls.clone()))
+        router.fallback_service(self.reader.service(Some(catalog), self.extras.clone()))
     }
 }
 
@@ -108,19 +115,18 @@ impl Page {
 
     /// The build's files, and its shell page for every other path (with
     /// the policy pre-rendered into it when `catalog` is given), or the
-    /// shell of `controls` for the pages that build serves.
-    fn service(&self, catalog: Option<Arc<Catalog>>, controls: Option<Page>) -> Router {
+    /// shell of one of `others` for the pages that build serves.
+    fn service(&self, catalog: Option<Arc<Catalog>>, others: Arc<Vec<(Bundle, Page)>>) -> Router {
         let shell = self.clone();
         let fallback = move |req: Request| {
             let shell = shell.clone();
             let catalog = catalog.clone();
-            let controls = controls.clone();
+            let others = others.clone();
             async move {
-                let theirs =
-                    Route::parse(req.uri().path()).is_some_and(|r| r.bundle() == Bundle::Controls);
-                match controls {
-                    Some(c) if theirs => c.shell(),
-                    _ => shell.shell_or_404(&req, catalog.as_deref()),
+                let bundle = Route::parse(req.uri().path()).map(|r| r.bundle());
+                match others.iter().find(|(b, _)| Some(*b) == bundle) {
+                    Some((_, page)) => page.shell(),
+                    None => shell.shell_or_404(&req, catalog.as_deref()),
                 }
             }
         };
@@ -147,7 +153,7 @@ impl Page {
             .layer(middleware::map_response(move |mut res: Response| {
                 let csp = csp.clone();
                 async move {
-                    // Another build's shell (the controls') carries its own.
+                    // Another build's shell (an extra build's) carries its own.
                     if !res.headers().contains_key(header::CONTENT_SECURITY_POLICY) {
                         res.headers_mut()
                             .insert(header::CONTENT_SECURITY_POLICY, csp);

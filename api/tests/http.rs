@@ -499,31 +499,34 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         format!("<html><head><script type=\"module\">{script}</script></head></html>")
     };
     std::fs::write(dist.path().join("index.html"), shell("reader()")).unwrap();
-    let controls = dist.path().join("controls");
-    std::fs::create_dir(&controls).unwrap();
-    std::fs::write(controls.join("index.html"), shell("controls()")).unwrap();
-    std::fs::write(
-        controls.join("privacy-center-controls-0123456789abcdef_bg.wasm"),
-        "wasm",
-    )
-    .unwrap();
+    for build in ["controls", "account", "documents"] {
+        let dir = dist.path().join(build);
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), shell(&format!("{build}()"))).unwrap();
+        std::fs::write(
+            dir.join(format!("privacy-center-{build}-0123456789abcdef_bg.wasm")),
+            "wasm",
+        )
+        .unwrap();
+    }
     let t = app_with(&repo_policies(), Some(Spa::load(dist.path()).unwrap())).await;
     let hash = |script: &str| {
         use base64::Engine;
         use sha2::Digest;
         base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script))
     };
+    let builds = ["reader()", "controls()", "account()", "documents()"];
     for (route, build) in [
         ("/me", "controls()"),
         ("/me/notifications", "controls()"),
         ("/me/privacy/", "controls()"),
         ("/me/data", "controls()"),
-        // Public, but a controls page: no pre-rendered policy, no preload.
-        ("/vchat/permissions", "controls()"),
-        // Public, but the controls' page: no policy pre-rendered into it.
-        ("/vchat/lists", "controls()"),
-        ("/no-such-app/lists", "controls()"),
-        ("/me/teen-mode", "controls()"),
+        ("/me/teen-mode", "account()"),
+        ("/me/account", "account()"),
+        // Public, but not reader pages: no pre-rendered policy, no preload.
+        ("/vchat/permissions", "documents()"),
+        ("/vchat/lists", "documents()"),
+        ("/no-such-app/lists", "documents()"),
         ("/me/consents", "reader()"),
         ("/vchat/history", "reader()"),
         ("/me/unknown", "reader()"),
@@ -533,15 +536,17 @@ async fn the_controls_are_their_own_build_served_for_the_users_pages() {
         assert!(String::from_utf8(body).unwrap().contains(build), "{route}");
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(csp.contains(&hash(build)), "{route}: {csp}");
-        let other = if build == "reader()" {
-            "controls()"
-        } else {
-            "reader()"
-        };
-        assert!(!csp.contains(&hash(other)), "{route}: {csp}");
-        if build == "controls()" {
+        for other in builds.iter().filter(|b| **b != build) {
+            assert!(!csp.contains(&hash(other)), "{route}: {csp}");
+        }
+        if build != "reader()" {
             assert!(headers.get("link").is_none(), "{route}");
         }
+    }
+    for build in ["account", "documents"] {
+        let asset = format!("/{build}/privacy-center-{build}-0123456789abcdef_bg.wasm");
+        let (status, _, _) = call(&t.router, Method::GET, &asset).await;
+        assert_eq!(status, StatusCode::OK, "{asset}");
     }
     let (status, headers, _) = call(
         &t.router,

@@ -80,8 +80,39 @@ pub enum Route {
 pub enum Bundle {
     /// The reader: policies, history, compare, consent records.
     Reader,
-    /// The user's controls: hub, notifications, privacy switches.
+    /// The user's controls: hub, notifications, privacy switches, data.
     Controls,
+    /// What guards the account: teen mode and account closure.
+    Account,
+    /// An app's public documents beside its policy: permissions, the two lists.
+    Documents,
+}
+
+impl Bundle {
+    /// The builds besides the reader, each in `dist/<dir>/` and served
+    /// from `/<dir>/`.
+    pub const EXTRA: [Bundle; 3] = [Bundle::Controls, Bundle::Account, Bundle::Documents];
+
+    /// Where the build lives under `dist/` and its assets are served
+    /// (`None`: the reader, at the root).
+    pub fn dir(self) -> Option<&'static str> {
+        match self {
+            Bundle::Reader => None,
+            Bundle::Controls => Some("controls"),
+            Bundle::Account => Some("account"),
+            Bundle::Documents => Some("documents"),
+        }
+    }
+
+    /// The build's routes in its router's `path!` syntax, in its order.
+    pub fn patterns(self) -> &'static [&'static str] {
+        match self {
+            Bundle::Reader => PATTERNS,
+            Bundle::Controls => CONTROLS_PATTERNS,
+            Bundle::Account => ACCOUNT_PATTERNS,
+            Bundle::Documents => DOCUMENTS_PATTERNS,
+        }
+    }
 }
 
 /// Every route's pattern in the router's `path!` syntax, in the order the
@@ -99,20 +130,25 @@ pub const PATTERNS: &[&str] = &[
 
 /// The controls bundle's routes in its router's `path!` syntax, in the
 /// order `src/bin/controls` declares them.
-pub const CONTROLS_PATTERNS: &[&str] = &[
-    "/me",
-    "/me/notifications",
-    "/me/privacy",
-    "/me/data",
-    "/:app/permissions",
-    "/:app/lists",
-    "/me/teen-mode",
-    "/me/account",
-];
+pub const CONTROLS_PATTERNS: &[&str] = &["/me", "/me/notifications", "/me/privacy", "/me/data"];
+
+/// The account build's routes, in the order `src/bin/account` declares them.
+pub const ACCOUNT_PATTERNS: &[&str] = &["/me/teen-mode", "/me/account"];
+
+/// The documents build's routes, in the order `src/bin/documents` declares them.
+pub const DOCUMENTS_PATTERNS: &[&str] = &["/:app/permissions", "/:app/lists"];
 
 /// First path segments that are never an app: the API, the product team's
 /// preview and the user's and development pages.
-pub const RESERVED: &[&str] = &["api", "dev", "me", "preview"];
+pub const RESERVED: &[&str] = &[
+    "api",
+    "dev",
+    "me",
+    "preview",
+    "controls",
+    "account",
+    "documents",
+];
 
 /// File extensions that are assets, never pages: the server answers a
 /// missing one with 404, not with the app (which a browser would then try
@@ -223,14 +259,11 @@ impl Route {
     /// The build that serves this page.
     pub fn bundle(&self) -> Bundle {
         match self {
-            Route::Me
-            | Route::MyNotifications
-            | Route::MyPrivacy
-            | Route::MyData
-            | Route::Permissions { .. }
-            | Route::Lists { .. }
-            | Route::MyTeenMode
-            | Route::MyAccount => Bundle::Controls,
+            Route::Me | Route::MyNotifications | Route::MyPrivacy | Route::MyData => {
+                Bundle::Controls
+            }
+            Route::MyTeenMode | Route::MyAccount => Bundle::Account,
+            Route::Permissions { .. } | Route::Lists { .. } => Bundle::Documents,
             _ => Bundle::Reader,
         }
     }
@@ -249,10 +282,10 @@ impl Route {
             Route::MyNotifications => CONTROLS_PATTERNS[1],
             Route::MyPrivacy => CONTROLS_PATTERNS[2],
             Route::MyData => CONTROLS_PATTERNS[3],
-            Route::Permissions { .. } => CONTROLS_PATTERNS[4],
-            Route::Lists { .. } => CONTROLS_PATTERNS[5],
-            Route::MyTeenMode => CONTROLS_PATTERNS[6],
-            Route::MyAccount => CONTROLS_PATTERNS[7],
+            Route::Permissions { .. } => DOCUMENTS_PATTERNS[0],
+            Route::Lists { .. } => DOCUMENTS_PATTERNS[1],
+            Route::MyTeenMode => ACCOUNT_PATTERNS[0],
+            Route::MyAccount => ACCOUNT_PATTERNS[1],
         }
     }
 
@@ -337,23 +370,44 @@ mod tests {
         }
         patterns.dedup();
         assert_eq!(patterns, PATTERNS, "one row per pattern, in order");
-        let mut controls = Vec::new();
-        for (path, route) in [
-            ("/me", Route::Me),
-            ("/me/notifications", Route::MyNotifications),
-            ("/me/privacy", Route::MyPrivacy),
-            ("/me/data", Route::MyData),
-            ("/vchat/permissions", Route::Permissions { app: s("vchat") }),
-            ("/vchat/lists", Route::Lists { app: s("vchat") }),
-            ("/me/teen-mode", Route::MyTeenMode),
-            ("/me/account", Route::MyAccount),
+        let mut built: Vec<(Bundle, &str)> = Vec::new();
+        for (path, route, bundle) in [
+            ("/me", Route::Me, Bundle::Controls),
+            (
+                "/me/notifications",
+                Route::MyNotifications,
+                Bundle::Controls,
+            ),
+            ("/me/privacy", Route::MyPrivacy, Bundle::Controls),
+            ("/me/data", Route::MyData, Bundle::Controls),
+            ("/me/teen-mode", Route::MyTeenMode, Bundle::Account),
+            ("/me/account", Route::MyAccount, Bundle::Account),
+            (
+                "/vchat/permissions",
+                Route::Permissions { app: s("vchat") },
+                Bundle::Documents,
+            ),
+            (
+                "/vchat/lists",
+                Route::Lists { app: s("vchat") },
+                Bundle::Documents,
+            ),
         ] {
             assert_eq!(Route::parse(path).as_ref(), Some(&route), "{path}");
             assert_eq!(route.href(), path);
-            assert_eq!(route.bundle(), Bundle::Controls, "{path}");
-            controls.push(route.pattern());
+            assert_eq!(route.bundle(), bundle, "{path}");
+            built.push((bundle, route.pattern()));
         }
-        assert_eq!(controls, CONTROLS_PATTERNS);
+        for bundle in Bundle::EXTRA {
+            let mine: Vec<&str> = built
+                .iter()
+                .filter(|(b, _)| *b == bundle)
+                .map(|(_, p)| *p)
+                .collect();
+            assert_eq!(mine, bundle.patterns(), "{bundle:?}");
+            // Its assets' directory is never an app.
+            assert_eq!(Route::parse(&format!("/{}", bundle.dir().unwrap())), None);
+        }
         assert_eq!(
             Route::parse("/vchat").map(|r| r.bundle()),
             Some(Bundle::Reader)

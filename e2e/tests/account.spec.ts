@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { test, expect, allowFailedLoads } from '../fixtures';
+import { holdingClock } from '../support/clock';
 import { binary, repo, serviceToken, suiteDataDir } from '../support/server';
 import { screenshot } from '../support/shots';
 import { newUserId } from '../support/users';
@@ -22,7 +23,8 @@ function local(rfc3339: string): string {
 }
 
 // The dev clock is the whole server's: only the completion test moves it,
-// by just over 微萌's 3 days (twice, once per project). The other tests use
+// by just over 微萌's 3 days (twice, once per project), inside
+// `holdingClock`, as the reading of a time left is. The other tests use
 // 花间's 15-day cooling-off, which that cannot end.
 test.describe('closing my account', () => {
   test('request, see both clocks, withdraw', async ({ page, devSignIn, account, hub }, info) => {
@@ -46,14 +48,18 @@ test.describe('closing my account', () => {
     await expect(account.wrongPhrase).toBeVisible();
     expect((await status(page, 'huajian', user)).account.state).toBe('active');
 
-    await account.request();
-    await expect(account.pending).toBeVisible();
-    const seen = await status(page, 'huajian', user);
-    expect(seen.account.state).toBe('pending');
-    await expect(account.clock('冷静期剩余')).toHaveText(/^1[45] 天 \d+ 小时$/);
-    await expect(account.clock('账号删除时间')).toHaveText(local(seen.account.due_at));
-    await expect(account.clock('法定完成期限')).toContainText('前（提交后 15 个工作日内）');
-    await screenshot(page, info, 'account-pending');
+    // The time left is read while no other test moves the server's clock.
+    const seen = await holdingClock(async () => {
+      await account.request();
+      await expect(account.pending).toBeVisible();
+      const seen = await status(page, 'huajian', user);
+      expect(seen.account.state).toBe('pending');
+      await expect(account.clock('冷静期剩余')).toHaveText(/^1[45] 天 \d+ 小时$/);
+      await expect(account.clock('账号删除时间')).toHaveText(local(seen.account.due_at));
+      await expect(account.clock('法定完成期限')).toContainText('前（提交后 15 个工作日内）');
+      await screenshot(page, info, 'account-pending');
+      return seen;
+    });
 
     await hub.goto();
     await expect(hub.card('注销账号')).toContainText(`注销申请处理中，将于 ${local(seen.account.due_at)} 删除`);
@@ -95,13 +101,14 @@ test.describe('closing my account', () => {
     expect(saved).toBe(200);
     expect((await status(page, 'weimeng', user)).push.enabled).toBe(false);
     await account.goto();
-    await account.request();
-    await expect(account.pending).toBeVisible();
-    await expect(account.clock('冷静期剩余')).toHaveText(/^[23] 天 \d+ 小时$/);
-
-    const moved = await page.request.post('/api/dev/clock', { data: { advance_seconds: 3 * 86_400 + 60 } });
-    expect(moved.status()).toBe(200);
-    await expect.poll(async () => (await status(page, 'weimeng', user)).account.state).toBe('cancelled');
+    await holdingClock(async () => {
+      await account.request();
+      await expect(account.pending).toBeVisible();
+      await expect(account.clock('冷静期剩余')).toHaveText(/^[23] 天 \d+ 小时$/);
+      const moved = await page.request.post('/api/dev/clock', { data: { advance_seconds: 3 * 86_400 + 60 } });
+      expect(moved.status()).toBe(200);
+      await expect.poll(async () => (await status(page, 'weimeng', user)).account.state).toBe('cancelled');
+    });
 
     const host = await status(page, 'weimeng', user);
     expect(host.consent).toBe('never');

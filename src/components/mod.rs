@@ -7,5 +7,6 @@ pub mod position;
 pub mod prerender;
 pub mod session;
 pub mod shell;
+pub mod signed_in;
 pub mod status;
 pub mod toc;

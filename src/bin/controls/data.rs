@@ -10,7 +10,7 @@ use privacy_center_web::api;
 use privacy_center_web::i18n::{local_date_time, use_i18n};
 use privacy_center_web::load::load;
 
-use crate::signed_in::{title, SignedIn};
+use privacy_center_web::components::signed_in::{title, SignedIn};
 
 /// The history and the downloads, or how to get here when signed out.
 #[component]

@@ -10,7 +10,7 @@ use privacy_center_web::i18n::{local_date_time, use_i18n};
 use privacy_center_web::load::load;
 
 use crate::data::ChangeList;
-use crate::signed_in::{title, SignedIn};
+use privacy_center_web::components::signed_in::{title, SignedIn};
 
 /// How many of the latest settings changes the hub shows.
 const RECENT: usize = 3;

@@ -1,20 +1,16 @@
-//! The signed-in user's controls (`/me` and below), a third Trunk target
+//! The signed-in user's controls: the hub (`/me`), notifications, privacy
+//! switches and their data, a Trunk target of its own
 //! (`controls/index.html`). It reuses the reader's library (session,
-//! translations, the API client, the frame, the loading helpers) and adds
-//! the hub and the pages behind it. Being its own binary, none of that
-//! reaches the reader's download, and it has a budget of its own
-//! (`scripts/sizes`).
+//! translations, the API client, the frame, the loading helpers). Being its
+//! own binary, none of it reaches the reader's download, and it has a
+//! budget of its own (`scripts/sizes`); teen mode and account closure
+//! (`src/bin/account/`) and the app's public documents
+//! (`src/bin/documents/`) are builds of their own for the same reason.
 
-mod account;
-mod browser;
 mod data;
 mod hub;
-mod lists;
 mod notifications;
-mod permissions;
 mod privacy;
-mod signed_in;
-mod teen_mode;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -43,10 +39,6 @@ fn ControlsApp() -> impl IntoView {
                     <Route path=path!("/me/notifications") view=notifications::NotificationsPage />
                     <Route path=path!("/me/privacy") view=privacy::PrivacyPage />
                     <Route path=path!("/me/data") view=data::DataPage />
-                    <Route path=path!("/:app/permissions") view=permissions::PermissionsPage />
-                    <Route path=path!("/:app/lists") view=lists::ListsPage />
-                    <Route path=path!("/me/teen-mode") view=teen_mode::TeenModePage />
-                    <Route path=path!("/me/account") view=account::AccountPage />
                 </Routes>
             </Shell>
         </Router>

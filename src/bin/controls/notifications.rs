@@ -11,7 +11,7 @@ use privacy_center_web::i18n::use_i18n;
 use privacy_center_web::load::{load, Submit};
 use std::collections::BTreeMap;
 
-use crate::signed_in::{browser_time_zone, title, SignedIn};
+use privacy_center_web::components::signed_in::{browser_time_zone, title, SignedIn};
 
 /// The notification settings, or how to get here when signed out.
 #[component]

@@ -12,7 +12,7 @@ use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
 use privacy_center_web::load::{load, Submit};
 
-use crate::signed_in::{title, SignedIn};
+use privacy_center_web::components::signed_in::{title, SignedIn};
 
 /// The privacy switches, or how to get here when signed out.
 #[component]

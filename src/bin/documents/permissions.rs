@@ -26,7 +26,7 @@ use privacy_center_web::{api, bridge};
 use wasm_bindgen_futures::spawn_local;
 
 use crate::browser;
-use crate::signed_in::title;
+use privacy_center_web::components::signed_in::title;
 
 /// The permission list of the app in the path; the 404 page for a path
 /// segment that cannot be an app (and, through the API, for an unknown one).

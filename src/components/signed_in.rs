@@ -1,10 +1,11 @@
-//! What every control page shows before and instead of itself.
+//! What every control page (the controls, account and documents builds)
+//! shows before and instead of itself, and what they share.
 
+use crate::components::session::use_session;
+use crate::components::status::Loading;
+use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use privacy_center_core::wire::Me;
-use privacy_center_web::components::session::use_session;
-use privacy_center_web::components::status::Loading;
-use privacy_center_web::i18n::use_i18n;
 
 /// Shows `page` with the signed-in user; while the session loads, the
 /// loading line; signed out, how to open the controls from the app (and,

@@ -16,7 +16,7 @@ use privacy_center_web::components::session::use_session;
 use privacy_center_web::i18n::{local_date_time, use_i18n};
 use privacy_center_web::load::{load, Submit};
 
-use crate::signed_in::{title, SignedIn};
+use privacy_center_web::components::signed_in::{title, SignedIn};
 
 /// The account page, or how to get here when signed out.
 #[component]

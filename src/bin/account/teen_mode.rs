@@ -16,7 +16,7 @@ use privacy_center_web::api::{self, ApiError};
 use privacy_center_web::i18n::{local_date_time, use_i18n, ControlsMessages};
 use privacy_center_web::load::{load, Submit};
 
-use crate::signed_in::{browser_time_zone, title, SignedIn};
+use privacy_center_web::components::signed_in::{browser_time_zone, title, SignedIn};
 
 /// Teen mode, or how to get here when signed out.
 #[component]
