@@ -131,6 +131,21 @@ pub(super) enum CrossSite {
     CrossSite(ErrorBody),
 }
 
+/// What a teen-mode change that needs the password may be refused with.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only read by the description.
+pub(super) enum PinErrors {
+    /// `wrong_pin`: the password is not correct (it counts towards the lock).
+    #[response(status = 403)]
+    WrongPin(ErrorBody),
+    /// `teen_mode_off`: it is not on.
+    #[response(status = 409)]
+    TeenModeOff(ErrorBody),
+    /// `pin_locked`: too many wrong codes; `Retry-After` says when to try again.
+    #[response(status = 429)]
+    PinLocked(ErrorBody),
+}
+
 /// What a request that needs a signed-in user may be refused with.
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code)] // Only read by the description.

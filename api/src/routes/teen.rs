@@ -26,7 +26,7 @@ use crate::settings::on_off;
 use crate::state::AppState;
 use crate::teen::{self, Stored};
 
-use super::doc::{BodyErrors, CrossSite, SignedOut};
+use super::doc::{BodyErrors, CrossSite, PinErrors, SignedOut};
 
 /// Longest note on an appeal, in characters.
 pub const MAX_APPEAL_NOTE: usize = 500;
@@ -187,9 +187,7 @@ async fn turn_on(
     request_body = TeenModeOff,
     responses(
         (status = 200, description = "Off", body = TeenModeState),
-        (status = 403, description = "`wrong_pin`", body = ErrorBody),
-        (status = 429, description = "`pin_locked`: too many wrong codes; `Retry-After` says when to try again", body = ErrorBody),
-        (status = 409, description = "`teen_mode_off`: it is not on", body = ErrorBody),
+        PinErrors,
         SignedOut,
         BodyErrors,
         CrossSite,
@@ -239,9 +237,7 @@ async fn unchanged(
     request_body = TeenModeChange,
     responses(
         (status = 200, description = "Changed", body = TeenModeState),
-        (status = 403, description = "`wrong_pin`", body = ErrorBody),
-        (status = 429, description = "`pin_locked`: too many wrong codes; `Retry-After` says when to try again", body = ErrorBody),
-        (status = 409, description = "`teen_mode_off`: it is not on", body = ErrorBody),
+        PinErrors,
         SignedOut,
         BodyErrors,
         CrossSite,
@@ -305,9 +301,7 @@ async fn change(
     request_body = TeenPinChange,
     responses(
         (status = 200, description = "Changed", body = TeenModeState),
-        (status = 403, description = "`wrong_pin`", body = ErrorBody),
-        (status = 429, description = "`pin_locked`: too many wrong codes; `Retry-After` says when to try again", body = ErrorBody),
-        (status = 409, description = "`teen_mode_off`: it is not on", body = ErrorBody),
+        PinErrors,
         SignedOut,
         BodyErrors,
         CrossSite,
