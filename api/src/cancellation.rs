@@ -22,7 +22,7 @@ use sqlx::{SqliteConnection, SqlitePool};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::catalog::{App, Catalog};
+use crate::catalog::{App, Live};
 use crate::clock::{rfc3339_ms, Clock};
 use crate::error::{Error, Result};
 use crate::identity::{random_hex, SessionCache};
@@ -50,7 +50,7 @@ pub struct Cancellations {
     /// The database.
     pub store: Store,
     /// Apps (cooling-off, conditions) and the working-day calendar.
-    pub catalog: Arc<Catalog>,
+    pub catalog: Live,
     /// The clock requests and the scheduler read.
     pub clock: Clock,
     /// Sessions in memory: a finalised account's are dropped.
@@ -162,6 +162,7 @@ impl Cancellations {
         let now = self.clock.now_ms();
         let plan = self
             .catalog
+            .get()
             .calendar()
             .plan(now, app.config.cancellation.cooling_off_days);
         let mut tx = self.store.begin_write().await?;

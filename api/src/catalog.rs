@@ -10,13 +10,16 @@ use privacy_center_core::render::{render, Rendered};
 use privacy_center_core::wire::{AppPermissions, AppSummary, PolicyMeta, PolicyStatus};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
 
 use crate::error::{Error, Result};
 
 /// Every app and policy version found in the policy directory.
 #[derive(Debug, Default)]
 pub struct Catalog {
-    apps: BTreeMap<String, App>,
+    apps: BTreeMap<String, Arc<App>>,
     warnings: Vec<String>,
     calendar: Calendar,
 }
@@ -122,7 +125,7 @@ impl Catalog {
             match load_app(&app_dir) {
                 Ok((app, mut w)) => {
                     warnings.append(&mut w);
-                    apps.insert(app.config.id.clone(), app);
+                    apps.insert(app.config.id.clone(), Arc::new(app));
                 }
                 Err(mut p) => problems.append(&mut p),
             }
@@ -152,12 +155,12 @@ impl Catalog {
 
     /// An app by id.
     pub fn app(&self, id: &str) -> Option<&App> {
-        self.apps.get(id)
+        self.apps.get(id).map(|a| &**a)
     }
 
     /// All apps, ordered by id.
     pub fn apps(&self) -> impl Iterator<Item = &App> {
-        self.apps.values()
+        self.apps.values().map(|a| &**a)
     }
 
     /// What the checker warned about (`warning: app/file:line: message`);
@@ -169,6 +172,35 @@ impl Catalog {
     /// Number of policy versions across all apps.
     pub fn version_count(&self) -> usize {
         self.apps.values().map(|a| a.versions.len()).sum()
+    }
+}
+
+/// The policy tree being served. Readers take a snapshot (`get`, `app`) and
+/// keep using it for the rest of their request, so a tree replaced whole
+/// (`replace`) is never seen half-way.
+#[derive(Debug, Clone)]
+pub struct Live(Arc<ArcSwap<Catalog>>);
+
+impl Live {
+    /// Serves `catalog`.
+    pub fn new(catalog: Catalog) -> Live {
+        Live(Arc::new(ArcSwap::from_pointee(catalog)))
+    }
+
+    /// The tree served now.
+    pub fn get(&self) -> Arc<Catalog> {
+        self.0.load_full()
+    }
+
+    /// An app of the tree served now.
+    pub fn app(&self, id: &str) -> Option<Arc<App>> {
+        self.0.load().apps.get(id).cloned()
+    }
+
+    /// Serves `catalog` from now on; requests already running finish with
+    /// the tree they started with.
+    pub fn replace(&self, catalog: Catalog) {
+        self.0.store(Arc::new(catalog));
     }
 }
 
@@ -236,7 +268,7 @@ fn current_year() -> u16 {
 /// years on file finish within the legal working days.
 fn check_cooling_off(
     calendar: &Calendar,
-    apps: &BTreeMap<String, App>,
+    apps: &BTreeMap<String, Arc<App>>,
     problems: &mut Vec<String>,
 ) {
     let this_year = current_year();

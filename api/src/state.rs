@@ -67,7 +67,7 @@ impl Settings {
 #[derive(Clone, Debug)]
 pub struct AppState {
     /// The policy tree loaded at start-up.
-    pub catalog: Arc<catalog::Catalog>,
+    pub catalog: catalog::Live,
     /// The database.
     pub store: store::Store,
     /// Signing keys and service tokens of every app.
@@ -112,7 +112,7 @@ impl AppState {
         let ledger = ledger::Ledger::start(store.clone(), settings.ledger_batch);
         store.spawn_checkpointer(std::time::Duration::from_millis(200));
         Ok(AppState {
-            catalog: Arc::new(catalog),
+            catalog: catalog::Live::new(catalog),
             cookie: identity::SessionCookie::user(settings.is_https()),
             staff: Arc::new(staff::StaffAccess {
                 credential,

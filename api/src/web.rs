@@ -16,7 +16,7 @@ use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::catalog::Catalog;
+use crate::catalog::Live;
 use crate::error::{Error, Result};
 use crate::identity::SessionCookie;
 use crate::prerender;
@@ -87,7 +87,7 @@ impl Spa {
     /// `/<dir>/…` and its pages from its shell, everything else from the
     /// reader's, whose reader routes come with their policy pre-rendered
     /// from `catalog`.
-    pub fn service(&self, catalog: Arc<Catalog>) -> Router {
+    pub fn service(&self, catalog: Live) -> Router {
         let none = Arc::new(Vec::new());
         let mut router = Router::new();
         if let Some(p) = &self.preview {
@@ -116,7 +116,7 @@ impl Page {
     /// The build's files, and its shell page for every other path (with
     /// the policy pre-rendered into it when `catalog` is given), or the
     /// shell of one of `others` for the pages that build serves.
-    fn service(&self, catalog: Option<Arc<Catalog>>, others: Arc<Vec<(Bundle, Page)>>) -> Router {
+    fn service(&self, catalog: Option<Live>, others: Arc<Vec<(Bundle, Page)>>) -> Router {
         let shell = self.clone();
         let fallback = move |req: Request| {
             let shell = shell.clone();
@@ -126,7 +126,7 @@ impl Page {
                 let bundle = Route::parse(req.uri().path()).map(|r| r.bundle());
                 match others.iter().find(|(b, _)| Some(*b) == bundle) {
                     Some((_, page)) => page.shell(),
-                    None => shell.shell_or_404(&req, catalog.as_deref()),
+                    None => shell.shell_or_404(&req, catalog.map(|c| c.get()).as_deref()),
                 }
             }
         };
@@ -179,7 +179,7 @@ impl Page {
             .into_response()
     }
 
-    fn shell_or_404(&self, req: &Request, catalog: Option<&Catalog>) -> Response {
+    fn shell_or_404(&self, req: &Request, catalog: Option<&crate::catalog::Catalog>) -> Response {
         let path = req.uri().path();
         if routes::is_asset(path) {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();

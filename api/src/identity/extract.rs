@@ -11,7 +11,7 @@ use super::cookie::SessionCookie;
 use super::session::USER;
 use super::sha256_hex;
 use super::user::{end_session, find_session, SessionCache};
-use crate::catalog::Catalog;
+use crate::catalog::Live;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -27,7 +27,7 @@ pub struct UserSessions {
     /// The database.
     pub store: Store,
     /// The apps served: a session of an app no longer served is no session.
-    pub catalog: Arc<Catalog>,
+    pub catalog: Live,
 }
 
 /// The signed-in user of a request: extracting it answers 401

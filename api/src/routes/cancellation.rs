@@ -37,7 +37,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
     let c = Cancellations::from_ref(&state);
-    let body = c.status(app, &user.user_id, user.started_ms).await?;
+    let body = c.status(&app, &user.user_id, user.started_ms).await?;
     Ok(reply(StatusCode::OK, body))
 }
 
@@ -73,9 +73,9 @@ async fn request(
         )));
     }
     let c = Cancellations::from_ref(&state);
-    c.request(app, &user.user_id, user.channel, user.started_ms)
+    c.request(&app, &user.user_id, user.channel, user.started_ms)
         .await?;
-    let body = c.status(app, &user.user_id, user.started_ms).await?;
+    let body = c.status(&app, &user.user_id, user.started_ms).await?;
     Ok(reply(StatusCode::CREATED, body))
 }
 
@@ -97,6 +97,6 @@ async fn withdraw(State(state): State<AppState>, user: CurrentUser) -> Result<Re
     let app = app_of(&state, &user)?;
     let c = Cancellations::from_ref(&state);
     c.withdraw(&user.app, &user.user_id).await?;
-    let body = c.status(app, &user.user_id, user.started_ms).await?;
+    let body = c.status(&app, &user.user_id, user.started_ms).await?;
     Ok(reply(StatusCode::OK, body))
 }

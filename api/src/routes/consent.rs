@@ -64,7 +64,7 @@ async fn record(
     if matches!(answer, Answer::Defer { .. }) {
         // Only "Not now" depends on the verdict; the writer then refuses a
         // deferral of an accepted version atomically.
-        let status = super::me::status(&state, app, &user.user_id).await?;
+        let status = super::me::status(&state, &app, &user.user_id).await?;
         consent::may_defer(&answer, &status).map_err(refused)?;
     }
     let record = state

@@ -25,8 +25,9 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 )]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let database = state.store.ping().await;
-    let apps = state.catalog.apps().count();
-    let versions = state.catalog.version_count();
+    let catalog = state.catalog.get();
+    let apps = catalog.apps().count();
+    let versions = catalog.version_count();
     let ok = database && apps > 0;
     let status = if ok {
         StatusCode::OK

@@ -13,6 +13,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::settings::reply;
+use std::sync::Arc;
+
 use crate::catalog::App;
 use crate::error::{Error, Result};
 use crate::identity::valid_user_id;
@@ -44,7 +46,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// The app whose service token came with the request (401 otherwise).
-fn host_app<'a>(state: &'a AppState, app_id: &str, headers: &HeaderMap) -> Result<&'a App> {
+fn host_app(state: &AppState, app_id: &str, headers: &HeaderMap) -> Result<Arc<App>> {
     let presented = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -88,7 +90,7 @@ async fn status(
         // No token can carry it, so "never consented" would be a guess.
         return Err(Error::invalid_field("user", USER_ID_RULE));
     }
-    let s = super::me::status(&state, app, &user).await?;
+    let s = super::me::status(&state, &app, &user).await?;
     let stored = settings::load_from(state.store.pool(), &app_id, &user).await?;
     Ok(reply(
         StatusCode::OK,

@@ -14,6 +14,8 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use std::sync::Arc;
+
 use crate::catalog::App;
 use crate::clock::rfc3339_ms;
 use crate::error::{Error, Result};
@@ -41,7 +43,7 @@ pub(super) async fn status(state: &AppState, app: &App, user: &str) -> Result<Co
 }
 
 /// The signed-in user's app (401 if it is no longer served).
-pub(super) fn app_of<'a>(state: &'a AppState, user: &CurrentUser) -> Result<&'a App> {
+pub(super) fn app_of(state: &AppState, user: &CurrentUser) -> Result<Arc<App>> {
     state
         .catalog
         .app(&user.app)
@@ -70,7 +72,7 @@ pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
         material: v.file.meta.material,
         summary: v.file.meta.summary.clone(),
     });
-    let status = status(state, app, &user.user_id).await?;
+    let status = status(state, &app, &user.user_id).await?;
     // Both are RFC 3339 UTC with milliseconds, so they compare as text.
     let deferred_in_session = status
         .deferred_at

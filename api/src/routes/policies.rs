@@ -12,6 +12,8 @@ use privacy_center_core::wire::{
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use std::sync::Arc;
+
 use crate::catalog::{App, Version};
 use crate::error::{Error, Result};
 use crate::staff::StaffSessions;
@@ -27,7 +29,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_permissions))
 }
 
-pub(super) fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
+pub(super) fn find_app(state: &AppState, id: &str) -> Result<Arc<App>> {
     state
         .catalog
         .app(id)
@@ -42,7 +44,7 @@ pub(super) fn find_app<'a>(state: &'a AppState, id: &str) -> Result<&'a App> {
     responses((status = 200, description = "The apps", body = Vec<AppSummary>))
 )]
 async fn list_apps(State(state): State<AppState>) -> Json<Vec<AppSummary>> {
-    Json(state.catalog.apps().map(App::summary).collect())
+    Json(state.catalog.get().apps().map(App::summary).collect())
 }
 
 /// An app's published versions, oldest first.
@@ -135,7 +137,7 @@ async fn get_version(
     Path((app_id, version)): Path<(String, String)>,
 ) -> Result<Json<PolicyDocument>> {
     let app = find_app(&state, &app_id)?;
-    let found = visible(&state, &headers, app, &version).await?;
+    let found = visible(&state, &headers, &app, &version).await?;
     let is_current = app
         .current()
         .is_some_and(|c| c.file.meta.version == found.file.meta.version);
@@ -171,7 +173,7 @@ async fn get_source(
     Path((app_id, version)): Path<(String, String)>,
 ) -> Result<Response> {
     let app = find_app(&state, &app_id)?;
-    let found = visible(&state, &headers, app, &version).await?;
+    let found = visible(&state, &headers, &app, &version).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
         found.raw.clone(),
@@ -203,7 +205,7 @@ async fn compare(
     Path((app_id, from, to)): Path<(String, String, String)>,
 ) -> Result<Json<PolicyComparison>> {
     let app = find_app(&state, &app_id)?;
-    let (old, new) = (published(app, &from)?, published(app, &to)?);
+    let (old, new) = (published(&app, &from)?, published(&app, &to)?);
     let (from, to) = (old.file.meta.clone(), new.file.meta.clone());
     if let Some(why) = privacy_center_core::compare::refuse_pair(&from, &to) {
         let message = match why {

@@ -109,6 +109,7 @@ async fn list_apps(_: Staff, State(state): State<AppState>) -> Json<Vec<StaffApp
     Json(
         state
             .catalog
+            .get()
             .apps()
             .map(|a| StaffApp {
                 app: a.summary(),

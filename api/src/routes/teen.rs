@@ -67,7 +67,7 @@ async fn answer(
 )]
 async fn get_state(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
     let app = app_of(&state, &user)?;
-    answer(&state, app, &user, StatusCode::OK).await
+    answer(&state, &app, &user, StatusCode::OK).await
 }
 
 /// 422 for a password that is not four digits (checked before the throttle:
@@ -175,7 +175,7 @@ async fn turn_on(
     let band = rec.item("age_band", None, req.age_band.as_str().to_owned());
     rec.write(&mut tx, ChangeData::TeenMode(band)).await?;
     tx.commit().await?;
-    answer(&state, app, &user, StatusCode::OK).await
+    answer(&state, &app, &user, StatusCode::OK).await
 }
 
 /// Turns teen mode off; needs the password.
@@ -208,7 +208,7 @@ async fn turn_off(
     let off = rec.item("enabled", Some(on_off(true)), on_off(false));
     rec.write(&mut tx, ChangeData::TeenMode(off)).await?;
     tx.commit().await?;
-    answer(&state, app, &user, StatusCode::OK).await
+    answer(&state, &app, &user, StatusCode::OK).await
 }
 
 /// 403 when the password changed (or teen mode went off) between the check
@@ -289,7 +289,7 @@ async fn change(
         rec.write(&mut tx, ChangeData::TeenMode(c)).await?;
     }
     tx.commit().await?;
-    answer(&state, app, &user, StatusCode::OK).await
+    answer(&state, &app, &user, StatusCode::OK).await
 }
 
 /// Changes the password; needs the current one.
@@ -337,7 +337,7 @@ async fn change_pin(
     let c = rec.item("pin", None, "changed".into());
     rec.write(&mut tx, ChangeData::TeenMode(c)).await?;
     tx.commit().await?;
-    answer(&state, app, &user, StatusCode::OK).await
+    answer(&state, &app, &user, StatusCode::OK).await
 }
 
 /// "I forgot the password": files an appeal support resolves after checking
@@ -390,5 +390,5 @@ async fn appeal(
     } else {
         StatusCode::OK
     };
-    answer(&state, app, &user, status).await
+    answer(&state, &app, &user, status).await
 }
