@@ -944,6 +944,10 @@ pub struct ControlsMessages {
     pub teen_curfew_now: &'static str,
     /// It follows the device's own minor mode.
     pub teen_follows_device: &'static str,
+    /// Inside the host app, the device's own minor mode is on.
+    pub teen_device_on: &'static str,
+    /// Checkbox: turn teen mode on together with the device's minor mode.
+    pub teen_follow_device: &'static str,
     /// Heading and button: change the age band.
     pub teen_change_band: &'static str,
     /// Heading and button: change the password.
@@ -1229,6 +1233,8 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     teen_locked: |t| format!("密码错误次数过多，已暂时锁定。请在 {t} 后再试。"),
     teen_curfew_now: "现在是休息时段，应用暂停使用。",
     teen_follows_device: "跟随设备的未成年人模式",
+    teen_device_on: "这台设备已在系统设置中开启未成年人模式。按照国家的未成年人模式建设指南，本应用可以跟随设备，一同开启青少年模式。",
+    teen_follow_device: "跟随设备的未成年人模式开启（关闭仍需下面设置的密码）",
     teen_change_band: "修改年龄段和时长",
     teen_change_pin: "修改密码",
     teen_daily_limit: "每天可用时长",
@@ -1478,6 +1484,8 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     teen_locked: |t| format!("Too many wrong passwords: locked for now. Try again after {t}."),
     teen_curfew_now: "It is rest time now: the app cannot be used.",
     teen_follows_device: "Follows the device's minor mode",
+    teen_device_on: "This device has its minor mode on in the system settings. As the national minor-mode guideline asks, this app can follow the device and turn teen mode on too.",
+    teen_follow_device: "Follow the device's minor mode (turning it off still needs the password set below)",
     teen_change_band: "Change the age band and limit",
     teen_change_pin: "Change the password",
     teen_daily_limit: "Daily limit",
