@@ -327,7 +327,7 @@ impl Cancellations {
 }
 
 /// Where a test makes finalisation fail, as a crash there would.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailPoint {
     /// Just after the request is marked as being erased.
     Claimed,
@@ -339,7 +339,24 @@ pub enum FailPoint {
     BeforeCommit,
 }
 
+/// Where this process kills itself (`serve --dev --dev-kill-at`), once set.
+static KILL_AT: std::sync::OnceLock<FailPoint> = std::sync::OnceLock::new();
+
+/// Makes this process send itself SIGKILL when a finalisation reaches
+/// `point`: a real `kill -9` at a known step, for the crash tests of a
+/// running server (`serve --dev` only).
+pub fn kill_self_at(point: FailPoint) {
+    let _ = KILL_AT.set(point);
+}
+
 fn fail_at(fail: Option<FailPoint>, here: FailPoint) -> Result<()> {
+    if KILL_AT.get() == Some(&here) {
+        tracing::warn!("--dev-kill-at {here:?}: sending SIGKILL to this process");
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &std::process::id().to_string()])
+            .status();
+        std::process::abort();
+    }
     if fail == Some(here) {
         return Err(Error::Internal(format!("injected failure at {here:?}")));
     }

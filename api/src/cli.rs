@@ -161,6 +161,10 @@ pub struct ServeArgs {
     /// signs in as anyone). Never in production.
     #[arg(long)]
     pub dev: bool,
+    /// Test-only, with --dev: the server kills itself (SIGKILL) when an account
+    /// cancellation's finalisation reaches this step.
+    #[arg(long, requires = "dev", value_enum, hide = true)]
+    pub dev_kill_at: Option<crate::cancellation::FailPoint>,
     /// The URL users reach the server at (default http://<addr>). An https URL
     /// makes session cookies Secure with the __Host- prefix and adds HSTS.
     /// When given, state-changing requests must name exactly its origin in
@@ -411,6 +415,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         tracing::warn!(
             "--dev is on: development conveniences are enabled; never use this in production"
         );
+    }
+    if let Some(point) = args.dev_kill_at {
+        crate::cancellation::kill_self_at(point);
     }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await

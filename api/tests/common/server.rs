@@ -83,14 +83,19 @@ impl Server {
             .status()
             .unwrap();
         assert!(sent.success());
+        self.exit_within(within).is_some()
+    }
+
+    /// How the process ended, if it ends within `within`.
+    pub fn exit_within(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
         let deadline = std::time::Instant::now() + within;
         while std::time::Instant::now() < deadline {
-            if self.child.try_wait().unwrap().is_some() {
-                return true;
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        false
+        None
     }
 
     fn stop(&mut self) {
