@@ -1259,7 +1259,7 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     ],
     account_kept_heading: "依法保留",
     account_kept: &[
-        "日志记录：至少保存六个月，这是《网络安全法》第二十一条的要求。",
+        "日志记录：注销完成后保存六个月（184 天；《网络安全法》第二十一条要求至少六个月），期满后删除。",
         "隐私政策的同意记录：其中的用户 ID 会换成无法关联到你的假名编号，只用来证明当时同意的内容，任何人都无法再按你的 ID 查到。",
         "这次注销申请的记录：证明我们按时完成了注销。",
     ],
@@ -1510,7 +1510,7 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     ],
     account_kept_heading: "Kept, as the law requires",
     account_kept: &[
-        "Logs: kept at least six months, as Article 21 of China's Cybersecurity Law requires.",
+        "Logs: kept for six months (184 days) after the account is deleted, as Article 21 of China's Cybersecurity Law requires at least six months; then deleted.",
         "Your consent records for the privacy policy: your user ID in them is replaced by a pseudonym that cannot be linked to you; they only prove what was agreed, and nobody can find them by your ID any more.",
         "The record of this request: it proves the account was closed on time.",
     ],
