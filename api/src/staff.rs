@@ -11,12 +11,10 @@ use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 use crate::clock::now_secs;
@@ -87,29 +85,23 @@ impl Credential {
     }
 }
 
-/// Sliding-window counter of failed sign-ins, per client address and overall.
+/// Sliding-window counter of failed sign-ins, per client address and
+/// overall. The failures are rows of `staff_sign_in_failures` (migration
+/// 0011), so every API instance on the database counts the same ones.
 #[derive(Debug)]
 pub struct Throttle {
-    window: Duration,
-    per_client: usize,
-    global: usize,
-    failures: Mutex<Failures>,
-}
-
-#[derive(Debug, Default)]
-struct Failures {
-    by_client: HashMap<IpAddr, VecDeque<Instant>>,
-    all: VecDeque<Instant>,
+    window_ms: i64,
+    per_client: i64,
+    global: i64,
 }
 
 impl Throttle {
     /// At most `per_client` failures per address and `global` in total per `window`.
     pub fn new(window: Duration, per_client: usize, global: usize) -> Throttle {
         Throttle {
-            window,
-            per_client,
-            global,
-            failures: Mutex::default(),
+            window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
+            per_client: i64::try_from(per_client).unwrap_or(i64::MAX),
+            global: i64::try_from(global).unwrap_or(i64::MAX),
         }
     }
 
@@ -118,38 +110,51 @@ impl Throttle {
     /// member signing in again) is held only to its own address's limit,
     /// so a flood of wrong guesses from elsewhere cannot lock the team out;
     /// a stolen cookie gains nothing to guess with, since it already is a session.
-    pub fn check(&self, client: IpAddr, has_session: bool, now: Instant) -> Result<(), u64> {
-        let mut f = self.failures.lock().expect("throttle lock");
-        let window = self.window;
-        let expired = |t: &Instant| now.saturating_duration_since(*t) >= window;
-        while f.all.front().is_some_and(expired) {
-            f.all.pop_front();
-        }
-        f.by_client.retain(|_, q| {
-            while q.front().is_some_and(expired) {
-                q.pop_front();
-            }
-            !q.is_empty()
-        });
-        let wait = |q: &VecDeque<Instant>| {
-            let oldest = q.front().copied().unwrap_or(now);
-            let left = window.saturating_sub(now.saturating_duration_since(oldest));
-            left.as_secs() + u64::from(left.subsec_nanos() > 0)
+    pub async fn check(
+        &self,
+        store: &Store,
+        client: IpAddr,
+        has_session: bool,
+        now_ms: i64,
+    ) -> Result<std::result::Result<(), u64>> {
+        let client = client.to_string();
+        let (all, oldest, mine, my_oldest): (i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), min(at_ms), count(*) FILTER (WHERE client = ?), \
+             min(at_ms) FILTER (WHERE client = ?) FROM staff_sign_in_failures WHERE at_ms > ?",
+        )
+        .bind(&client)
+        .bind(&client)
+        .bind(now_ms - self.window_ms)
+        .fetch_one(store.pool())
+        .await?;
+        let wait = |oldest: Option<i64>| {
+            let left = (oldest.unwrap_or(now_ms) + self.window_ms - now_ms).max(0);
+            u64::try_from((left + 999) / 1000).unwrap_or(0)
         };
-        if f.all.len() >= self.global && !has_session {
-            return Err(wait(&f.all));
-        }
-        match f.by_client.get(&client) {
-            Some(q) if q.len() >= self.per_client => Err(wait(q)),
-            _ => Ok(()),
-        }
+        Ok(if all >= self.global && !has_session {
+            Err(wait(oldest))
+        } else if mine >= self.per_client {
+            Err(wait(my_oldest))
+        } else {
+            Ok(())
+        })
     }
 
-    /// Counts a failed attempt by `client`.
-    pub fn record_failure(&self, client: IpAddr, now: Instant) {
-        let mut f = self.failures.lock().expect("throttle lock");
-        f.all.push_back(now);
-        f.by_client.entry(client).or_default().push_back(now);
+    /// Counts a failed attempt by `client`, and forgets failures older
+    /// than the window.
+    pub async fn record_failure(&self, store: &Store, client: IpAddr, now_ms: i64) -> Result<()> {
+        let mut tx = store.begin_write().await?;
+        sqlx::query("DELETE FROM staff_sign_in_failures WHERE at_ms <= ?")
+            .bind(now_ms - self.window_ms)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("INSERT INTO staff_sign_in_failures (client, at_ms) VALUES (?, ?)")
+            .bind(client.to_string())
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
@@ -283,27 +288,35 @@ mod tests {
         assert!(Credential::load_with(dir.path(), |_| Some("short".into())).is_err());
     }
 
-    #[test]
-    fn the_throttle_counts_failures_per_client_and_overall_within_the_window() {
+    #[tokio::test]
+    async fn the_throttle_counts_failures_per_client_and_overall_within_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
         let t = Throttle::new(Duration::from_secs(60), 2, 3);
         let (a, b, c) = (
             IpAddr::from([10, 0, 0, 1]),
             IpAddr::from([10, 0, 0, 2]),
             IpAddr::from([10, 0, 0, 3]),
         );
-        let t0 = Instant::now();
-        t.record_failure(a, t0);
-        assert_eq!(t.check(a, false, t0), Ok(()));
-        t.record_failure(a, t0 + Duration::from_secs(10));
-        assert_eq!(t.check(a, false, t0 + Duration::from_secs(10)), Err(50));
-        assert_eq!(t.check(b, false, t0 + Duration::from_secs(10)), Ok(()));
-        t.record_failure(b, t0 + Duration::from_secs(20));
+        let s = |secs: i64| 1_000_000_000 + secs * 1000;
+        let check = |client, at| t.check(&store, client, false, at);
+        t.record_failure(&store, a, s(0)).await.unwrap();
+        assert_eq!(check(a, s(0)).await.unwrap(), Ok(()));
+        t.record_failure(&store, a, s(10)).await.unwrap();
+        assert_eq!(check(a, s(10)).await.unwrap(), Err(50));
+        assert_eq!(check(b, s(10)).await.unwrap(), Ok(()));
+        t.record_failure(&store, b, s(20)).await.unwrap();
         assert_eq!(
-            t.check(c, false, t0 + Duration::from_secs(20)),
+            check(c, s(20)).await.unwrap(),
             Err(40),
             "the global limit holds for a client that never failed"
         );
-        assert_eq!(t.check(c, false, t0 + Duration::from_secs(60)), Ok(()));
-        assert_eq!(t.check(a, false, t0 + Duration::from_secs(65)), Ok(()));
+        assert_eq!(
+            t.check(&store, c, true, s(20)).await.unwrap(),
+            Ok(()),
+            "but not for a team member already signed in"
+        );
+        assert_eq!(check(c, s(60)).await.unwrap(), Ok(()));
+        assert_eq!(check(a, s(65)).await.unwrap(), Ok(()));
     }
 }

@@ -267,3 +267,55 @@ async fn the_cli_prints_the_credential_the_server_accepts() {
     let res = t.send(staff_sign_in(&printed, [127, 0, 0, 1])).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
 }
+
+/// Two real `serve` processes on one data directory (two API instances):
+/// failures counted by one throttle the other, since they are rows of the
+/// database, not memory of one process.
+#[tokio::test]
+async fn two_instances_count_the_same_failures() {
+    use common::server::{request, Conn, Server};
+    let data = tempfile::tempdir().unwrap();
+    let a = Server::start(data.path(), &[]);
+    let b = Server::start(data.path(), &[]);
+    let attempt = |addr: String, credential: String| async move {
+        let body = credential_body(&credential);
+        let mut c = Conn::open(&addr).await.unwrap();
+        c.send(request(
+            Method::POST,
+            &addr,
+            "/api/staff/session",
+            None,
+            Some(&body),
+        ))
+        .await
+        .unwrap()
+        .status
+    };
+    for i in 0..5 {
+        let addr = if i % 2 == 0 { &a.addr } else { &b.addr };
+        assert_eq!(
+            attempt(addr.clone(), "wrong".repeat(9)).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let secret = String::from_utf8(
+        run_ok(
+            Command::new(common::server::BIN)
+                .args(["staff-credential", "--data-dir"])
+                .arg(data.path()),
+        )
+        .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    // Both instances now refuse this client, even with the right credential.
+    assert_eq!(
+        attempt(a.addr.clone(), secret.clone()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt(b.addr.clone(), secret).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}

@@ -7,7 +7,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use privacy_center_core::wire::{ErrorBody, StaffApp, StaffSessionRequest};
-use std::time::Instant;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -48,15 +47,15 @@ async fn sign_in(
     headers: HeaderMap,
     ApiJson(body): ApiJson<StaffSessionRequest>,
 ) -> Result<Response> {
-    let now = Instant::now();
+    let now = state.clock.now_ms();
     let has_session = StaffSessions::from_ref(&state).is_staff(&headers).await?;
-    state
-        .staff
-        .throttle
-        .check(client, has_session, now)
+    let throttle = &state.staff.throttle;
+    throttle
+        .check(&state.store, client, has_session, now)
+        .await?
         .map_err(Error::TooManyRequests)?;
     if !state.staff.credential.matches(&body.credential) {
-        state.staff.throttle.record_failure(client, now);
+        throttle.record_failure(&state.store, client, now).await?;
         tracing::warn!(%client, "staff sign-in refused: wrong credential");
         return Err(Error::InvalidCredential);
     }
