@@ -51,6 +51,14 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// Whether `text` starts like a policy file (a `+++` line, after an
+/// optional BOM and blank lines) rather than raw legal text for the importer.
+pub fn has_front_matter(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    text.strip_prefix("+++")
+        .is_some_and(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))
+}
+
 /// SHA-256 of the normalised file, lower-case hex.
 pub fn content_hash(text: &str) -> String {
     let digest = Sha256::digest(normalise(text).as_bytes());
