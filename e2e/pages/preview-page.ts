@@ -96,6 +96,11 @@ export class PreviewPage {
     await this.page.keyboard.press('ControlOrMeta+V');
   }
 
+  /** Follows a link of the preview's header (a move inside the preview). */
+  async nav(name: string) {
+    await this.page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
+  }
+
   /** Replaces the editor's text as if typed at once. */
   async replaceText(text: string) {
     await this.source.fill(text);

@@ -3,6 +3,7 @@
 //! serving readers, so what the team changed is not what users see.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use privacy_center_web::api;
 use privacy_center_web::i18n::use_i18n;
 use privacy_center_web::load::load;
@@ -10,13 +11,16 @@ use privacy_center_web::load::load;
 use crate::staff::use_staff;
 
 /// Shown while the last reload stands refused, with each problem's place.
+/// Asked again on every move between preview pages, so a fix (or a new
+/// refusal) shows without reloading the page.
 #[component]
 pub fn ReloadBanner() -> impl IntoView {
     let i18n = use_i18n();
     let staff = use_staff();
+    let path = use_location().pathname;
     let status = load(
-        move || staff.signed_in(),
-        |signed_in| async move {
+        move || (staff.signed_in(), path.get()),
+        |(signed_in, _)| async move {
             if signed_in {
                 api::staff_policy_reload().await.map(Some)
             } else {
