@@ -189,6 +189,15 @@ impl PolicyFile {
 mod tests {
     use super::*;
 
+    #[test]
+    fn raw_text_has_no_front_matter() {
+        assert!(has_front_matter("+++\nversion = \"1\"\n+++\n"));
+        assert!(has_front_matter("\u{feff}\r\n+++\r\ntitle = \"x\"\r\n"));
+        assert!(!has_front_matter("微梦隐私政策\n更新日期：2026年3月1日\n"));
+        assert!(!has_front_matter("+++ 不是前置信息\n"));
+        assert!(!has_front_matter(""));
+    }
+
     const SAMPLE: &str = "+++\nversion = \"2020-10-01\"\ntitle = \"V聊隐私政策\"\nstatus = \"published\"\npublished = 2020-10-01\neffective = 2020-10-02\nmaterial = true\nsummary = \"首次发布。\"\n+++\n## 一、我们收集的信息\n\n正文。\n";
 
     #[test]
