@@ -580,6 +580,22 @@ pub struct PreviewMessages {
     pub rendered_heading: &'static str,
     /// How long the last update took; argument: milliseconds.
     pub update_took: fn(f64) -> String,
+    /// Pasted text without front matter was switched to raw import.
+    pub pasted_raw: &'static str,
+    /// Button: take the pasted text as Markdown after all.
+    pub keep_markdown: &'static str,
+    /// The page in view is not what the text says; argument: the page
+    /// shown (title and version).
+    pub stale_page: fn(&str) -> String,
+    /// The Markdown text has no front matter: it looks like raw text.
+    pub looks_raw: &'static str,
+    /// Button: import the text as raw legal text.
+    pub import_as_raw: &'static str,
+    /// Heading of the banner of a refused reload of the policy files.
+    pub reload_refused_heading: &'static str,
+    /// What a refused reload means; arguments: when it was refused, when
+    /// the tree still served was loaded.
+    pub reload_refused: fn(&str, &str) -> String,
 }
 
 /// The preview's words in `lang`.
@@ -632,6 +648,13 @@ static PREVIEW_ZH_CN: PreviewMessages = PreviewMessages {
     preamble: "（开头部分）",
     rendered_heading: "用户将看到的页面",
     update_took: |ms| format!("更新用时 {ms:.1} 毫秒"),
+    pasted_raw: "粘贴的文本没有前置信息（以 +++ 开头的版本信息），已按法务原文导入。",
+    keep_markdown: "仍按 Markdown 处理",
+    stale_page: |shown| format!("显示的仍是上一次能生成的页面（{shown}），不是你现在输入的文本：当前文本无法生成页面，原因见“检查结果”。"),
+    looks_raw: "这段文本没有前置信息，像是法务原文。",
+    import_as_raw: "按法务原文导入",
+    reload_refused_heading: "服务器没有采用修改后的政策文件",
+    reload_refused: |at, loaded| format!("{at} 重新加载政策文件时，文件没有通过检查，整套文件均未采用。在修正以下问题之前，用户看到的仍是 {loaded} 加载的版本。"),
 };
 
 static PREVIEW_EN: PreviewMessages = PreviewMessages {
@@ -676,6 +699,13 @@ static PREVIEW_EN: PreviewMessages = PreviewMessages {
     preamble: "(opening text)",
     rendered_heading: "What users will see",
     update_took: |ms| format!("Updated in {ms:.1} ms"),
+    pasted_raw: "The pasted text has no front matter (the +++ version block), so it is imported as raw legal text.",
+    keep_markdown: "Treat it as Markdown",
+    stale_page: |shown| format!("The page shown is still the last one the text could make ({shown}), not what you typed: the current text makes no page; the checker says why."),
+    looks_raw: "This text has no front matter; it looks like raw legal text.",
+    import_as_raw: "Import as raw legal text",
+    reload_refused_heading: "The server did not take the changed policy files",
+    reload_refused: |at, loaded| format!("Reloading the policy files at {at} was refused: they do not pass the check, so none of them was taken. Until the problems below are fixed, users see the files loaded at {loaded}."),
 };
 
 /// An RFC 3339 instant from the API as the reader's local calendar date and

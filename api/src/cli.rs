@@ -1,5 +1,5 @@
 //! The `privacy-center` command line: `serve`, and the operations
-//! subcommands `policy check|import`, `token`, `staff-credential` and `ledger verify`.
+//! subcommands `policy check|import|publish`, `token`, `staff-credential` and `ledger verify`.
 
 use axum::extract::FromRef;
 use clap::{Args, Parser, Subcommand};
@@ -19,6 +19,7 @@ use crate::staff::Credential;
 use crate::state::{AppState, Settings};
 use crate::store::{Store, DB_FILE};
 use crate::web::Spa;
+use privacy_center_core::wire::Date;
 
 /// Privacy center: policies, consent and privacy settings for chat and live-streaming apps.
 #[derive(Debug, Parser)]
@@ -140,6 +141,36 @@ enum PolicyCommand {
         #[arg(long, default_value = "./policies")]
         policies: PathBuf,
     },
+    /// Turn a draft into a published version: only the front matter's
+    /// status, published and effective lines are rewritten. Refused, with
+    /// the file untouched, when the version is unknown or already
+    /// published, or when the tree would then fail `policy check`. A server
+    /// running with --watch-policies (or sent SIGHUP) then serves it.
+    Publish(PublishArgs),
+}
+
+/// Options of `privacy-center policy publish`.
+#[derive(Debug, Args)]
+struct PublishArgs {
+    /// App id (a directory of the policy tree).
+    #[arg(long)]
+    app: String,
+    /// The draft's version name.
+    #[arg(long)]
+    version: String,
+    /// The day the version takes effect (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    effective: Date,
+    /// The day it is published (YYYY-MM-DD); today in China by default.
+    #[arg(long, value_parser = parse_date)]
+    published: Option<Date>,
+    /// The policy tree.
+    #[arg(long, env = "PRIVACY_CENTER_POLICIES", default_value = "./policies")]
+    policies: PathBuf,
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    Date::try_from(s).map_err(|_| format!("{s:?} is not a date such as 2026-12-15"))
 }
 
 /// Options of `privacy-center serve`.
@@ -157,6 +188,11 @@ pub struct ServeArgs {
     /// The SPA built by Trunk (index.html and assets).
     #[arg(long, env = "PRIVACY_CENTER_DIST", default_value = "./dist")]
     pub dist: PathBuf,
+    /// Reload the policy tree when its files change (SIGHUP always reloads
+    /// it). A tree that fails `policy check` is refused whole and the one
+    /// loaded before keeps serving.
+    #[arg(long, env = "PRIVACY_CENTER_WATCH_POLICIES")]
+    pub watch_policies: bool,
     /// Development conveniences for local use and tests (POST /api/dev/session
     /// signs in as anyone). Never in production.
     #[arg(long)]
@@ -223,6 +259,13 @@ pub fn main() -> ExitCode {
             out,
             policies,
         }) => import_policy(&raw, &app, version.as_deref(), out.as_deref(), &policies),
+        Command::Policy(PolicyCommand::Publish(args)) => crate::publish::publish(
+            &args.policies,
+            &args.app,
+            &args.version,
+            args.published.unwrap_or_else(today_in_china),
+            args.effective,
+        ),
         Command::Token(args) => token(&args),
         Command::StaffCredential { data_dir } => {
             Credential::load(&data_dir).map(|c| println!("{}", c.secret()))
@@ -345,6 +388,11 @@ fn import_policy(
     Ok(())
 }
 
+/// Today's date in China, where the apps' users are.
+fn today_in_china() -> Date {
+    privacy_center_core::calendar::Day::in_china(crate::clock::now_ms()).date()
+}
+
 fn token(args: &TokenArgs) -> Result<()> {
     let catalog = Catalog::load(&args.policies)?;
     if catalog.app(&args.app).is_none() {
@@ -388,7 +436,8 @@ async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
     Ok(report.problems.is_empty())
 }
 
-/// Loads policies, opens the store, and serves until SIGINT or SIGTERM.
+/// Loads policies, opens the store, and serves until SIGINT or SIGTERM;
+/// SIGHUP (and with `--watch-policies` a file change) reloads the policies.
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let catalog = Catalog::load(&args.policies)?;
     for w in catalog.warnings() {
@@ -434,6 +483,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
+    crate::reload::reload_on_hangup(state.clone(), args.policies.clone())?;
+    if args.watch_policies {
+        crate::reload::reload_on_change(state.clone(), args.policies.clone())?;
+    }
     crate::cancellation::Cancellations::from_ref(&state).spawn_scheduler();
     let limits = server::Limits {
         header: Duration::from_secs(args.header_timeout_secs),

@@ -66,7 +66,7 @@ impl Settings {
 /// Shared, cheaply cloneable state of a running server.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    /// The policy tree loaded at start-up.
+    /// The policy tree served now (replaced whole by a reload).
     pub catalog: catalog::Live,
     /// The database.
     pub store: store::Store,
@@ -90,6 +90,8 @@ pub struct AppState {
     pub teen: Arc<crate::teen::PinHasher>,
     /// Wakes the cancellation scheduler (after the dev clock moved).
     pub cancellation_wake: Arc<tokio::sync::Notify>,
+    /// This process's reloads of the policy tree (`reload`).
+    pub reloads: Arc<crate::reload::Reloads>,
 }
 
 impl AppState {
@@ -127,6 +129,7 @@ impl AppState {
             clock: crate::clock::Clock::default(),
             teen: Arc::new(teen),
             cancellation_wake: Arc::new(tokio::sync::Notify::new()),
+            reloads: Arc::default(),
         })
     }
 }

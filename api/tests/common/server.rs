@@ -39,12 +39,22 @@ impl Server {
 
     /// [`Server::start`] with the server's stderr (its log) sent to `stderr`.
     pub fn start_with(data_dir: &Path, extra: &[&str], stderr: impl Into<Stdio>) -> Server {
+        Server::start_on(&policies(), data_dir, extra, stderr)
+    }
+
+    /// [`Server::start_with`] serving the policy tree at `policies`.
+    pub fn start_on(
+        policies: &Path,
+        data_dir: &Path,
+        extra: &[&str],
+        stderr: impl Into<Stdio>,
+    ) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--policies")
-            .arg(policies())
+            .arg(policies)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -69,6 +79,15 @@ impl Server {
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// Sends SIGHUP (reload the policy tree).
+    pub fn hang_up(&self) {
+        let sent = Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
     }
 
     /// `kill -9`: SIGKILL (what `Child::kill` sends on Unix), then reaps it.
