@@ -1,6 +1,7 @@
 /**
  * Raw legal text as legal sends it (no front matter): a title, the dates,
  * two numbered sections and a sub-section. The importer makes a 微梦 policy
+ * (titled as the text names itself, whichever app it is imported under)
  * of it, versioned 2026-03-01.
  */
 export const RAW_POLICY = [

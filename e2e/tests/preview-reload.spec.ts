@@ -21,6 +21,8 @@ test.describe('the live editor with raw text in Markdown mode', () => {
     await expect(preview.pastedRaw).toBeVisible();
     await expect(preview.source).toHaveValue(RAW);
     await expect(preview.rendered.getByRole('heading', { level: 2, name: '一、我们如何收集和使用您的个人信息' })).toBeVisible();
+    // The text names itself: its title is kept, not prefixed with the app's name.
+    await expect(preview.rendered.getByRole('heading', { level: 1 })).toHaveText('微梦隐私政策');
     await expect(preview.stalePage).toHaveCount(0);
     await screenshot(page, info, 'preview-editor-pasted-raw');
 
