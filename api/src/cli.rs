@@ -230,6 +230,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PRIVACY_CENTER_MAX_CONNECTIONS", default_value_t = server::DEFAULT_MAX_CONNECTIONS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_connections: usize,
+    /// A load balancer or reverse proxy (an address or a CIDR block) whose
+    /// X-Forwarded-For names the client, for the per-address throttles;
+    /// repeatable. Without it no proxy header is trusted.
+    #[arg(long = "trusted-proxy", env = "PRIVACY_CENTER_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Entry point of the binary: parses arguments, runs, maps errors to an exit status.
@@ -480,6 +486,7 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         pin_origin: args.public_url.is_some(),
         dev: args.dev,
         ledger_batch: args.ledger_batch,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
@@ -499,6 +506,13 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     // Each request carries its peer address (the staff sign-in throttle's key).
     server::serve(listener, app, limits, shutdown_signal()).await;
     Ok(())
+}
+
+/// `--trusted-proxy`: a CIDR block, or one address (a block of one).
+fn parse_proxy(s: &str) -> std::result::Result<ipnet::IpNet, String> {
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR block"))
 }
 
 async fn shutdown_signal() {

@@ -21,7 +21,9 @@ use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::session::STAFF;
 use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
+use crate::state::Settings;
 use crate::store::Store;
+use std::sync::Arc;
 
 /// Environment variable that supplies the staff credential (else `keys/staff.credential`).
 pub const CREDENTIAL_VAR: &str = "PRIVACY_CENTER_STAFF_CREDENTIAL";
@@ -173,22 +175,71 @@ pub struct StaffAccess {
     pub throttle: Throttle,
 }
 
-/// The client's address as the socket saw it (no proxy headers are
-/// trusted); requests without one share the unspecified address.
+/// The client's address: the socket's peer, unless the peer is a trusted
+/// proxy (`--trusted-proxy`), whose `X-Forwarded-For` then names it (see
+/// [`client_address`]). Requests without a peer share the unspecified address.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp
+where
+    Arc<Settings>: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        let settings = Arc::<Settings>::from_ref(state);
+        let forwarded = parts
+            .headers
+            .get_all(FORWARDED_FOR)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientIp(client_address(
+            peer,
+            forwarded,
+            &settings.trusted_proxies,
+        )))
     }
+}
+
+/// The header a proxy appends the address it received a request from to.
+const FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// Who sent a request that reached us from `peer` with these
+/// `X-Forwarded-For` values: walking the hops from the nearest, every
+/// trusted proxy passes the request on; the first hop that is not one is
+/// the client (anything further left was written by the client itself and
+/// proves nothing). A garbled hop ends the walk at the last proxy.
+pub fn client_address<'a>(
+    peer: IpAddr,
+    forwarded: impl Iterator<Item = &'a str>,
+    trusted: &[ipnet::IpNet],
+) -> IpAddr {
+    let is_proxy = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_proxy(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_proxy(&ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// Starts a staff session (deleting the one the browser replaces, if any,
@@ -286,6 +337,40 @@ mod tests {
                 .unwrap();
         assert!(from_env.matches(&env) && !from_env.matches(first.secret()));
         assert!(Credential::load_with(dir.path(), |_| Some("short".into())).is_err());
+    }
+
+    #[test]
+    fn only_a_trusted_proxy_names_the_client() {
+        let net = |s: &str| s.parse::<ipnet::IpNet>().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let trusted = [net("10.0.0.0/8"), net("::1/128")];
+        let from =
+            |peer: &str, xff: &[&str]| client_address(ip(peer), xff.iter().copied(), &trusted);
+        // Straight from the client: the header is the client's own words.
+        assert_eq!(from("203.0.113.9", &["1.2.3.4"]), ip("203.0.113.9"));
+        // Through nginx: the hop it appended.
+        assert_eq!(from("10.0.0.2", &["198.51.100.7"]), ip("198.51.100.7"));
+        // A forged hop left of the real one proves nothing.
+        assert_eq!(
+            from("10.0.0.2", &["1.2.3.4, 198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+        // Two proxies (a load balancer, then nginx), in two header lines.
+        assert_eq!(
+            from("::1", &["198.51.100.7, 10.1.1.1", "10.0.0.5"]),
+            ip("198.51.100.7")
+        );
+        // No header, or a garbled hop: the nearest proxy stands for the client.
+        assert_eq!(from("10.0.0.2", &[]), ip("10.0.0.2"));
+        assert_eq!(
+            from("10.0.0.2", &["198.51.100.7, not-an-ip"]),
+            ip("10.0.0.2")
+        );
+        // Nothing trusted: never the header.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), ["198.51.100.7"].into_iter(), &[]),
+            ip("10.0.0.2")
+        );
     }
 
     #[tokio::test]

@@ -23,6 +23,9 @@ pub struct Settings {
     pub dev: bool,
     /// Most consent requests per ledger transaction (1 = one commit each).
     pub ledger_batch: usize,
+    /// Load balancers and reverse proxies (`--trusted-proxy`) whose
+    /// `X-Forwarded-For` names the client ([`crate::staff::ClientIp`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Settings {
@@ -34,6 +37,7 @@ impl Settings {
             pin_origin: false,
             dev: false,
             ledger_batch: ledger::DEFAULT_BATCH,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -131,6 +135,12 @@ impl AppState {
             cancellation_wake: Arc::new(tokio::sync::Notify::new()),
             reloads: Arc::default(),
         })
+    }
+}
+
+impl FromRef<AppState> for Arc<Settings> {
+    fn from_ref(state: &AppState) -> Self {
+        state.settings.clone()
     }
 }
 
