@@ -23,6 +23,11 @@ pub struct Settings {
     pub dev: bool,
     /// Most consent requests per ledger transaction (1 = one commit each).
     pub ledger_batch: usize,
+    /// How often a ledger checkpoint is written when rows came since.
+    pub checkpoint_every: std::time::Duration,
+    /// Whether ledger rows are sealed with a MAC and checkpointed; off only
+    /// for the load bench's comparison.
+    pub ledger_sealed: bool,
 }
 
 impl Settings {
@@ -34,6 +39,8 @@ impl Settings {
             pin_origin: false,
             dev: false,
             ledger_batch: ledger::DEFAULT_BATCH,
+            checkpoint_every: ledger::checkpoint::DEFAULT_EVERY,
+            ledger_sealed: true,
         }
     }
 
@@ -74,6 +81,8 @@ pub struct AppState {
     pub keys: Arc<identity::Keys>,
     /// The consent ledger's writer.
     pub ledger: ledger::Ledger,
+    /// Writes the ledger's signed checkpoints (`serve` starts it).
+    pub checkpointer: ledger::Checkpointer,
     /// The session cookie's name and attributes.
     pub cookie: identity::SessionCookie,
     /// The staff credential and its sign-in throttle.
@@ -93,8 +102,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Loads (or generates) every app's keys and the staff credential, and starts the ledger writer;
-    /// call inside a Tokio runtime.
+    /// Loads (or generates) every app's keys, the ledger's keys and the
+    /// staff credential, and starts the ledger writer; call inside a Tokio
+    /// runtime.
     pub fn new(catalog: catalog::Catalog, store: store::Store, settings: Settings) -> Result<Self> {
         let public = &settings.public_url;
         let lower = public.to_ascii_lowercase();
@@ -109,7 +119,15 @@ impl AppState {
         )?;
         let credential = staff::Credential::load(&settings.data_dir)?;
         let teen = crate::teen::PinHasher::load(&settings.data_dir)?;
-        let ledger = ledger::Ledger::start(store.clone(), settings.ledger_batch);
+        let keyring = Arc::new(ledger::Keyring::load(&settings.data_dir)?);
+        let ledger = ledger::Ledger::start_with(
+            store.clone(),
+            settings.ledger_batch,
+            keyring.clone(),
+            settings.ledger_sealed,
+        );
+        let checkpointer =
+            ledger::Checkpointer::new(store.clone(), keyring, settings.data_dir.clone());
         store.spawn_checkpointer(std::time::Duration::from_millis(200));
         Ok(AppState {
             catalog: catalog::Live::new(catalog),
@@ -123,6 +141,7 @@ impl AppState {
             store,
             keys: Arc::new(keys),
             ledger,
+            checkpointer,
             settings: Arc::new(settings),
             clock: crate::clock::Clock::default(),
             teen: Arc::new(teen),

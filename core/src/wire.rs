@@ -11,6 +11,7 @@ mod bridge;
 mod date;
 mod lists;
 mod permissions;
+mod receipt;
 mod settings;
 mod teen;
 
@@ -28,6 +29,7 @@ pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use permissions::{
     AppPermissions, PermissionEntry, PermissionGroup, PermissionKind, Platform, WebApi,
 };
+pub use receipt::{LedgerPublicKey, Receipt, ReceiptCheck, ReceiptVerdict};
 pub use settings::{
     Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,
     PermissionSource, PermissionState, ProfileReset, ProfileResetAccepted, PushCategory, PushCheck,
@@ -528,6 +530,10 @@ pub struct ConsentRecord {
     pub prev_hash: String,
     /// SHA-256 over this record's fields and `prev_hash` (see the API's `ledger` module).
     pub hash: String,
+    /// The signed receipt of this record; absent for records written before
+    /// the ledger had keys, or whose seal no longer checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Receipt>,
 }
 
 /// Where a user stands with respect to the app's current policy.
