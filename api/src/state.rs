@@ -70,6 +70,10 @@ impl Settings {
     }
 }
 
+/// Receipt checks one client address may make per minute (on each instance):
+/// a person checks a few; this stops only a flood.
+pub const RECEIPT_CHECKS_PER_MINUTE: usize = 60;
+
 /// Shared, cheaply cloneable state of a running server.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -83,6 +87,8 @@ pub struct AppState {
     pub ledger: ledger::Ledger,
     /// Writes the ledger's signed checkpoints (`serve` starts it).
     pub checkpointer: ledger::Checkpointer,
+    /// Checks of receipts per client address (`POST /api/receipts/verify`).
+    pub receipt_checks: Arc<staff::Throttle>,
     /// The session cookie's name and attributes.
     pub cookie: identity::SessionCookie,
     /// The staff credential and its sign-in throttle.
@@ -142,6 +148,11 @@ impl AppState {
             keys: Arc::new(keys),
             ledger,
             checkpointer,
+            receipt_checks: Arc::new(staff::Throttle::new(
+                std::time::Duration::from_secs(60),
+                RECEIPT_CHECKS_PER_MINUTE,
+                usize::MAX,
+            )),
             settings: Arc::new(settings),
             clock: crate::clock::Clock::default(),
             teen: Arc::new(teen),

@@ -190,6 +190,31 @@ async fn attack(data: &Path, drop_triggers: bool) -> (tempfile::TempDir, sqlx::S
     (copy, pool)
 }
 
+/// Inserts `row` as it is (its `seq` given when not 0).
+async fn insert(pool: &sqlx::SqlitePool, row: &Row) {
+    sqlx::query(&format!(
+        "INSERT INTO consents ({COLUMNS}) VALUES (nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ))
+    .bind(row.seq)
+    .bind(&row.record_id)
+    .bind(&row.app)
+    .bind(&row.user_id)
+    .bind(row.format)
+    .bind(&row.subject)
+    .bind(&row.version)
+    .bind(&row.sha256)
+    .bind(&row.action)
+    .bind(&row.channel)
+    .bind(&row.recorded_at)
+    .bind(&row.prev_hash)
+    .bind(&row.hash)
+    .bind(&row.key_id)
+    .bind(&row.mac)
+    .execute(pool)
+    .await
+    .unwrap();
+}
+
 /// Runs one statement of `sql` with `bind` bound.
 async fn exec(pool: &sqlx::SqlitePool, sql: &str, bind: i64) {
     sqlx::query(sql).bind(bind).execute(pool).await.unwrap();
@@ -270,27 +295,7 @@ async fn every_attack_of_the_review_is_detected_and_an_untouched_ledger_verifies
             ..last.clone()
         };
         rehash(&mut forged);
-        sqlx::query(&format!(
-            "INSERT INTO consents ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            COLUMNS.trim_start_matches("seq, ")
-        ))
-        .bind(&forged.record_id)
-        .bind(&forged.app)
-        .bind(&forged.user_id)
-        .bind(forged.format)
-        .bind(&forged.subject)
-        .bind(&forged.version)
-        .bind(&forged.sha256)
-        .bind(&forged.action)
-        .bind(&forged.channel)
-        .bind(&forged.recorded_at)
-        .bind(&forged.prev_hash)
-        .bind(&forged.hash)
-        .bind(&forged.key_id)
-        .bind(&forged.mac)
-        .execute(&pool)
-        .await
-        .unwrap();
+        insert(&pool, &forged).await;
         pool.close().await;
         let wanted = if forged_mac.is_some() {
             "vchat/alice: seq 8 (record ffffffffffffffffffffffffffffffff): rewritten without the ledger key"
@@ -513,4 +518,113 @@ async fn kill_9_before_the_next_checkpoint_loses_no_acknowledged_row() {
         "{out}"
     );
     assert!(!out.contains("after the last checkpoint"), "{out}");
+}
+
+/// The public check, in process: the verdict and nothing more, a clear 4xx
+/// for what is not a receipt, and a flood from one address throttled.
+#[tokio::test]
+async fn the_public_check_answers_the_verdict_only_and_throttles_a_flood() {
+    use common::{repo_policies, TestApp};
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "nina").await;
+    let accepted = t.accept_current(&cookie).await;
+    let receipt = accepted.json["receipt"].clone();
+    let check = t
+        .post("/api/receipts/verify", &receipt.to_string(), None)
+        .await;
+    assert_eq!(check.status, StatusCode::OK, "{}", check.json);
+    assert_eq!(
+        check.json.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ["held", "reason", "verdict"],
+        "nothing beyond the verdict: {}",
+        check.json
+    );
+    assert_eq!(check.json["verdict"], "held");
+    let mut forged = receipt.clone();
+    forged["user"] = "someone-else".into();
+    let check = t
+        .post("/api/receipts/verify", &forged.to_string(), None)
+        .await;
+    assert_eq!(check.json["verdict"], "bad_signature");
+    t.post("/api/receipts/verify", "{\"record_id\": 1}", None)
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    let huge = serde_json::json!({ "app": "x".repeat(5000) }).to_string();
+    t.post("/api/receipts/verify", &huge, None)
+        .await
+        .assert_error(StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let keys = t.get("/api/receipts/keys", None).await;
+    assert_eq!(keys.json[0]["key_id"], receipt["key_id"]);
+    // Two checks so far; the rest of the minute's allowance, then 429.
+    for _ in 2..privacy_center_api::state::RECEIPT_CHECKS_PER_MINUTE {
+        let c = t
+            .post("/api/receipts/verify", &receipt.to_string(), None)
+            .await;
+        assert_eq!(c.status, StatusCode::OK);
+    }
+    t.post("/api/receipts/verify", &receipt.to_string(), None)
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+}
+
+/// Rows written before the ledger had keys (an upgraded data directory):
+/// the first start-up checkpoint seals them, `verify` names them as
+/// unkeyed and passes; an unkeyed row added after that is a forgery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_from_before_the_keys_are_sealed_by_the_first_checkpoint() {
+    let data = tempfile::tempdir().unwrap();
+    privacy_center_api::store::Store::open(data.path())
+        .await
+        .unwrap();
+    let pool = sqlite(data.path()).await;
+    let mut prev = privacy_center_api::ledger::GENESIS.to_owned();
+    for (i, action) in ["accept", "withdraw"].into_iter().enumerate() {
+        let mut row = Row {
+            seq: i as i64 + 1,
+            record_id: format!("{:032x}", i + 1),
+            app: "vchat".into(),
+            user_id: "olga".into(),
+            format: privacy_center_api::ledger::FORMAT_V1,
+            subject: "olga".into(),
+            version: "2020-10-01".into(),
+            sha256: "e".repeat(64),
+            action: action.into(),
+            channel: "webview".into(),
+            recorded_at: format!("2025-01-0{}T08:00:00.000Z", i + 1),
+            prev_hash: prev.clone(),
+            hash: String::new(),
+            key_id: None,
+            mac: None,
+        };
+        rehash(&mut row);
+        insert(&pool, &row).await;
+        prev = row.hash;
+    }
+    pool.close().await;
+    let mut server = Server::start(data.path(), &[]);
+    assert!(server.terminate(Duration::from_secs(10)));
+    let (ok, out) = verify(data.path());
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("note: 2 record(s) unkeyed, written before 20"),
+        "{out}"
+    );
+
+    let (copy, pool) = attack(data.path(), false).await;
+    let last = rows_of(&pool, "olga").await.pop().unwrap();
+    let mut forged = Row {
+        seq: 3,
+        record_id: "f".repeat(32),
+        action: "accept".into(),
+        prev_hash: last.hash.clone(),
+        ..last
+    };
+    rehash(&mut forged);
+    insert(&pool, &forged).await;
+    pool.close().await;
+    assert_fails_with(
+        copy.path(),
+        &["vchat/olga: seq 3 (record ffffffffffffffffffffffffffffffff): inserted without the ledger key"],
+        &[],
+    );
 }

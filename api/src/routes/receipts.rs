@@ -2,15 +2,17 @@
 //! still hold this exact record?) and `GET /api/receipts/keys` (the ledger
 //! keys' public halves, to check a receipt's signature offline).
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::Json;
-use privacy_center_core::wire::{LedgerPublicKey, Receipt, ReceiptCheck};
+use privacy_center_core::wire::{ErrorBody, LedgerPublicKey, Receipt, ReceiptCheck};
+use std::time::Instant;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::json::ApiJson;
 use crate::ledger::receipt;
+use crate::staff::ClientIp;
 use crate::state::AppState;
 
 use super::doc::{BodyErrors, CrossSite};
@@ -19,14 +21,20 @@ use super::doc::{BodyErrors, CrossSite};
 const MAX_RECEIPT_BYTES: usize = 4096;
 
 pub(super) fn routes() -> OpenApiRouter<AppState> {
+    let (schemas, paths, verify) = routes!(verify);
     OpenApiRouter::new()
-        .routes(routes!(verify))
+        .routes((
+            schemas,
+            paths,
+            verify.layer(DefaultBodyLimit::max(MAX_RECEIPT_BYTES)),
+        ))
         .routes(routes!(keys))
 }
 
 /// Says whether the ledger still holds the exact record a receipt
 /// describes, and nothing else: no other record, user or chain is revealed.
-/// Costs one signature check and one indexed read.
+/// Costs one signature check and one indexed read; 60 checks per client
+/// address per minute.
 #[utoipa::path(
     post,
     path = "/receipts/verify",
@@ -34,14 +42,23 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     request_body = Receipt,
     responses(
         (status = 200, description = "The verdict on that record (`held` true only when the ledger holds it exactly; body up to 4 KiB)", body = ReceiptCheck),
+        (status = 429, description = "`too_many_requests`: over 60 checks a minute from this address, with `Retry-After`", body = ErrorBody),
         BodyErrors,
         CrossSite,
     )
 )]
 async fn verify(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     ApiJson(receipt): ApiJson<Receipt, MAX_RECEIPT_BYTES>,
 ) -> Result<Json<ReceiptCheck>> {
+    let now = Instant::now();
+    state
+        .receipt_checks
+        .check(client, false, now)
+        .map_err(Error::Throttled)?;
+    // Every check counts here, not only failed ones.
+    state.receipt_checks.record_failure(client, now);
     Ok(Json(
         receipt::check(state.store.pool(), state.ledger.keyring(), &receipt).await?,
     ))
