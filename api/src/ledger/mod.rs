@@ -235,16 +235,21 @@ impl Ledger {
         self.heads.invalidate(&(app.to_owned(), user.to_owned()));
     }
 
-    /// Appends a record; answers once it is committed.
+    /// Appends a record; answers once it is committed, with its signed
+    /// receipt (signed here, in the caller's task, not in the writer's).
     pub async fn append(&self, append: Append) -> Result<ConsentRecord> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(writer::Job { append, reply })
             .await
             .map_err(|_| Error::Internal("the ledger writer has stopped".into()))?;
-        answer
+        let mut record = answer
             .await
-            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))?
+            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))??;
+        if let Some(receipt) = &mut record.receipt {
+            receipt::sign(&self.keyring, receipt);
+        }
+        Ok(record)
     }
 
     /// How the writer has grouped its work so far.

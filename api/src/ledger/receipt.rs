@@ -19,7 +19,16 @@ pub fn issue(keyring: &Keyring, row: &Row) -> Option<Receipt> {
     if !sealed || row.fields().hash() != row.hash {
         return None;
     }
-    let mut receipt = Receipt {
+    let mut receipt = unsigned(keyring, row);
+    sign(keyring, &mut receipt);
+    Some(receipt)
+}
+
+/// The receipt of a row the writer has just sealed, not yet signed: the
+/// writer task leaves the signature to the request's own task
+/// ([`sign`]), so it does not hold up the next batch.
+pub(super) fn unsigned(keyring: &Keyring, row: &Row) -> Receipt {
+    Receipt {
         record_id: row.record_id.clone(),
         app: row.app.clone(),
         user: row.user_id.clone(),
@@ -31,9 +40,13 @@ pub fn issue(keyring: &Keyring, row: &Row) -> Option<Receipt> {
         hash: row.hash.clone(),
         key_id: keyring.current_id().to_owned(),
         signature: String::new(),
-    };
+    }
+}
+
+/// Signs `receipt` with the current key (which it names).
+pub(super) fn sign(keyring: &Keyring, receipt: &mut Receipt) {
+    receipt.key_id = keyring.current_id().to_owned();
     receipt.signature = keyring.sign(&receipt.message()).1;
-    Some(receipt)
 }
 
 /// Whether the ledger still holds the exact record `receipt` describes.
