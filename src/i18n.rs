@@ -156,6 +156,10 @@ pub struct Messages {
     pub no_records: &'static str,
     /// Link that downloads everything held about the user.
     pub download_data: &'static str,
+    /// Link that downloads one record's signed receipt (consent ledger).
+    pub receipt: &'static str,
+    /// What a receipt is for (the link's title).
+    pub receipt_hint: &'static str,
     /// Button that starts withdrawing consent.
     pub withdraw: &'static str,
     /// Question before withdrawing.
@@ -329,6 +333,8 @@ static ZH_CN: Messages = Messages {
     channel_webview: "应用内",
     no_records: "还没有任何记录。",
     download_data: "下载我的数据",
+    receipt: "回执",
+    receipt_hint: "下载这条记录的签名回执：日后可凭它核对记录是否仍原样保存",
     withdraw: "撤回同意",
     withdraw_confirm: "撤回后，应用将以受限模式运行，仅提供基本功能。确定要撤回同意吗？",
     withdraw_yes: "确认撤回",
@@ -446,6 +452,8 @@ static EN: Messages = Messages {
     channel_webview: "In the app",
     no_records: "No records yet.",
     download_data: "Download my data",
+    receipt: "Receipt",
+    receipt_hint: "Download this record's signed receipt: with it you can check later that the record is still kept exactly as it was",
     withdraw: "Withdraw consent",
     withdraw_confirm: "After withdrawing, the app runs in limited mode with only basic functions. Withdraw your consent?",
     withdraw_yes: "Yes, withdraw",

@@ -26,7 +26,13 @@
 //!    before `/api/me` latency doubles. Every user sends at most 4 codes,
 //!    so the throttle never stops a code before the hash.
 //!
-//! Environment: `LOAD_ONLY` (`writes`, `me`, `settings` or `pin`: one part only),
+//! 6. the keyed ledger's cost (issue #12): consent writes with each row's
+//!    MAC and the signed checkpoints every 2 s (the default) against a
+//!    server started with `--ledger-unsealed` (neither), in alternating
+//!    rounds on fresh data directories: back to back, and open loop at
+//!    1,000/s.
+//!
+//! Environment: `LOAD_ONLY` (`writes`, `me`, `settings`, `pin` or `seal`: one part only),
 //! `LOAD_SECS` (default 5) per measurement, `LOAD_CONNS`
 //! (default 64) connections for the saturation runs, `LOAD_THREADS`
 //! (default 1) generator threads. It prints what it measures and the CPU
@@ -444,6 +450,54 @@ async fn consent_writes(batch: Option<usize>, secs: f64, conns: usize) {
     drop(server);
 }
 
+/// Consent writes with the keyed chain and checkpoints against without, in
+/// alternating rounds (each on a fresh data directory and server), so both
+/// see the same machine.
+async fn seal_cost(secs: f64, conns: usize) {
+    let mut rates: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    for round in 1..=2 {
+        for (i, (label, args)) in [
+            ("keyed chain + checkpoints", &[][..]),
+            ("unsealed", &["--ledger-unsealed"][..]),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let data = tempfile::tempdir().unwrap();
+            let server = Server::start(data.path(), args);
+            let cookies = sign_in(&server.addr, data.path(), USERS).await;
+            let body = accept_current(&server.addr, &cookies[0]).await;
+            let pid = server.pid();
+            let shapes = consent_shapes(&cookies, &body, conns);
+            measure(&server.addr, pid, &shapes, None, 1.0).await;
+            let run = measure(&server.addr, pid, &shapes, None, secs).await;
+            run.line(&format!(
+                "writes, {conns} conns back to back, {label}, round {round}"
+            ));
+            rates[i].push(run.rate());
+            measure(
+                &server.addr,
+                pid,
+                &consent_shapes(&cookies, &body, 100),
+                Some(1000.0),
+                secs.max(10.0),
+            )
+            .await
+            .line(&format!("writes, open loop 1000/s, {label}, round {round}"));
+            let checkpoints = std::fs::read_to_string(data.path().join("checkpoints.log"))
+                .map_or(0, |l| l.lines().count());
+            println!("  checkpoints written: {checkpoints}");
+            drop(server);
+        }
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let (sealed, unsealed) = (mean(&rates[0]), mean(&rates[1]));
+    println!(
+        "keyed / unsealed back to back = {sealed:.0}/s / {unsealed:.0}/s = {:.1} % lost",
+        100.0 * (1.0 - sealed / unsealed)
+    );
+}
+
 /// A tiny axum server answering `GET /api/me` with a fixed JSON value (read
 /// from `json_file`), serialised per request as ours is; prints its address
 /// like `privacy-center serve` does.
@@ -679,6 +733,9 @@ async fn run(threads: usize) {
     }
     if only.is_empty() || only == "pin" {
         pin_beside_me(secs).await;
+    }
+    if only.is_empty() || only == "seal" {
+        seal_cost(secs, conns).await;
     }
     println!("load average after: {}", loadavg());
 }

@@ -1,5 +1,6 @@
 //! The `privacy-center` command line: `serve`, and the operations
-//! subcommands `policy check|import|publish`, `token`, `staff-credential` and `ledger verify`.
+//! subcommands `policy check|import|publish`, `token`, `staff-credential` and
+//! `ledger verify|verify-receipt|rotate-key|public-keys`.
 
 use axum::extract::FromRef;
 use clap::{Args, Parser, Subcommand};
@@ -78,10 +79,35 @@ enum TeenCommand {
 
 #[derive(Debug, Subcommand)]
 enum LedgerCommand {
-    /// Recompute every user's hash chain in order; print one line per problem
-    /// (altered row, missing row, reordered rows) and a summary. Exits 0 only
-    /// when every chain verifies.
+    /// Recompute every user's hash chain in order, check each row's MAC under
+    /// the ledger keys and every signed checkpoint against the rows and
+    /// checkpoints.log; print one line per problem (altered, rewritten or
+    /// forged row, missing or reordered rows, a checkpoint that no longer
+    /// matches) and a summary. Exits 0 only when nothing is wrong.
     Verify {
+        /// Directory holding the database.
+        #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Say whether the ledger still holds the exact record a receipt (a JSON
+    /// file, as downloaded from the records page) describes. Exits 0 only
+    /// when it does.
+    VerifyReceipt {
+        /// The receipt file.
+        file: PathBuf,
+        /// Directory holding the database.
+        #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Add a new ledger key to keys/ledger.keys; it seals new rows and signs
+    /// from the next server start, and the old keys stay for verification.
+    RotateKey {
+        /// Directory holding the database.
+        #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
+        data_dir: PathBuf,
+    },
+    /// Print each ledger key id and its Ed25519 public key, oldest first.
+    PublicKeys {
         /// Directory holding the database.
         #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
@@ -212,6 +238,15 @@ pub struct ServeArgs {
     #[arg(long, env = "PRIVACY_CENTER_LEDGER_BATCH", default_value_t = ledger::DEFAULT_BATCH,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=65536))]
     pub ledger_batch: usize,
+    /// Milliseconds between ledger checkpoints (written only when rows came
+    /// since, and at shutdown).
+    #[arg(long, env = "PRIVACY_CENTER_CHECKPOINT_MS", default_value_t = 2000,
+          value_parser = clap::value_parser!(u64).range(100..=86_400_000))]
+    pub checkpoint_ms: u64,
+    /// Load-bench comparison only: write ledger rows without their MAC and
+    /// no checkpoints (`ledger verify` then reports every such row).
+    #[arg(long, hide = true)]
+    pub ledger_unsealed: bool,
     /// Seconds a client has to send a request's head (request line and
     /// headers), counted from when the server waits for it: on a new
     /// connection and between requests on a keep-alive one.
@@ -288,6 +323,23 @@ pub fn main() -> ExitCode {
                 Err(e) => Err(e),
             }
         }
+        Command::Ledger(LedgerCommand::VerifyReceipt { file, data_dir }) => {
+            match runtime.block_on(verify_receipt(&file, &data_dir)) {
+                Ok(true) => Ok(()),
+                Ok(false) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
+        }
+        Command::Ledger(LedgerCommand::RotateKey { data_dir }) => {
+            ledger::seal::rotate(&data_dir, std::env::var(ledger::seal::KEYS_ENV).ok())
+                .map(|id| println!("new ledger key {id}; restart every instance to seal with it"))
+        }
+        Command::Ledger(LedgerCommand::PublicKeys { data_dir }) => ledger::Keyring::load(&data_dir)
+            .map(|k| {
+                for (id, public) in k.public_keys() {
+                    println!("{id} {public}");
+                }
+            }),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -418,28 +470,50 @@ fn token(args: &TokenArgs) -> Result<()> {
     Ok(())
 }
 
-/// Prints problems and a summary; `Ok(true)` when every chain verifies.
-async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
+/// Opens an existing data directory's database (never creating one).
+async fn open_existing(data_dir: &std::path::Path) -> Result<Store> {
     let db = data_dir.join(DB_FILE);
     if !db.is_file() {
         return Err(Error::NotFound(format!("no database at {}", db.display())));
     }
-    let store = Store::open(data_dir).await?;
-    let report = ledger::verify_store(store.pool()).await?;
+    Store::open(data_dir).await
+}
+
+/// Prints problems and a summary; `Ok(true)` when every chain verifies.
+async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
+    let store = open_existing(data_dir).await?;
+    let keyring = ledger::Keyring::load(data_dir)?;
+    let report = ledger::verify_store(store.pool(), &keyring, data_dir).await?;
     for p in &report.problems {
         println!("{p}");
     }
+    for n in &report.notes {
+        println!("note: {n}");
+    }
     println!(
-        "{} records in {} chains: {}",
+        "{} records in {} chains: {}; {} checkpoint(s) checked",
         report.records,
         report.chains,
         if report.problems.is_empty() {
             "every chain verifies".to_owned()
         } else {
             format!("{} problem(s)", report.problems.len())
-        }
+        },
+        report.checkpoints,
     );
     Ok(report.problems.is_empty())
+}
+
+/// Prints the verdict on a receipt file; `Ok(true)` when the ledger holds it.
+async fn verify_receipt(file: &std::path::Path, data_dir: &std::path::Path) -> Result<bool> {
+    let text = std::fs::read_to_string(file).map_err(Error::io(file))?;
+    let receipt: privacy_center_core::wire::Receipt = serde_json::from_str(&text)
+        .map_err(|e| Error::Config(format!("{} is not a receipt: {e}", file.display())))?;
+    let store = open_existing(data_dir).await?;
+    let keyring = ledger::Keyring::load(data_dir)?;
+    let check = ledger::receipt::check(store.pool(), &keyring, &receipt).await?;
+    println!("record {}: {}", receipt.record_id, check.reason);
+    Ok(check.held)
 }
 
 /// Loads policies, opens the store, and serves until SIGINT or SIGTERM;
@@ -487,9 +561,18 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         dev: args.dev,
         ledger_batch: args.ledger_batch,
         trusted_proxies: args.trusted_proxies.clone(),
+        checkpoint_every: Duration::from_millis(args.checkpoint_ms),
+        ledger_sealed: !args.ledger_unsealed,
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
+    let checkpointer = state
+        .settings
+        .ledger_sealed
+        .then(|| state.checkpointer.clone());
+    if let Some(checkpointer) = &checkpointer {
+        checkpointer.start(state.settings.checkpoint_every).await?;
+    }
     crate::reload::reload_on_hangup(state.clone(), args.policies.clone())?;
     if args.watch_policies {
         crate::reload::reload_on_change(state.clone(), args.policies.clone())?;
@@ -505,6 +588,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     println!("Privacy Center is running at http://{addr}/");
     // Each request carries its peer address (the staff sign-in throttle's key).
     server::serve(listener, app, limits, shutdown_signal()).await;
+    // Every answered request is committed by now: seal them all.
+    if let Some(checkpointer) = checkpointer {
+        checkpointer.finish().await?;
+    }
     Ok(())
 }
 

@@ -51,6 +51,10 @@ pub enum Error {
     /// how many seconds to wait.
     #[error("too many failed sign-in attempts; try again in {0} seconds")]
     TooManyRequests(u64),
+    /// 429 `too_many_requests`: a client sent more requests to a public
+    /// route than its throttle allows; `Retry-After` says how many seconds to wait.
+    #[error("too many requests from this address; try again in {0} seconds")]
+    Throttled(u64),
     /// 403 `cross_site`: a state-changing request that did not come from this origin.
     #[error("cross-site requests may not change anything here")]
     CrossSite,
@@ -249,7 +253,7 @@ impl Error {
             Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated),
             Error::Token(refusal) => (StatusCode::UNAUTHORIZED, refusal.code()),
             Error::InvalidCredential => (StatusCode::UNAUTHORIZED, ErrorCode::InvalidCredential),
-            Error::TooManyRequests(_) => {
+            Error::TooManyRequests(_) | Error::Throttled(_) => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests)
             }
             Error::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::CrossSite),
@@ -296,7 +300,7 @@ impl IntoResponse for Error {
             self.to_string()
         };
         let retry_after = match self {
-            Error::TooManyRequests(secs) => Some(secs),
+            Error::TooManyRequests(secs) | Error::Throttled(secs) => Some(secs),
             Error::PinLocked {
                 retry_after_secs, ..
             } => Some(retry_after_secs.max(1)),

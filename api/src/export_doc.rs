@@ -124,6 +124,12 @@ pub fn render(export: &Export, app: &AppConfig, lang: Lang) -> String {
         ],
         &rows,
     );
+    if export.consents.iter().any(|c| c.receipt.is_some()) {
+        out.push_str(&format!(
+            "<p class=\"note\">{}</p>",
+            escape_html(w.receipts_note)
+        ));
+    }
 
     let push = &export.settings.push;
     out.push_str(&format!("<h2>{}</h2>", escape_html(w.push)));

@@ -26,6 +26,7 @@ pub mod staff;
 pub mod state;
 pub mod store;
 pub mod teen;
+pub mod throttle;
 pub mod web;
 
 pub use error::{Error, Result};

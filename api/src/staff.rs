@@ -23,6 +23,7 @@ use crate::identity::session::STAFF;
 use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
 use crate::state::Settings;
 use crate::store::Store;
+use crate::throttle::Throttle;
 use std::sync::Arc;
 
 /// Environment variable that supplies the staff credential (else `keys/staff.credential`).
@@ -87,83 +88,15 @@ impl Credential {
     }
 }
 
-/// Sliding-window counter of failed sign-ins, per client address and
-/// overall. The failures are rows of `staff_sign_in_failures` (migration
-/// 0011), so every API instance on the database counts the same ones.
-#[derive(Debug)]
-pub struct Throttle {
-    window_ms: i64,
-    per_client: i64,
-    global: i64,
-}
-
-impl Throttle {
-    /// At most `per_client` failures per address and `global` in total per `window`.
-    pub fn new(window: Duration, per_client: usize, global: usize) -> Throttle {
-        Throttle {
-            window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
-            per_client: i64::try_from(per_client).unwrap_or(i64::MAX),
-            global: i64::try_from(global).unwrap_or(i64::MAX),
-        }
-    }
-
-    /// `Err(seconds to wait)` when `client` (or everyone) has used up the
-    /// window. A client with a live staff session (`has_session`: a team
-    /// member signing in again) is held only to its own address's limit,
-    /// so a flood of wrong guesses from elsewhere cannot lock the team out;
-    /// a stolen cookie gains nothing to guess with, since it already is a session.
-    pub async fn check(
-        &self,
-        store: &Store,
-        client: IpAddr,
-        has_session: bool,
-        now_ms: i64,
-    ) -> Result<std::result::Result<(), u64>> {
-        let client = client.to_string();
-        let (all, oldest, mine, my_oldest): (i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
-            "SELECT count(*), min(at_ms), count(*) FILTER (WHERE client = ?), \
-             min(at_ms) FILTER (WHERE client = ?) FROM staff_sign_in_failures WHERE at_ms > ?",
-        )
-        .bind(&client)
-        .bind(&client)
-        .bind(now_ms - self.window_ms)
-        .fetch_one(store.pool())
-        .await?;
-        let wait = |oldest: Option<i64>| {
-            let left = (oldest.unwrap_or(now_ms) + self.window_ms - now_ms).max(0);
-            u64::try_from((left + 999) / 1000).unwrap_or(0)
-        };
-        Ok(if all >= self.global && !has_session {
-            Err(wait(oldest))
-        } else if mine >= self.per_client {
-            Err(wait(my_oldest))
-        } else {
-            Ok(())
-        })
-    }
-
-    /// Counts a failed attempt by `client`, and forgets failures older
-    /// than the window.
-    pub async fn record_failure(&self, store: &Store, client: IpAddr, now_ms: i64) -> Result<()> {
-        let mut tx = store.begin_write().await?;
-        sqlx::query("DELETE FROM staff_sign_in_failures WHERE at_ms <= ?")
-            .bind(now_ms - self.window_ms)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("INSERT INTO staff_sign_in_failures (client, at_ms) VALUES (?, ?)")
-            .bind(client.to_string())
-            .bind(now_ms)
-            .execute(&mut **tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-}
-
-impl Default for Throttle {
-    fn default() -> Throttle {
-        Throttle::new(THROTTLE_WINDOW, FAILURES_PER_CLIENT, FAILURES_GLOBAL)
-    }
+/// The sign-in throttle: failed attempts per client address and overall
+/// ([`THROTTLE_WINDOW`], [`FAILURES_PER_CLIENT`], [`FAILURES_GLOBAL`]).
+pub fn sign_in_throttle() -> Throttle {
+    Throttle::new(
+        "staff_sign_in",
+        THROTTLE_WINDOW,
+        FAILURES_PER_CLIENT,
+        FAILURES_GLOBAL,
+    )
 }
 
 /// The credential and the sign-in throttle of a running server.
@@ -371,37 +304,5 @@ mod tests {
             client_address(ip("10.0.0.2"), ["198.51.100.7"].into_iter(), &[]),
             ip("10.0.0.2")
         );
-    }
-
-    #[tokio::test]
-    async fn the_throttle_counts_failures_per_client_and_overall_within_the_window() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
-        let t = Throttle::new(Duration::from_secs(60), 2, 3);
-        let (a, b, c) = (
-            IpAddr::from([10, 0, 0, 1]),
-            IpAddr::from([10, 0, 0, 2]),
-            IpAddr::from([10, 0, 0, 3]),
-        );
-        let s = |secs: i64| 1_000_000_000 + secs * 1000;
-        let check = |client, at| t.check(&store, client, false, at);
-        t.record_failure(&store, a, s(0)).await.unwrap();
-        assert_eq!(check(a, s(0)).await.unwrap(), Ok(()));
-        t.record_failure(&store, a, s(10)).await.unwrap();
-        assert_eq!(check(a, s(10)).await.unwrap(), Err(50));
-        assert_eq!(check(b, s(10)).await.unwrap(), Ok(()));
-        t.record_failure(&store, b, s(20)).await.unwrap();
-        assert_eq!(
-            check(c, s(20)).await.unwrap(),
-            Err(40),
-            "the global limit holds for a client that never failed"
-        );
-        assert_eq!(
-            t.check(&store, c, true, s(20)).await.unwrap(),
-            Ok(()),
-            "but not for a team member already signed in"
-        );
-        assert_eq!(check(c, s(60)).await.unwrap(), Ok(()));
-        assert_eq!(check(a, s(65)).await.unwrap(), Ok(()));
     }
 }

@@ -26,6 +26,11 @@ pub struct Settings {
     /// Load balancers and reverse proxies (`--trusted-proxy`) whose
     /// `X-Forwarded-For` names the client ([`crate::staff::ClientIp`]).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How often a ledger checkpoint is written when rows came since.
+    pub checkpoint_every: std::time::Duration,
+    /// Whether ledger rows are sealed with a MAC and checkpointed; off only
+    /// for the load bench's comparison.
+    pub ledger_sealed: bool,
 }
 
 impl Settings {
@@ -38,6 +43,8 @@ impl Settings {
             dev: false,
             ledger_batch: ledger::DEFAULT_BATCH,
             trusted_proxies: Vec::new(),
+            checkpoint_every: ledger::checkpoint::DEFAULT_EVERY,
+            ledger_sealed: true,
         }
     }
 
@@ -67,6 +74,10 @@ impl Settings {
     }
 }
 
+/// Receipt checks one client address may make per minute (on each instance):
+/// a person checks a few; this stops only a flood.
+pub const RECEIPT_CHECKS_PER_MINUTE: usize = 60;
+
 /// Shared, cheaply cloneable state of a running server.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -78,6 +89,10 @@ pub struct AppState {
     pub keys: Arc<identity::Keys>,
     /// The consent ledger's writer.
     pub ledger: ledger::Ledger,
+    /// Writes the ledger's signed checkpoints (`serve` starts it).
+    pub checkpointer: ledger::Checkpointer,
+    /// Checks of receipts per client address (`POST /api/receipts/verify`).
+    pub receipt_checks: Arc<crate::throttle::Throttle>,
     /// The session cookie's name and attributes.
     pub cookie: identity::SessionCookie,
     /// The staff credential and its sign-in throttle.
@@ -99,8 +114,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Loads (or generates) every app's keys and the staff credential, and starts the ledger writer;
-    /// call inside a Tokio runtime.
+    /// Loads (or generates) every app's keys, the ledger's keys and the
+    /// staff credential, and starts the ledger writer; call inside a Tokio
+    /// runtime.
     pub fn new(catalog: catalog::Catalog, store: store::Store, settings: Settings) -> Result<Self> {
         let public = &settings.public_url;
         let lower = public.to_ascii_lowercase();
@@ -115,20 +131,35 @@ impl AppState {
         )?;
         let credential = staff::Credential::load(&settings.data_dir)?;
         let teen = crate::teen::PinHasher::load(&settings.data_dir)?;
-        let ledger = ledger::Ledger::start(store.clone(), settings.ledger_batch);
+        let keyring = Arc::new(ledger::Keyring::load(&settings.data_dir)?);
+        let ledger = ledger::Ledger::start_with(
+            store.clone(),
+            settings.ledger_batch,
+            keyring.clone(),
+            settings.ledger_sealed,
+        );
+        let checkpointer =
+            ledger::Checkpointer::new(store.clone(), keyring, settings.data_dir.clone());
         store.spawn_checkpointer(std::time::Duration::from_millis(200));
         Ok(AppState {
             catalog: catalog::Live::new(catalog),
             cookie: identity::SessionCookie::user(settings.is_https()),
             staff: Arc::new(staff::StaffAccess {
                 credential,
-                throttle: staff::Throttle::default(),
+                throttle: staff::sign_in_throttle(),
             }),
             staff_cookie: identity::SessionCookie::staff(settings.is_https()),
             sessions: Arc::new(identity::SessionCache::new(identity::CACHED_SESSIONS)),
             store,
             keys: Arc::new(keys),
             ledger,
+            checkpointer,
+            receipt_checks: Arc::new(crate::throttle::Throttle::new(
+                "receipt_check",
+                std::time::Duration::from_secs(60),
+                RECEIPT_CHECKS_PER_MINUTE,
+                usize::MAX,
+            )),
             settings: Arc::new(settings),
             clock: crate::clock::Clock::default(),
             teen: Arc::new(teen),

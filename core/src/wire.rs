@@ -11,6 +11,7 @@ mod bridge;
 mod date;
 mod lists;
 mod permissions;
+mod receipt;
 mod reload;
 mod settings;
 mod teen;
@@ -29,6 +30,7 @@ pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use permissions::{
     AppPermissions, PermissionEntry, PermissionGroup, PermissionKind, Platform, WebApi,
 };
+pub use receipt::{LedgerPublicKey, Receipt, ReceiptCheck, ReceiptVerdict};
 pub use reload::{PolicyTreeStatus, RefusedReload, ReloadTrigger};
 pub use settings::{
     Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,
@@ -530,6 +532,10 @@ pub struct ConsentRecord {
     pub prev_hash: String,
     /// SHA-256 over this record's fields and `prev_hash` (see the API's `ledger` module).
     pub hash: String,
+    /// The signed receipt of this record; absent for records written before
+    /// the ledger had keys, or whose seal no longer checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<Receipt>,
 }
 
 /// Where a user stands with respect to the app's current policy.

@@ -193,6 +193,8 @@ pub struct RecordWords {
     pub times_note: &'static str,
     /// What the JSON copy is for, said in the document.
     pub machine_copy_note: &'static str,
+    /// Under the consent records: each has a signed receipt in the JSON copy.
+    pub receipts_note: &'static str,
     /// Headings of the document's sections.
     pub sessions: &'static str,
     /// Heading: consent records.
@@ -264,6 +266,7 @@ pub const RECORDS_ZH_CN: RecordWords = RecordWords {
     },
     times_note: "时间均为北京时间（UTC+8）。",
     machine_copy_note: "同样的内容另有 JSON 格式，便于转移到其他服务（“我的数据”页面）。",
+    receipts_note: "JSON 格式中每条同意记录都附有签名回执（receipt）；日后可凭回执在 /api/receipts/verify 核对记录是否仍原样保存。",
     sessions: "登录会话",
     consents: "同意记录",
     push: "消息推送",
@@ -322,6 +325,7 @@ pub const RECORDS_EN: RecordWords = RecordWords {
     times_note: "Times are China Standard Time (UTC+8).",
     machine_copy_note:
         "The same content is available as JSON, to move to another service (the My data page).",
+    receipts_note: "In the JSON copy each consent record carries a signed receipt; with it, /api/receipts/verify says later whether the record is still held exactly as it was.",
     sessions: "Sign-in sessions",
     consents: "Consent records",
     push: "Push notifications",

@@ -26,6 +26,23 @@ export class ConsentsPage {
     await expect(this.heading).toBeVisible();
   }
 
+  /** The receipt link of a record row. */
+  receiptLink(row: Locator): Locator {
+    return row.getByRole('link', { name: '回执' });
+  }
+
+  /** Downloads a record row's receipt; answers the file's name and JSON. */
+  async downloadReceipt(row: Locator): Promise<{ name: string; receipt: Record<string, string> }> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.receiptLink(row).click(),
+    ]);
+    const path = await download.path();
+    const fs = await import('node:fs/promises');
+    const receipt = JSON.parse(await fs.readFile(path, 'utf8'));
+    return { name: download.suggestedFilename(), receipt };
+  }
+
   /** The record rows that mention a version, newest first. */
   row(version: string): Locator {
     return this.rows.filter({ hasText: version });

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use privacy_center_core::wire::{
-    Channel, ConsentAction, ConsentRecord, ConsentRequest, ConsentState,
+    Channel, ConsentAction, ConsentRecord, ConsentRequest, ConsentState, Receipt,
 };
 
 use crate::api;
@@ -147,6 +147,13 @@ fn record_table(list: Vec<ConsentRecord>, t: &'static Messages) -> impl IntoView
                 Channel::Browser => t.channel_browser,
                 Channel::Webview => t.channel_webview,
             };
+            let receipt = r.receipt.as_ref().map(|receipt| {
+                let file = format!("receipt-{}.json", receipt.record_id);
+                view! {
+                    " "
+                    <a class="receipt" href=receipt_href(receipt) download=file title=t.receipt_hint>{t.receipt}</a>
+                }
+            });
             view! {
                 <tr>
                     <td data-label=t.version>{r.version.clone()}</td>
@@ -154,9 +161,12 @@ fn record_table(list: Vec<ConsentRecord>, t: &'static Messages) -> impl IntoView
                     <td data-label=t.time><time datetime=r.recorded_at>{when}</time></td>
                     <td data-label=t.channel>{channel}</td>
                     <td data-label=t.text>
-                        <A href=href>{r.version}</A>
-                        " "
-                        <code class="hash" title=r.sha256>{short}</code>
+                        <span class="record-text">
+                            <A href=href>{r.version}</A>
+                            " "
+                            <code class="hash" title=r.sha256>{short}</code>
+                            {receipt}
+                        </span>
                     </td>
                 </tr>
             }
@@ -176,4 +186,12 @@ fn record_table(list: Vec<ConsentRecord>, t: &'static Messages) -> impl IntoView
             <tbody>{rows}</tbody>
         </table>
     }
+}
+
+/// A receipt as a `data:` URL the link downloads: the JSON the server
+/// signed, as it came (the signature covers its fields, not this text).
+fn receipt_href(receipt: &Receipt) -> String {
+    let json = serde_json::to_string(receipt).unwrap_or_default();
+    let encoded: String = js_sys::encode_uri_component(&json).into();
+    format!("data:application/json;charset=utf-8,{encoded}")
 }

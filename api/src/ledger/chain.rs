@@ -23,7 +23,7 @@ pub const FORMAT_V2: i64 = 2;
 
 /// The columns of `consents` that make up a [`Row`], in its order.
 pub(super) const COLUMNS: &str = "seq, record_id, app, user_id, format, subject, version, sha256, \
-     action, channel, recorded_at, prev_hash, hash";
+     action, channel, recorded_at, prev_hash, hash, key_id, mac";
 
 /// The fields a record's hash covers, in hashing order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,6 +120,11 @@ pub struct Row {
     pub prev_hash: String,
     /// This record's hash.
     pub hash: String,
+    /// The ledger key that sealed it (`seal::Keyring`); `None` for rows
+    /// written before the ledger had keys.
+    pub key_id: Option<String>,
+    /// HMAC-SHA256 of `hash` under that key.
+    pub mac: Option<String>,
 }
 
 impl Row {
@@ -171,6 +176,7 @@ impl Row {
             recorded_at: self.recorded_at.clone(),
             prev_hash: self.prev_hash.clone(),
             hash: self.hash.clone(),
+            receipt: None,
         })
     }
 }
@@ -198,6 +204,8 @@ pub(super) mod tests {
                 recorded_at: rfc3339_ms(i as i64),
                 prev_hash: rows.last().map_or(GENESIS.into(), |r| r.hash.clone()),
                 hash: String::new(),
+                key_id: None,
+                mac: None,
             };
             row.hash = row.fields().hash();
             rows.push(row);

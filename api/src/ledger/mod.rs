@@ -3,8 +3,10 @@
 //!
 //! Each record's hash covers a length-prefixed encoding of its fields and the
 //! previous record's hash, so altering, removing or reordering rows breaks a
-//! link that [`verify_chain`] reports. (Removing a chain's *last* rows leaves
-//! no broken link; only a copy of the heads kept elsewhere would show that.)
+//! link that [`verify_chain`] reports. Against someone who can write the
+//! database, each row also carries a MAC under a key kept outside it
+//! ([`seal`]), signed checkpoints of the whole ledger ([`checkpoint`]) show
+//! removed tails and chains, and each user gets a signed [`receipt`].
 //!
 //! Events are decisions (`accept`, `withdraw`) and "Not now" (`defer`), in
 //! one chain: the order of what a user was asked and answered is evidence
@@ -14,6 +16,9 @@
 //! [`verify`] (`ledger verify`), and `writer` (the group-commit task).
 
 pub mod chain;
+pub mod checkpoint;
+pub mod receipt;
+pub mod seal;
 pub mod verify;
 mod writer;
 
@@ -28,6 +33,8 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 
 pub use chain::{Fields, Row, FORMAT_V1, FORMAT_V2, GENESIS};
+pub use checkpoint::{Checkpoint, Checkpointer};
+pub use seal::Keyring;
 pub use verify::{verify_chain, verify_store, Problem, Report};
 pub use writer::Stats;
 use writer::Tip;
@@ -50,13 +57,22 @@ pub async fn records(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<Row
     .await?)
 }
 
-/// A user's records as sent on the wire, oldest first; fails if any row
-/// cannot be read.
-pub async fn records_wire(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<ConsentRecord>> {
+/// A user's records as sent on the wire, oldest first, each with its
+/// receipt where its seal checks; fails if any row cannot be read.
+pub async fn records_wire(
+    pool: &SqlitePool,
+    keyring: &Keyring,
+    app: &str,
+    user: &str,
+) -> Result<Vec<ConsentRecord>> {
     records(pool, app, user)
         .await?
         .iter()
-        .map(Row::to_wire)
+        .map(|row| {
+            let mut record = row.to_wire()?;
+            record.receipt = receipt::issue(keyring, row);
+            Ok(record)
+        })
         .collect()
 }
 
@@ -149,12 +165,26 @@ pub struct Ledger {
     tx: mpsc::Sender<writer::Job>,
     stats: Arc<Stats>,
     heads: Arc<Heads>,
+    keyring: Arc<Keyring>,
 }
 
 impl Ledger {
-    /// Starts the writer on the current Tokio runtime. `max_batch` (≥ 1)
-    /// caps the requests per transaction; 1 means one commit per request.
-    pub fn start(store: Store, max_batch: usize) -> Ledger {
+    /// Starts the writer on the current Tokio runtime, sealing each row
+    /// with the current key of `keyring`. `max_batch` (≥ 1) caps the
+    /// requests per transaction; 1 means one commit per request.
+    pub fn start(store: Store, max_batch: usize, keyring: Arc<Keyring>) -> Ledger {
+        Ledger::start_with(store, max_batch, keyring, true)
+    }
+
+    /// [`Ledger::start`], or with `sealed` false a writer that leaves rows
+    /// without a MAC: only for the load bench's comparison (`ledger verify`
+    /// reports every such row).
+    pub fn start_with(
+        store: Store,
+        max_batch: usize,
+        keyring: Arc<Keyring>,
+        sealed: bool,
+    ) -> Ledger {
         let max_batch = max_batch.max(1);
         let (tx, rx) = mpsc::channel(max_batch.max(1024));
         let stats = Arc::new(Stats::default());
@@ -165,8 +195,19 @@ impl Ledger {
             max_batch,
             stats.clone(),
             heads.clone(),
+            sealed.then(|| keyring.clone()),
         ));
-        Ledger { tx, stats, heads }
+        Ledger {
+            tx,
+            stats,
+            heads,
+            keyring,
+        }
+    }
+
+    /// The ledger's keys.
+    pub fn keyring(&self) -> &Arc<Keyring> {
+        &self.keyring
     }
 
     /// A user's latest decision and any "Not now" since, as the consent
@@ -194,16 +235,21 @@ impl Ledger {
         self.heads.invalidate(&(app.to_owned(), user.to_owned()));
     }
 
-    /// Appends a record; answers once it is committed.
+    /// Appends a record; answers once it is committed, with its signed
+    /// receipt (signed here, in the caller's task, not in the writer's).
     pub async fn append(&self, append: Append) -> Result<ConsentRecord> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(writer::Job { append, reply })
             .await
             .map_err(|_| Error::Internal("the ledger writer has stopped".into()))?;
-        answer
+        let mut record = answer
             .await
-            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))?
+            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))??;
+        if let Some(receipt) = &mut record.receipt {
+            receipt::sign(&self.keyring, receipt);
+        }
+        Ok(record)
     }
 
     /// How the writer has grouped its work so far.

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 use super::chain::{Row, COLUMNS, FORMAT_V2, GENESIS};
+use super::seal::Keyring;
 use super::{Append, Head, Heads, Mark};
 use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{Error, Result};
@@ -115,16 +116,24 @@ pub(super) async fn run(
     max_batch: usize,
     stats: Arc<Stats>,
     heads: Arc<Heads>,
+    keyring: Option<Arc<Keyring>>,
 ) {
     let mut batch = Vec::with_capacity(max_batch);
+    let keyring = keyring.as_deref();
     while rx.recv_many(&mut batch, max_batch).await > 0 {
-        write_batch(&store, std::mem::take(&mut batch), &stats, &heads).await;
+        write_batch(&store, std::mem::take(&mut batch), &stats, &heads, keyring).await;
     }
 }
 
-async fn write_batch(store: &Store, jobs: Vec<Job>, stats: &Stats, heads: &Heads) {
+async fn write_batch(
+    store: &Store,
+    jobs: Vec<Job>,
+    stats: &Stats,
+    heads: &Heads,
+    keyring: Option<&Keyring>,
+) {
     let mut tips = Vec::new();
-    let outcomes = match write_all(store, &jobs).await {
+    let outcomes = match write_all(store, &jobs, keyring).await {
         Ok((outcomes, written)) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
             tips = written;
@@ -137,7 +146,7 @@ async fn write_batch(store: &Store, jobs: Vec<Job>, stats: &Stats, heads: &Heads
             tracing::warn!(error = %e, requests = jobs.len(), "ledger batch failed; retrying one by one");
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
-                let outcome = match write_all(store, std::slice::from_ref(job)).await {
+                let outcome = match write_all(store, std::slice::from_ref(job), keyring).await {
                     Ok((mut one, written)) => {
                         stats.commits.fetch_add(1, Ordering::Relaxed);
                         tips.extend(written);
@@ -177,7 +186,7 @@ async fn write_batch(store: &Store, jobs: Vec<Job>, stats: &Stats, heads: &Heads
 
 /// Users whose chain tips one query reads (two variables each).
 const HEADS_PER_QUERY: usize = 200;
-/// Rows one INSERT writes (twelve variables each).
+/// Rows one INSERT writes (fourteen variables each).
 const ROWS_PER_INSERT: usize = 64;
 
 /// Why a batch wrote nothing (or may have: a failed COMMIT).
@@ -204,7 +213,11 @@ type Written = (Vec<Result<ConsentRecord>>, Vec<((String, String), Head)>);
 /// writes nothing and does not affect the others), the new rows go in with
 /// multi-row INSERTs, and one COMMIT (one fsync with `synchronous=FULL`)
 /// makes them durable.
-async fn write_all(store: &Store, jobs: &[Job]) -> std::result::Result<Written, Failed> {
+async fn write_all(
+    store: &Store,
+    jobs: &[Job],
+    keyring: Option<&Keyring>,
+) -> std::result::Result<Written, Failed> {
     let mut tx = store.begin_write().await?;
     // Heads are read inside the write transaction: nothing can move them
     // between the read and the commit.
@@ -246,9 +259,12 @@ async fn write_all(store: &Store, jobs: &[Job]) -> std::result::Result<Written, 
     for job in jobs {
         let a = &job.append;
         let key = (a.app.clone(), a.user_id.clone());
-        match next_row(tips.get(&key), subjects.get(&key), a) {
+        match next_row(tips.get(&key), subjects.get(&key), a, keyring) {
             Ok((row, mark)) => {
-                outcomes.push(row.to_wire());
+                outcomes.push(row.to_wire().map(|mut record| {
+                    record.receipt = keyring.map(|k| super::receipt::unsigned(k, &row));
+                    record
+                }));
                 rows.push(row.clone());
                 match tips.get_mut(&key) {
                     Some(tip) => tip.push(row, mark),
@@ -341,10 +357,10 @@ async fn insert_subjects(conn: &mut SqliteConnection, new: &[(&str, &str, String
 }
 
 async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
-    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
     let sql = format!(
         "INSERT INTO consents (record_id, app, user_id, format, subject, version, sha256, \
-         action, channel, recorded_at, prev_hash, hash) VALUES {values}"
+         action, channel, recorded_at, prev_hash, hash, key_id, mac) VALUES {values}"
     );
     let mut q = sqlx::query(&sql);
     for r in rows {
@@ -360,7 +376,9 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
             .bind(&r.channel)
             .bind(&r.recorded_at)
             .bind(&r.prev_hash)
-            .bind(&r.hash);
+            .bind(&r.hash)
+            .bind(&r.key_id)
+            .bind(&r.mac);
     }
     let inserted = q.execute(&mut *conn).await?.rows_affected();
     if inserted != rows.len() as u64 {
@@ -397,9 +415,15 @@ async fn insert_feed(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
 }
 
 /// The row `a` appends to the chain whose tip is `tip` (none for a user's
-/// first record, which takes format 2 and the user's `subject`) and that row
-/// read, or why [`consent::record`] refuses it.
-fn next_row(tip: Option<&Tip>, subject: Option<&String>, a: &Append) -> Result<(Row, Mark)> {
+/// first record, which takes format 2 and the user's `subject`), sealed with
+/// the current key of `keyring` (none: unkeyed, for the load bench's
+/// comparison only), and that row read, or why [`consent::record`] refuses it.
+fn next_row(
+    tip: Option<&Tip>,
+    subject: Option<&String>,
+    a: &Append,
+    keyring: Option<&Keyring>,
+) -> Result<(Row, Mark)> {
     let latest = tip.and_then(|t| t.decision.as_ref()).map(Mark::as_latest);
     let entry = consent::record(&a.answer, latest).map_err(|r| Error::refused(r, &a.app))?;
     let (format, subject) = match (tip, subject) {
@@ -426,8 +450,15 @@ fn next_row(tip: Option<&Tip>, subject: Option<&String>, a: &Append) -> Result<(
         recorded_at: rfc3339_ms(now_ms()),
         prev_hash: tip.map_or_else(|| GENESIS.to_owned(), |t| t.last.hash.clone()),
         hash: String::new(),
+        key_id: None,
+        mac: None,
     };
     row.hash = row.fields().hash();
+    if let Some(keyring) = keyring {
+        let (key_id, mac) = keyring.mac(&row.hash);
+        row.key_id = Some(key_id);
+        row.mac = Some(mac);
+    }
     let mark = Mark {
         action: entry.action,
         version: row.version.clone(),

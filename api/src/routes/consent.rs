@@ -32,7 +32,13 @@ async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<Vec<ConsentRecord>>> {
-    let mut records = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
+    let mut records = ledger::records_wire(
+        state.store.pool(),
+        state.ledger.keyring(),
+        &user.app,
+        &user.user_id,
+    )
+    .await?;
     records.reverse();
     Ok(Json(records))
 }

@@ -34,6 +34,7 @@ const STAFF: &str = "staff";
         (name = "policies", description = "Published policy versions, public"),
         (name = "session", description = "Signing in with a handoff token"),
         (name = "me", description = "The signed-in user: consent, settings, data"),
+        (name = "receipts", description = "Consent receipts: checking one against the ledger, public"),
         (name = "host", description = "A host app's backend (service token)"),
         (name = "staff", description = "The product team"),
         (name = "operations", description = "Health and this description"),

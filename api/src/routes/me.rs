@@ -145,7 +145,13 @@ async fn export(
     .bind(&user.user_id)
     .fetch_all(state.store.pool())
     .await?;
-    let consents = ledger::records_wire(state.store.pool(), &user.app, &user.user_id).await?;
+    let consents = ledger::records_wire(
+        state.store.pool(),
+        state.ledger.keyring(),
+        &user.app,
+        &user.user_id,
+    )
+    .await?;
     let (settings, history) = super::settings::export_settings(&state, &user).await?;
     let teen_mode = crate::teen::export(state.store.pool(), &app.config, &user.user_id).await?;
     let body = Export {

@@ -9,6 +9,7 @@ mod internal;
 mod lists;
 mod me;
 mod policies;
+mod receipts;
 mod session;
 mod settings;
 mod staff;
@@ -36,6 +37,7 @@ fn parts(dev: bool) -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(session::routes())
         .merge(me::routes())
         .merge(consent::routes())
+        .merge(receipts::routes())
         .merge(settings::routes())
         .merge(cancellation::routes())
         .merge(internal::routes())

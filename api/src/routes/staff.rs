@@ -57,7 +57,7 @@ async fn sign_in(
         .await?
         .map_err(Error::TooManyRequests)?;
     if !state.staff.credential.matches(&body.credential) {
-        throttle.record_failure(&state.store, client, now).await?;
+        throttle.record(&state.store, client, now).await?;
         tracing::warn!(%client, "staff sign-in refused: wrong credential");
         return Err(Error::InvalidCredential);
     }

@@ -1,0 +1,318 @@
+//! Signed checkpoints of the whole ledger, in the spirit of Certificate
+//! Transparency's signed tree heads (RFC 6962/9162), but a chained head
+//! rather than a Merkle tree: checkpoint `n` covers every row with
+//! `seq <= last_seq`, and its `root` is SHA-256 over checkpoint `n-1`'s root
+//! and the `(seq, hash)` of each row it adds, so writing one costs only the
+//! rows since the last. Each is Ed25519-signed, kept in
+//! `ledger_checkpoints` and appended to `<data_dir>/checkpoints.log` (the
+//! file is the authority: operators can ship it elsewhere).
+//!
+//! One instance writes checkpoints at a time (the lease in
+//! `ledger_checkpoint_lease`); the checkpoint is computed, appended to the
+//! file and inserted inside one write transaction, so the file's order is
+//! the database's.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::seal::Keyring;
+use crate::clock::{now_ms, rfc3339_ms};
+use crate::error::{Error, Result};
+use crate::identity::random_hex;
+use crate::store::Store;
+
+/// The checkpoint log under the data directory.
+pub const LOG_FILE: &str = "checkpoints.log";
+
+/// The root before any checkpoint.
+pub const EMPTY_ROOT: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// How often the checkpoint task looks for new rows by default.
+pub const DEFAULT_EVERY: Duration = Duration::from_secs(2);
+
+/// How long a checkpoint writer's lease holds without renewal.
+const LEASE_MS: i64 = 30_000;
+
+/// Separates checkpoint signatures and roots from other uses.
+const DOMAIN: &[u8] = b"privacy-center ledger checkpoint v1";
+const ROOT_DOMAIN: &[u8] = b"privacy-center ledger root v1";
+
+/// One signed checkpoint, as stored and as a line of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Checkpoint {
+    /// 1, 2, … in the order written.
+    pub id: i64,
+    /// The highest `seq` it covers.
+    pub last_seq: i64,
+    /// Rows it covers (every row with `seq <= last_seq` when written).
+    pub records: i64,
+    /// The chained root (see the module doc), hex.
+    pub root: String,
+    /// When it was written, RFC 3339.
+    pub at: String,
+    /// The ledger key that signed it.
+    pub key_id: String,
+    /// Ed25519 signature of [`Checkpoint::message`], hex.
+    pub signature: String,
+}
+
+impl Checkpoint {
+    /// The signed bytes: a domain tag and every field but the signature.
+    pub fn message(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(256);
+        for part in [
+            DOMAIN,
+            self.id.to_string().as_bytes(),
+            self.last_seq.to_string().as_bytes(),
+            self.records.to_string().as_bytes(),
+            self.root.as_bytes(),
+            self.at.as_bytes(),
+            self.key_id.as_bytes(),
+        ] {
+            out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            out.extend_from_slice(part);
+        }
+        out
+    }
+}
+
+/// The root after `rows` (`(seq, hash)`, in seq order) are added to `root`.
+pub fn extend_root(root: &str, rows: &[(i64, String)]) -> String {
+    let mut h = Sha256::new();
+    h.update(ROOT_DOMAIN);
+    h.update(root.as_bytes());
+    for (seq, hash) in rows {
+        h.update(seq.to_be_bytes());
+        h.update(hash.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Where the log of a data directory is.
+pub fn log_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(LOG_FILE)
+}
+
+/// Every checkpoint in the log, oldest first, and how many lines did not
+/// read (an absent file is empty). A crash while a line is written leaves
+/// it torn, and its transaction never committed; such a line is skipped
+/// (a checkpoint the database has and the log lacks is reported anyway).
+pub fn read_log(data_dir: &Path) -> Result<(Vec<Checkpoint>, usize)> {
+    let path = log_path(data_dir);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) => return Err(Error::io(&path)(e)),
+    };
+    let mut skipped = 0;
+    let checkpoints = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .filter_map(|l| {
+            let read = serde_json::from_str(l).ok();
+            skipped += usize::from(read.is_none());
+            read
+        })
+        .collect();
+    Ok((checkpoints, skipped))
+}
+
+/// Every checkpoint in the database, oldest first.
+pub async fn stored(pool: &sqlx::SqlitePool) -> Result<Vec<Checkpoint>> {
+    Ok(sqlx::query_as(
+        "SELECT id, last_seq, records, root, at, key_id, signature FROM ledger_checkpoints ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Writes a checkpoint of every row since the last one (or the first
+/// checkpoint, even of an empty ledger), appending it to the log before
+/// COMMIT; `None` when no row came since.
+pub async fn write(
+    store: &Store,
+    keyring: &Keyring,
+    data_dir: &Path,
+) -> Result<Option<Checkpoint>> {
+    let mut tx = store.begin_write().await?;
+    let last: Option<Checkpoint> = sqlx::query_as(
+        "SELECT id, last_seq, records, root, at, key_id, signature FROM ledger_checkpoints \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let after = last.as_ref().map_or(0, |c| c.last_seq);
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM consents WHERE seq > ? ORDER BY seq")
+            .bind(after)
+            .fetch_all(&mut **tx)
+            .await?;
+    if rows.is_empty() && last.is_some() {
+        return Ok(None);
+    }
+    let mut checkpoint = Checkpoint {
+        id: last.as_ref().map_or(1, |c| c.id + 1),
+        last_seq: rows.last().map_or(after, |r| r.0),
+        records: last.as_ref().map_or(0, |c| c.records) + rows.len() as i64,
+        root: extend_root(last.as_ref().map_or(EMPTY_ROOT, |c| &c.root), &rows),
+        at: rfc3339_ms(now_ms()),
+        key_id: String::new(),
+        signature: String::new(),
+    };
+    checkpoint.key_id = keyring.current_id().to_owned();
+    checkpoint.signature = keyring.sign(&checkpoint.message()).1;
+    sqlx::query(
+        "INSERT INTO ledger_checkpoints (id, last_seq, records, root, at, key_id, signature) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(checkpoint.id)
+    .bind(checkpoint.last_seq)
+    .bind(checkpoint.records)
+    .bind(&checkpoint.root)
+    .bind(&checkpoint.at)
+    .bind(&checkpoint.key_id)
+    .bind(&checkpoint.signature)
+    .execute(&mut **tx)
+    .await?;
+    // The file first: a crash before COMMIT leaves a checkpoint in the file
+    // that the database lacks, whose rows are all there (verify accepts it
+    // as the last line); never one in the database the file lacks.
+    append_log(data_dir, &checkpoint)?;
+    tx.commit().await?;
+    Ok(Some(checkpoint))
+}
+
+fn append_log(data_dir: &Path, checkpoint: &Checkpoint) -> Result<()> {
+    let path = log_path(data_dir);
+    let mut line = serde_json::to_string(checkpoint)
+        .map_err(|e| Error::Internal(format!("checkpoint to JSON: {e}")))?;
+    line.push('\n');
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .read(true)
+        .append(true)
+        .open(&path)
+        .map_err(Error::io(&path))?;
+    if torn(&mut file).map_err(Error::io(&path))? {
+        // A crash tore the last line: end it, so this one stands alone.
+        line.insert(0, '\n');
+    }
+    file.write_all(line.as_bytes())
+        .and_then(|()| file.sync_data())
+        .map_err(Error::io(&path))
+}
+
+/// Whether the file's last byte is not a newline (a line torn by a crash).
+fn torn(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
+}
+
+/// Takes or renews the checkpoint writer's lease for `holder`; whether it
+/// holds it now.
+async fn claim(store: &Store, holder: &str) -> Result<bool> {
+    let now = now_ms();
+    let taken = sqlx::query(
+        "UPDATE ledger_checkpoint_lease SET holder = ?, lease_until_ms = ? \
+         WHERE id = 1 AND (holder = ? OR lease_until_ms <= ?)",
+    )
+    .bind(holder)
+    .bind(now + LEASE_MS)
+    .bind(holder)
+    .bind(now)
+    .execute(store.pool())
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
+}
+
+/// Lets the lease go, so another instance takes over at once.
+async fn release(store: &Store, holder: &str) -> Result<()> {
+    sqlx::query(
+        "UPDATE ledger_checkpoint_lease SET holder = NULL, lease_until_ms = 0 \
+         WHERE id = 1 AND holder = ?",
+    )
+    .bind(holder)
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// The checkpoint writer of one instance: one at start-up, then while it
+/// holds the lease one every few seconds when rows came since, and a last
+/// one at shutdown ([`Checkpointer::finish`]).
+#[derive(Debug, Clone)]
+pub struct Checkpointer {
+    store: Store,
+    keyring: Arc<Keyring>,
+    data_dir: PathBuf,
+    holder: String,
+}
+
+impl Checkpointer {
+    /// A writer for this instance (not yet running).
+    pub fn new(store: Store, keyring: Arc<Keyring>, data_dir: PathBuf) -> Checkpointer {
+        Checkpointer {
+            store,
+            keyring,
+            data_dir,
+            holder: random_hex(8),
+        }
+    }
+
+    /// One turn: a checkpoint if this instance holds (or takes) the lease
+    /// and rows came since the last.
+    pub async fn tick(&self) -> Result<Option<Checkpoint>> {
+        // A read first: an idle ledger costs no write (and no fsync).
+        let behind: bool = sqlx::query_scalar(
+            "SELECT coalesce((SELECT max(seq) FROM consents), 0) > \
+             coalesce((SELECT max(last_seq) FROM ledger_checkpoints), 0)",
+        )
+        .fetch_one(self.store.pool())
+        .await?;
+        if !behind || !claim(&self.store, &self.holder).await? {
+            return Ok(None);
+        }
+        write(&self.store, &self.keyring, &self.data_dir).await
+    }
+
+    /// Writes a checkpoint now (whoever holds the lease: at start-up it
+    /// seals every row written before, including unkeyed rows of an older
+    /// data directory and rows since a crash), then runs
+    /// [`Checkpointer::tick`] every `every` on the current runtime.
+    pub async fn start(&self, every: Duration) -> Result<()> {
+        write(&self.store, &self.keyring, &self.data_dir).await?;
+        let me = self.clone();
+        tokio::spawn(async move {
+            let start = tokio::time::Instant::now() + every;
+            let mut interval = tokio::time::interval_at(start, every);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                interval.tick().await;
+                if let Err(e) = me.tick().await {
+                    tracing::error!(error = %e, "ledger checkpoint failed");
+                }
+            }
+        });
+        Ok(())
+    }
+
+    /// At shutdown: a checkpoint of every row written (whoever holds the
+    /// lease; the write transaction orders them), then the lease let go.
+    pub async fn finish(&self) -> Result<Option<Checkpoint>> {
+        let written = write(&self.store, &self.keyring, &self.data_dir).await?;
+        release(&self.store, &self.holder).await?;
+        Ok(written)
+    }
+}
