@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::catalog::Catalog;
-use crate::clock::now_secs;
+use crate::clock::{now_secs, rfc3339_ms};
 use crate::error::{Error, Result};
 use crate::identity::{Keys, DEFAULT_TTL_SECS, MAX_TTL_SECS};
 use crate::ledger;
@@ -161,6 +161,11 @@ pub struct ServeArgs {
     /// signs in as anyone). Never in production.
     #[arg(long)]
     pub dev: bool,
+    /// Under --dev: the time (RFC 3339) the server's clock reads at start,
+    /// running on from there, so tests see the same "today" (which policy
+    /// version is in force) whatever the real date.
+    #[arg(long, requires = "dev", value_parser = parse_clock_start)]
+    pub dev_clock_start: Option<i64>,
     /// The URL users reach the server at (default http://<addr>). An https URL
     /// makes session cookies Secure with the __Host- prefix and adds HSTS.
     /// When given, state-changing requests must name exactly its origin in
@@ -190,6 +195,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PRIVACY_CENTER_MAX_CONNECTIONS", default_value_t = server::DEFAULT_MAX_CONNECTIONS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_connections: usize,
+}
+
+/// Reads `--dev-clock-start`.
+fn parse_clock_start(text: &str) -> std::result::Result<i64, String> {
+    crate::clock::parse_rfc3339_ms(text)
+        .ok_or_else(|| "an RFC 3339 time between 2000 and 2100, e.g. 2026-12-01T00:00:00Z".into())
 }
 
 /// Entry point of the binary: parses arguments, runs, maps errors to an exit status.
@@ -427,6 +438,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
+    if let Some(ms) = args.dev_clock_start {
+        state.clock.run_from(ms);
+        tracing::warn!("--dev-clock-start: the clock reads {}", rfc3339_ms(ms));
+    }
     crate::cancellation::Cancellations::from_ref(&state).spawn_scheduler();
     let limits = server::Limits {
         header: Duration::from_secs(args.header_timeout_secs),

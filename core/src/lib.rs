@@ -17,6 +17,7 @@ pub mod permissions;
 pub mod policy;
 pub mod render;
 pub mod routes;
+pub mod schedule;
 pub mod teen;
 pub mod wire;
 pub mod words;
