@@ -12,7 +12,9 @@
 use privacy_center_core::render::{listed_toc, Listed};
 use privacy_center_core::routes::Route;
 use privacy_center_core::wire::{Date, TocEntry};
-use privacy_center_core::words::{escape_html as esc, upcoming_notice_html, Lang, PageWords};
+use privacy_center_core::words::{
+    escape_html as esc, upcoming_notice_html, Lang, PageWords, UPCOMING_TITLE_ID,
+};
 
 use crate::catalog::{App, Catalog, Version};
 
@@ -90,7 +92,7 @@ pub fn page(
     ));
     match schedule.upcoming() {
         Some(upcoming) if is_current => html.push_str(&format!(
-            r#"<section class="notice notice-upcoming" role="note"><div>{}</div></section>"#,
+            r#"<section class="notice notice-upcoming" aria-labelledby="{UPCOMING_TITLE_ID}"><div>{}</div></section>"#,
             upcoming_notice_html(w, &app.config.id, &meta.version, upcoming)
         )),
         _ if is_current => {}
@@ -380,7 +382,9 @@ mod tests {
         let page_at = |path: &str, time: &str| page(&c, path, "zh-CN", at(time)).unwrap().body;
         // 2026-12-15 00:00 in Shanghai is 2026-12-14 16:00 UTC.
         let notice = page_at("/vchat", "2026-12-14T15:59:59Z");
-        assert!(notice.contains(r#"<section class="notice notice-upcoming" role="note">"#));
+        assert!(notice.contains(
+            r#"<section class="notice notice-upcoming" aria-labelledby="upcoming-title">"#
+        ));
         assert!(notice.contains("本政策将于2026年12月15日更新"));
         assert!(notice.contains("极光推送SDK"), "the version's summary");
         assert!(notice.contains(r#"href="/vchat/compare/2020-10-01/2026-12-15""#));

@@ -216,6 +216,9 @@ pub const EN: PageWords = PageWords {
     },
 };
 
+/// The id of the notice's title, which names the notice (`aria-labelledby`).
+pub const UPCOMING_TITLE_ID: &str = "upcoming-title";
+
 /// The notice above the current version of `app` when `upcoming` is
 /// announced: when it takes effect, what changes (its `summary`), and links
 /// to the comparison with `current` and to its text. The server's
@@ -247,7 +250,7 @@ pub fn upcoming_notice_html(
         })
         .unwrap_or_default();
     format!(
-        r#"<p class="upcoming-title"><strong>{when}</strong></p>{summary}<p class="upcoming-links"><a href="/{app}/compare/{from}/{to}">{}</a><a href="/{app}/v/{to}">{}</a></p>"#,
+        r#"<p class="upcoming-title" id="{UPCOMING_TITLE_ID}"><strong>{when}</strong></p>{summary}<p class="upcoming-links"><a href="/{app}/compare/{from}/{to}">{}</a><a href="/{app}/v/{to}">{}</a></p>"#,
         w.upcoming_compare, w.upcoming_read
     )
 }
