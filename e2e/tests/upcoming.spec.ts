@@ -71,6 +71,8 @@ test.describe('a version announced before it takes effect', () => {
     const status = await hostStatus(page, user);
     expect(status.upcoming).toEqual({ version: UPCOMING, effective: UPCOMING, material: true, agreed: false });
 
+    await policy.upcomingNotice.scrollIntoViewIfNeeded();
+    await screenshot(page, info, 'upcoming-agree-early');
     await policy.agreeEarlyButton.click();
     await expect(policy.agreedEarly).toHaveText('✓ 你已同意新版本，生效时不会再次询问你。');
     await expect(policy.agreeEarlyButton).toHaveCount(0);
