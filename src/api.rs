@@ -5,10 +5,10 @@ use privacy_center_core::routes::encode_segment as segment;
 use privacy_center_core::wire::{
     AppLists, AppPermissions, AppSummary, CancellationRequest, CancellationStatus, Channel,
     ConsentRecord, ConsentRequest, DevSessionRequest, ErrorBody, PermissionChoice,
-    PolicyComparison, PolicyDocument, PolicyList, ProfileReset, ProfileResetAccepted, PushSettings,
-    PushUpdate, SessionInfo, SessionRequest, SessionState, SettingChange, StaffApp,
-    StaffSessionRequest, Switches, SwitchesUpdate, TeenAppealRequest, TeenModeChange, TeenModeOff,
-    TeenModeOn, TeenModeState, TeenPinChange,
+    PolicyComparison, PolicyDocument, PolicyList, PolicyTreeStatus, ProfileReset,
+    ProfileResetAccepted, PushSettings, PushUpdate, SessionInfo, SessionRequest, SessionState,
+    SettingChange, StaffApp, StaffSessionRequest, Switches, SwitchesUpdate, TeenAppealRequest,
+    TeenModeChange, TeenModeOff, TeenModeOn, TeenModeState, TeenPinChange,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -352,6 +352,12 @@ pub async fn staff_apps() -> Result<Option<Vec<StaffApp>>, ApiError> {
         Err(ApiError::Server { status: 401, .. }) => Ok(None),
         Err(e) => Err(e),
     }
+}
+
+/// `GET /api/staff/policies/reload`: when this server loaded the policy
+/// tree it serves, and why its last reload was refused if it was.
+pub async fn staff_policy_reload() -> Result<PolicyTreeStatus, ApiError> {
+    get_json("/api/staff/policies/reload").await
 }
 
 /// `GET /api/apps/{app}/policies/{version}/source`: the version's file as

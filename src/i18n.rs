@@ -588,6 +588,22 @@ pub struct PreviewMessages {
     pub rendered_heading: &'static str,
     /// How long the last update took; argument: milliseconds.
     pub update_took: fn(f64) -> String,
+    /// Pasted text without front matter was switched to raw import.
+    pub pasted_raw: &'static str,
+    /// Button: take the pasted text as Markdown after all.
+    pub keep_markdown: &'static str,
+    /// The page in view is not what the text says; argument: the page
+    /// shown (title and version).
+    pub stale_page: fn(&str) -> String,
+    /// The Markdown text has no front matter: it looks like raw text.
+    pub looks_raw: &'static str,
+    /// Button: import the text as raw legal text.
+    pub import_as_raw: &'static str,
+    /// Heading of the banner of a refused reload of the policy files.
+    pub reload_refused_heading: &'static str,
+    /// What a refused reload means; arguments: when it was refused, when
+    /// the tree still served was loaded.
+    pub reload_refused: fn(&str, &str) -> String,
 }
 
 /// The preview's words in `lang`.
@@ -640,6 +656,13 @@ static PREVIEW_ZH_CN: PreviewMessages = PreviewMessages {
     preamble: "（开头部分）",
     rendered_heading: "用户将看到的页面",
     update_took: |ms| format!("更新用时 {ms:.1} 毫秒"),
+    pasted_raw: "粘贴的文本没有前置信息（以 +++ 开头的版本信息），已按法务原文导入。",
+    keep_markdown: "仍按 Markdown 处理",
+    stale_page: |shown| format!("显示的仍是上一次能生成的页面（{shown}），不是你现在输入的文本：当前文本无法生成页面，原因见“检查结果”。"),
+    looks_raw: "这段文本没有前置信息，像是法务原文。",
+    import_as_raw: "按法务原文导入",
+    reload_refused_heading: "服务器没有采用修改后的政策文件",
+    reload_refused: |at, loaded| format!("{at} 重新加载政策文件时，文件没有通过检查，整套文件均未采用。在修正以下问题之前，用户看到的仍是 {loaded} 加载的版本。"),
 };
 
 static PREVIEW_EN: PreviewMessages = PreviewMessages {
@@ -684,6 +707,13 @@ static PREVIEW_EN: PreviewMessages = PreviewMessages {
     preamble: "(opening text)",
     rendered_heading: "What users will see",
     update_took: |ms| format!("Updated in {ms:.1} ms"),
+    pasted_raw: "The pasted text has no front matter (the +++ version block), so it is imported as raw legal text.",
+    keep_markdown: "Treat it as Markdown",
+    stale_page: |shown| format!("The page shown is still the last one the text could make ({shown}), not what you typed: the current text makes no page; the checker says why."),
+    looks_raw: "This text has no front matter; it looks like raw legal text.",
+    import_as_raw: "Import as raw legal text",
+    reload_refused_heading: "The server did not take the changed policy files",
+    reload_refused: |at, loaded| format!("Reloading the policy files at {at} was refused: they do not pass the check, so none of them was taken. Until the problems below are fixed, users see the files loaded at {loaded}."),
 };
 
 /// An RFC 3339 instant from the API as the reader's local calendar date and
@@ -952,6 +982,10 @@ pub struct ControlsMessages {
     pub teen_curfew_now: &'static str,
     /// It follows the device's own minor mode.
     pub teen_follows_device: &'static str,
+    /// Inside the host app, the device's own minor mode is on.
+    pub teen_device_on: &'static str,
+    /// Checkbox: turn teen mode on together with the device's minor mode.
+    pub teen_follow_device: &'static str,
     /// Heading and button: change the age band.
     pub teen_change_band: &'static str,
     /// Heading and button: change the password.
@@ -1237,6 +1271,8 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     teen_locked: |t| format!("密码错误次数过多，已暂时锁定。请在 {t} 后再试。"),
     teen_curfew_now: "现在是休息时段，应用暂停使用。",
     teen_follows_device: "跟随设备的未成年人模式",
+    teen_device_on: "这台设备已在系统设置中开启未成年人模式。按照国家的未成年人模式建设指南，本应用可以跟随设备，一同开启青少年模式。",
+    teen_follow_device: "跟随设备的未成年人模式开启（关闭仍需下面设置的密码）",
     teen_change_band: "修改年龄段和时长",
     teen_change_pin: "修改密码",
     teen_daily_limit: "每天可用时长",
@@ -1261,7 +1297,7 @@ static CONTROLS_ZH_CN: ControlsMessages = ControlsMessages {
     ],
     account_kept_heading: "依法保留",
     account_kept: &[
-        "日志记录：至少保存六个月，这是《网络安全法》第二十一条的要求。",
+        "日志记录：注销完成后保存六个月（184 天；《网络安全法》第二十一条要求至少六个月），期满后删除。",
         "隐私政策的同意记录：其中的用户 ID 会换成无法关联到你的假名编号，只用来证明当时同意的内容，任何人都无法再按你的 ID 查到。",
         "这次注销申请的记录：证明我们按时完成了注销。",
     ],
@@ -1486,6 +1522,8 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     teen_locked: |t| format!("Too many wrong passwords: locked for now. Try again after {t}."),
     teen_curfew_now: "It is rest time now: the app cannot be used.",
     teen_follows_device: "Follows the device's minor mode",
+    teen_device_on: "This device has its minor mode on in the system settings. As the national minor-mode guideline asks, this app can follow the device and turn teen mode on too.",
+    teen_follow_device: "Follow the device's minor mode (turning it off still needs the password set below)",
     teen_change_band: "Change the age band and limit",
     teen_change_pin: "Change the password",
     teen_daily_limit: "Daily limit",
@@ -1510,7 +1548,7 @@ static CONTROLS_EN: ControlsMessages = ControlsMessages {
     ],
     account_kept_heading: "Kept, as the law requires",
     account_kept: &[
-        "Logs: kept at least six months, as Article 21 of China's Cybersecurity Law requires.",
+        "Logs: kept for six months (184 days) after the account is deleted, as Article 21 of China's Cybersecurity Law requires at least six months; then deleted.",
         "Your consent records for the privacy policy: your user ID in them is replaced by a pseudonym that cannot be linked to you; they only prove what was agreed, and nobody can find them by your ID any more.",
         "The record of this request: it proves the account was closed on time.",
     ],

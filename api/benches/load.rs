@@ -20,7 +20,13 @@
 //!    history row and feed row in one transaction) beside consent writes,
 //!    on the same server, alternating, back to back and at 1,000/s.
 //!
-//! Environment: `LOAD_ONLY` (`writes`, `me` or `settings`: one part only),
+//! 5. teen-mode password checks (`POST /api/me/teen-mode/off` with a wrong
+//!    code: one Argon2id each) at fixed rates beside `GET /api/me` at a
+//!    fixed 200/s, to find how many checks per second the server takes
+//!    before `/api/me` latency doubles. Every user sends at most 4 codes,
+//!    so the throttle never stops a code before the hash.
+//!
+//! Environment: `LOAD_ONLY` (`writes`, `me`, `settings` or `pin`: one part only),
 //! `LOAD_SECS` (default 5) per measurement, `LOAD_CONNS`
 //! (default 64) connections for the saturation runs, `LOAD_THREADS`
 //! (default 1) generator threads. It prints what it measures and the CPU
@@ -564,6 +570,94 @@ async fn me_vs_bare(secs: f64, conns: usize) {
     );
 }
 
+/// The teen-mode password every `pin_beside_me` user set, and the wrong one sent.
+const PIN: &str = "5830";
+const WRONG_PIN: &str = "3807";
+
+/// `GET /api/me` at a fixed 200/s, alone and beside password checks at
+/// fixed rates; each rate's checks come from users of their own, at most
+/// four codes each (a fifth would lock and skip the hash).
+async fn pin_beside_me(secs: f64) {
+    const ME_RATE: f64 = 200.0;
+    const RATES: [f64; 6] = [10.0, 20.0, 40.0, 60.0, 80.0, 100.0];
+    let data = tempfile::tempdir().unwrap();
+    let server = Server::start(data.path(), &[]);
+    let per_rate: Vec<usize> = RATES
+        .iter()
+        .map(|r| (r * secs / 4.0).ceil() as usize)
+        .collect();
+    let readers = 32;
+    let cookies = sign_in(
+        &server.addr,
+        data.path(),
+        readers + per_rate.iter().sum::<usize>(),
+    )
+    .await;
+    let (readers, guarded) = cookies.split_at(readers);
+    let mut conn = Conn::open(&server.addr).await.unwrap();
+    let on = serde_json::json!({"pin": PIN, "age_band": "12_16"}).to_string();
+    for cookie in guarded {
+        let a = conn
+            .send(request(
+                Method::POST,
+                &server.addr,
+                "/api/me/teen-mode/on",
+                Some(cookie),
+                Some(&on),
+            ))
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::OK, "teen mode on");
+    }
+    let pid = server.pid();
+    println!(
+        "password checks beside GET /api/me ({ME_RATE}/s): server pid {pid}, load average {}",
+        loadavg()
+    );
+    let me: Vec<Shape> = readers
+        .iter()
+        .map(|c| Shape {
+            method: Method::GET,
+            path: "/api/me",
+            cookie: Some(c.clone()),
+            bodies: vec![],
+            want: StatusCode::OK,
+        })
+        .collect();
+    let wrong: Arc<str> = serde_json::json!({ "pin": WRONG_PIN }).to_string().into();
+    measure(&server.addr, pid, &me, Some(ME_RATE), 1.0).await;
+    let mut users = guarded;
+    for (rate, n) in RATES.iter().zip(per_rate) {
+        let (these, rest) = users.split_at(n);
+        users = rest;
+        let checks: Vec<Shape> = these
+            .iter()
+            .map(|c| Shape {
+                method: Method::POST,
+                path: "/api/me/teen-mode/off",
+                cookie: Some(c.clone()),
+                bodies: vec![wrong.clone()],
+                want: StatusCode::FORBIDDEN,
+            })
+            .collect();
+        // Alone just before, so drift in the machine's load hits both alike.
+        let alone = measure(&server.addr, pid, &me, Some(ME_RATE), secs).await;
+        alone.line("GET /api/me alone");
+        let (reads, pins) = tokio::join!(
+            measure(&server.addr, pid, &me, Some(ME_RATE), secs),
+            measure(&server.addr, pid, &checks, Some(*rate), secs),
+        );
+        reads.line(&format!("GET /api/me beside {rate} checks/s"));
+        pins.line(&format!("password checks at {rate}/s"));
+        println!(
+            "  {rate:>4} checks/s: /api/me p50 {:.2}x, p99 {:.2}x the p50/p99 alone",
+            reads.ms(0.5) / alone.ms(0.5),
+            reads.ms(0.99) / alone.ms(0.99)
+        );
+    }
+    drop(server);
+}
+
 async fn run(threads: usize) {
     let secs: f64 = env_or("LOAD_SECS", 5.0);
     let conns: usize = env_or("LOAD_CONNS", 64);
@@ -582,6 +676,9 @@ async fn run(threads: usize) {
     }
     if only.is_empty() || only == "settings" {
         settings_writes(secs, conns).await;
+    }
+    if only.is_empty() || only == "pin" {
+        pin_beside_me(secs).await;
     }
     println!("load average after: {}", loadavg());
 }

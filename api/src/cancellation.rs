@@ -13,7 +13,7 @@
 //! transaction checks the claim again, so a claim that ran out and was
 //! taken over cannot complete twice.
 
-use privacy_center_core::calendar::LEGAL_WORKING_DAYS;
+use privacy_center_core::calendar::{LEGAL_WORKING_DAYS, LOG_KEEP_DAYS};
 use privacy_center_core::wire::{
     AccountChange, AccountEvent, AccountState, AccountStatus, CancellationStatus, ChangeData,
     Channel, Date, PendingCancellation, WithdrawnBy, WithdrawnCancellation,
@@ -36,6 +36,8 @@ pub const REVERIFY_MS: i64 = 5 * 60 * 1000;
 
 /// How long a scheduler's claim on a request holds.
 pub const LEASE_MS: i64 = 60_000;
+
+const DAY_MS: i64 = 86_400_000;
 
 /// How often the scheduler looks for due requests (and the dev clock route
 /// wakes it at once).
@@ -237,7 +239,54 @@ impl Cancellations {
                 done += 1;
             }
         }
+        self.delete_expired_logs(now).await?;
         Ok(done)
+    }
+
+    /// Deletes the feed rows of accounts completed more than
+    /// [`LOG_KEEP_DAYS`] before `now`, up to each one's `completed` row;
+    /// answers how many rows went. Idempotent, so any instance may run it.
+    pub async fn delete_expired_logs(&self, now: i64) -> Result<u64> {
+        let cutoff = now - LOG_KEEP_DAYS * DAY_MS;
+        // Most runs find nothing: look before taking the write turn.
+        let expired: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM cancellations WHERE state = 'completed' AND logs_deleted_ms IS NULL \
+             AND completed_seq IS NOT NULL AND ended_ms <= ? LIMIT 1",
+        )
+        .bind(cutoff)
+        .fetch_optional(self.store.pool())
+        .await?;
+        if expired.is_none() {
+            return Ok(0);
+        }
+        let mut tx = self.store.begin_write().await?;
+        let deleted = sqlx::query(
+            "DELETE FROM changes WHERE seq IN (SELECT ch.seq FROM cancellations c \
+             JOIN changes ch ON ch.app = c.app AND ch.user_id = c.user_id AND ch.seq <= c.completed_seq \
+             WHERE c.state = 'completed' AND c.logs_deleted_ms IS NULL AND c.ended_ms <= ?)",
+        )
+        .bind(cutoff)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        let accounts = sqlx::query(
+            "UPDATE cancellations SET logs_deleted_ms = ? WHERE state = 'completed' \
+             AND logs_deleted_ms IS NULL AND completed_seq IS NOT NULL AND ended_ms <= ?",
+        )
+        .bind(now)
+        .bind(cutoff)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        if accounts > 0 {
+            tracing::info!(
+                accounts,
+                rows = deleted,
+                "deleted the logs of cancelled accounts past their keeping time"
+            );
+        }
+        Ok(deleted)
     }
 
     /// Takes request `id` for `worker` unless another live claim holds it.
@@ -298,6 +347,15 @@ impl Cancellations {
             deadline_at: None,
         };
         feed(&mut tx, &app, &user, now, change).await?;
+        sqlx::query(
+            "UPDATE cancellations SET completed_seq = \
+             (SELECT max(seq) FROM changes WHERE app = ? AND user_id = ?) WHERE id = ?",
+        )
+        .bind(&app)
+        .bind(&user)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
         fail_at(fail, FailPoint::BeforeCommit)?;
         tx.commit().await?;
         for id_hash in sessions {
@@ -327,7 +385,7 @@ impl Cancellations {
 }
 
 /// Where a test makes finalisation fail, as a crash there would.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailPoint {
     /// Just after the request is marked as being erased.
     Claimed,
@@ -339,7 +397,24 @@ pub enum FailPoint {
     BeforeCommit,
 }
 
+/// Where this process kills itself (`serve --dev --dev-kill-at`), once set.
+static KILL_AT: std::sync::OnceLock<FailPoint> = std::sync::OnceLock::new();
+
+/// Makes this process send itself SIGKILL when a finalisation reaches
+/// `point`: a real `kill -9` at a known step, for the crash tests of a
+/// running server (`serve --dev` only).
+pub fn kill_self_at(point: FailPoint) {
+    let _ = KILL_AT.set(point);
+}
+
 fn fail_at(fail: Option<FailPoint>, here: FailPoint) -> Result<()> {
+    if KILL_AT.get() == Some(&here) {
+        tracing::warn!("--dev-kill-at {here:?}: sending SIGKILL to this process");
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &std::process::id().to_string()])
+            .status();
+        std::process::abort();
+    }
     if fail == Some(here) {
         return Err(Error::Internal(format!("injected failure at {here:?}")));
     }

@@ -1,5 +1,5 @@
 //! The `privacy-center` command line: `serve`, and the operations
-//! subcommands `policy check|import`, `token`, `staff-credential` and `ledger verify`.
+//! subcommands `policy check|import|publish`, `token`, `staff-credential` and `ledger verify`.
 
 use axum::extract::FromRef;
 use clap::{Args, Parser, Subcommand};
@@ -19,6 +19,7 @@ use crate::staff::Credential;
 use crate::state::{AppState, Settings};
 use crate::store::{Store, DB_FILE};
 use crate::web::Spa;
+use privacy_center_core::wire::Date;
 
 /// Privacy center: policies, consent and privacy settings for chat and live-streaming apps.
 #[derive(Debug, Parser)]
@@ -140,6 +141,36 @@ enum PolicyCommand {
         #[arg(long, default_value = "./policies")]
         policies: PathBuf,
     },
+    /// Turn a draft into a published version: only the front matter's
+    /// status, published and effective lines are rewritten. Refused, with
+    /// the file untouched, when the version is unknown or already
+    /// published, or when the tree would then fail `policy check`. A server
+    /// running with --watch-policies (or sent SIGHUP) then serves it.
+    Publish(PublishArgs),
+}
+
+/// Options of `privacy-center policy publish`.
+#[derive(Debug, Args)]
+struct PublishArgs {
+    /// App id (a directory of the policy tree).
+    #[arg(long)]
+    app: String,
+    /// The draft's version name.
+    #[arg(long)]
+    version: String,
+    /// The day the version takes effect (YYYY-MM-DD).
+    #[arg(long, value_parser = parse_date)]
+    effective: Date,
+    /// The day it is published (YYYY-MM-DD); today in China by default.
+    #[arg(long, value_parser = parse_date)]
+    published: Option<Date>,
+    /// The policy tree.
+    #[arg(long, env = "PRIVACY_CENTER_POLICIES", default_value = "./policies")]
+    policies: PathBuf,
+}
+
+fn parse_date(s: &str) -> std::result::Result<Date, String> {
+    Date::try_from(s).map_err(|_| format!("{s:?} is not a date such as 2026-12-15"))
 }
 
 /// Options of `privacy-center serve`.
@@ -157,6 +188,11 @@ pub struct ServeArgs {
     /// The SPA built by Trunk (index.html and assets).
     #[arg(long, env = "PRIVACY_CENTER_DIST", default_value = "./dist")]
     pub dist: PathBuf,
+    /// Reload the policy tree when its files change (SIGHUP always reloads
+    /// it). A tree that fails `policy check` is refused whole and the one
+    /// loaded before keeps serving.
+    #[arg(long, env = "PRIVACY_CENTER_WATCH_POLICIES")]
+    pub watch_policies: bool,
     /// Development conveniences for local use and tests (POST /api/dev/session
     /// signs in as anyone). Never in production.
     #[arg(long)]
@@ -166,6 +202,10 @@ pub struct ServeArgs {
     /// version is in force) whatever the real date.
     #[arg(long, requires = "dev", value_parser = parse_clock_start)]
     pub dev_clock_start: Option<i64>,
+    /// Test-only, with --dev: the server kills itself (SIGKILL) when an account
+    /// cancellation's finalisation reaches this step.
+    #[arg(long, requires = "dev", value_enum, hide = true)]
+    pub dev_kill_at: Option<crate::cancellation::FailPoint>,
     /// The URL users reach the server at (default http://<addr>). An https URL
     /// makes session cookies Secure with the __Host- prefix and adds HSTS.
     /// When given, state-changing requests must name exactly its origin in
@@ -195,6 +235,12 @@ pub struct ServeArgs {
     #[arg(long, env = "PRIVACY_CENTER_MAX_CONNECTIONS", default_value_t = server::DEFAULT_MAX_CONNECTIONS,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_connections: usize,
+    /// A load balancer or reverse proxy (an address or a CIDR block) whose
+    /// X-Forwarded-For names the client, for the per-address throttles;
+    /// repeatable. Without it no proxy header is trusted.
+    #[arg(long = "trusted-proxy", env = "PRIVACY_CENTER_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// Reads `--dev-clock-start`.
@@ -230,6 +276,13 @@ pub fn main() -> ExitCode {
             out,
             policies,
         }) => import_policy(&raw, &app, version.as_deref(), out.as_deref(), &policies),
+        Command::Policy(PolicyCommand::Publish(args)) => crate::publish::publish(
+            &args.policies,
+            &args.app,
+            &args.version,
+            args.published.unwrap_or_else(today_in_china),
+            args.effective,
+        ),
         Command::Token(args) => token(&args),
         Command::StaffCredential { data_dir } => {
             Credential::load(&data_dir).map(|c| println!("{}", c.secret()))
@@ -352,6 +405,11 @@ fn import_policy(
     Ok(())
 }
 
+/// Today's date in China, where the apps' users are.
+fn today_in_china() -> Date {
+    privacy_center_core::calendar::Day::in_china(crate::clock::now_ms()).date()
+}
+
 fn token(args: &TokenArgs) -> Result<()> {
     let catalog = Catalog::load(&args.policies)?;
     if catalog.app(&args.app).is_none() {
@@ -395,7 +453,8 @@ async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
     Ok(report.problems.is_empty())
 }
 
-/// Loads policies, opens the store, and serves until SIGINT or SIGTERM.
+/// Loads policies, opens the store, and serves until SIGINT or SIGTERM;
+/// SIGHUP (and with `--watch-policies` a file change) reloads the policies.
 pub async fn serve(args: ServeArgs) -> Result<()> {
     let catalog = Catalog::load(&args.policies)?;
     for w in catalog.warnings() {
@@ -423,6 +482,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
             "--dev is on: development conveniences are enabled; never use this in production"
         );
     }
+    if let Some(point) = args.dev_kill_at {
+        crate::cancellation::kill_self_at(point);
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .map_err(Error::io(format!("listen on {}", args.addr)))?;
@@ -435,12 +497,17 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         pin_origin: args.public_url.is_some(),
         dev: args.dev,
         ledger_batch: args.ledger_batch,
+        trusted_proxies: args.trusted_proxies.clone(),
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
     if let Some(ms) = args.dev_clock_start {
         state.clock.run_from(ms);
         tracing::warn!("--dev-clock-start: the clock reads {}", rfc3339_ms(ms));
+    }
+    crate::reload::reload_on_hangup(state.clone(), args.policies.clone())?;
+    if args.watch_policies {
+        crate::reload::reload_on_change(state.clone(), args.policies.clone())?;
     }
     crate::cancellation::Cancellations::from_ref(&state).spawn_scheduler();
     let limits = server::Limits {
@@ -454,6 +521,13 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     // Each request carries its peer address (the staff sign-in throttle's key).
     server::serve(listener, app, limits, shutdown_signal()).await;
     Ok(())
+}
+
+/// `--trusted-proxy`: a CIDR block, or one address (a block of one).
+fn parse_proxy(s: &str) -> std::result::Result<ipnet::IpNet, String> {
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{s:?} is neither an IP address nor a CIDR block"))
 }
 
 async fn shutdown_signal() {

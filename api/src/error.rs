@@ -139,7 +139,8 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// Start-up only: the policy tree has problems; each names its file and line.
+    /// The policy tree has problems (at start-up, on a reload, before a
+    /// publish); each names its file and line.
     #[error("policy tree has {} problem(s):\n{}", .0.len(), .0.join("\n"))]
     Policies(Vec<String>),
 }

@@ -17,6 +17,8 @@ pub mod identity;
 pub mod json;
 pub mod ledger;
 pub mod prerender;
+pub mod publish;
+pub mod reload;
 pub mod routes;
 pub mod server;
 pub mod settings;

@@ -11,19 +11,19 @@ use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::session::STAFF;
 use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
+use crate::state::Settings;
 use crate::store::Store;
+use std::sync::Arc;
 
 /// Environment variable that supplies the staff credential (else `keys/staff.credential`).
 pub const CREDENTIAL_VAR: &str = "PRIVACY_CENTER_STAFF_CREDENTIAL";
@@ -87,29 +87,23 @@ impl Credential {
     }
 }
 
-/// Sliding-window counter of failed sign-ins, per client address and overall.
+/// Sliding-window counter of failed sign-ins, per client address and
+/// overall. The failures are rows of `staff_sign_in_failures` (migration
+/// 0011), so every API instance on the database counts the same ones.
 #[derive(Debug)]
 pub struct Throttle {
-    window: Duration,
-    per_client: usize,
-    global: usize,
-    failures: Mutex<Failures>,
-}
-
-#[derive(Debug, Default)]
-struct Failures {
-    by_client: HashMap<IpAddr, VecDeque<Instant>>,
-    all: VecDeque<Instant>,
+    window_ms: i64,
+    per_client: i64,
+    global: i64,
 }
 
 impl Throttle {
     /// At most `per_client` failures per address and `global` in total per `window`.
     pub fn new(window: Duration, per_client: usize, global: usize) -> Throttle {
         Throttle {
-            window,
-            per_client,
-            global,
-            failures: Mutex::default(),
+            window_ms: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
+            per_client: i64::try_from(per_client).unwrap_or(i64::MAX),
+            global: i64::try_from(global).unwrap_or(i64::MAX),
         }
     }
 
@@ -118,38 +112,51 @@ impl Throttle {
     /// member signing in again) is held only to its own address's limit,
     /// so a flood of wrong guesses from elsewhere cannot lock the team out;
     /// a stolen cookie gains nothing to guess with, since it already is a session.
-    pub fn check(&self, client: IpAddr, has_session: bool, now: Instant) -> Result<(), u64> {
-        let mut f = self.failures.lock().expect("throttle lock");
-        let window = self.window;
-        let expired = |t: &Instant| now.saturating_duration_since(*t) >= window;
-        while f.all.front().is_some_and(expired) {
-            f.all.pop_front();
-        }
-        f.by_client.retain(|_, q| {
-            while q.front().is_some_and(expired) {
-                q.pop_front();
-            }
-            !q.is_empty()
-        });
-        let wait = |q: &VecDeque<Instant>| {
-            let oldest = q.front().copied().unwrap_or(now);
-            let left = window.saturating_sub(now.saturating_duration_since(oldest));
-            left.as_secs() + u64::from(left.subsec_nanos() > 0)
+    pub async fn check(
+        &self,
+        store: &Store,
+        client: IpAddr,
+        has_session: bool,
+        now_ms: i64,
+    ) -> Result<std::result::Result<(), u64>> {
+        let client = client.to_string();
+        let (all, oldest, mine, my_oldest): (i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), min(at_ms), count(*) FILTER (WHERE client = ?), \
+             min(at_ms) FILTER (WHERE client = ?) FROM staff_sign_in_failures WHERE at_ms > ?",
+        )
+        .bind(&client)
+        .bind(&client)
+        .bind(now_ms - self.window_ms)
+        .fetch_one(store.pool())
+        .await?;
+        let wait = |oldest: Option<i64>| {
+            let left = (oldest.unwrap_or(now_ms) + self.window_ms - now_ms).max(0);
+            u64::try_from((left + 999) / 1000).unwrap_or(0)
         };
-        if f.all.len() >= self.global && !has_session {
-            return Err(wait(&f.all));
-        }
-        match f.by_client.get(&client) {
-            Some(q) if q.len() >= self.per_client => Err(wait(q)),
-            _ => Ok(()),
-        }
+        Ok(if all >= self.global && !has_session {
+            Err(wait(oldest))
+        } else if mine >= self.per_client {
+            Err(wait(my_oldest))
+        } else {
+            Ok(())
+        })
     }
 
-    /// Counts a failed attempt by `client`.
-    pub fn record_failure(&self, client: IpAddr, now: Instant) {
-        let mut f = self.failures.lock().expect("throttle lock");
-        f.all.push_back(now);
-        f.by_client.entry(client).or_default().push_back(now);
+    /// Counts a failed attempt by `client`, and forgets failures older
+    /// than the window.
+    pub async fn record_failure(&self, store: &Store, client: IpAddr, now_ms: i64) -> Result<()> {
+        let mut tx = store.begin_write().await?;
+        sqlx::query("DELETE FROM staff_sign_in_failures WHERE at_ms <= ?")
+            .bind(now_ms - self.window_ms)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("INSERT INTO staff_sign_in_failures (client, at_ms) VALUES (?, ?)")
+            .bind(client.to_string())
+            .bind(now_ms)
+            .execute(&mut **tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }
 
@@ -168,22 +175,71 @@ pub struct StaffAccess {
     pub throttle: Throttle,
 }
 
-/// The client's address as the socket saw it (no proxy headers are
-/// trusted); requests without one share the unspecified address.
+/// The client's address: the socket's peer, unless the peer is a trusted
+/// proxy (`--trusted-proxy`), whose `X-Forwarded-For` then names it (see
+/// [`client_address`]). Requests without a peer share the unspecified address.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp
+where
+    Arc<Settings>: FromRef<S>,
+{
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        let settings = Arc::<Settings>::from_ref(state);
+        let forwarded = parts
+            .headers
+            .get_all(FORWARDED_FOR)
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientIp(client_address(
+            peer,
+            forwarded,
+            &settings.trusted_proxies,
+        )))
     }
+}
+
+/// The header a proxy appends the address it received a request from to.
+const FORWARDED_FOR: &str = "x-forwarded-for";
+
+/// Who sent a request that reached us from `peer` with these
+/// `X-Forwarded-For` values: walking the hops from the nearest, every
+/// trusted proxy passes the request on; the first hop that is not one is
+/// the client (anything further left was written by the client itself and
+/// proves nothing). A garbled hop ends the walk at the last proxy.
+pub fn client_address<'a>(
+    peer: IpAddr,
+    forwarded: impl Iterator<Item = &'a str>,
+    trusted: &[ipnet::IpNet],
+) -> IpAddr {
+    let is_proxy = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_proxy(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_proxy(&ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// Starts a staff session (deleting the one the browser replaces, if any,
@@ -284,26 +340,68 @@ mod tests {
     }
 
     #[test]
-    fn the_throttle_counts_failures_per_client_and_overall_within_the_window() {
+    fn only_a_trusted_proxy_names_the_client() {
+        let net = |s: &str| s.parse::<ipnet::IpNet>().unwrap();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let trusted = [net("10.0.0.0/8"), net("::1/128")];
+        let from =
+            |peer: &str, xff: &[&str]| client_address(ip(peer), xff.iter().copied(), &trusted);
+        // Straight from the client: the header is the client's own words.
+        assert_eq!(from("203.0.113.9", &["1.2.3.4"]), ip("203.0.113.9"));
+        // Through nginx: the hop it appended.
+        assert_eq!(from("10.0.0.2", &["198.51.100.7"]), ip("198.51.100.7"));
+        // A forged hop left of the real one proves nothing.
+        assert_eq!(
+            from("10.0.0.2", &["1.2.3.4, 198.51.100.7"]),
+            ip("198.51.100.7")
+        );
+        // Two proxies (a load balancer, then nginx), in two header lines.
+        assert_eq!(
+            from("::1", &["198.51.100.7, 10.1.1.1", "10.0.0.5"]),
+            ip("198.51.100.7")
+        );
+        // No header, or a garbled hop: the nearest proxy stands for the client.
+        assert_eq!(from("10.0.0.2", &[]), ip("10.0.0.2"));
+        assert_eq!(
+            from("10.0.0.2", &["198.51.100.7, not-an-ip"]),
+            ip("10.0.0.2")
+        );
+        // Nothing trusted: never the header.
+        assert_eq!(
+            client_address(ip("10.0.0.2"), ["198.51.100.7"].into_iter(), &[]),
+            ip("10.0.0.2")
+        );
+    }
+
+    #[tokio::test]
+    async fn the_throttle_counts_failures_per_client_and_overall_within_the_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
         let t = Throttle::new(Duration::from_secs(60), 2, 3);
         let (a, b, c) = (
             IpAddr::from([10, 0, 0, 1]),
             IpAddr::from([10, 0, 0, 2]),
             IpAddr::from([10, 0, 0, 3]),
         );
-        let t0 = Instant::now();
-        t.record_failure(a, t0);
-        assert_eq!(t.check(a, false, t0), Ok(()));
-        t.record_failure(a, t0 + Duration::from_secs(10));
-        assert_eq!(t.check(a, false, t0 + Duration::from_secs(10)), Err(50));
-        assert_eq!(t.check(b, false, t0 + Duration::from_secs(10)), Ok(()));
-        t.record_failure(b, t0 + Duration::from_secs(20));
+        let s = |secs: i64| 1_000_000_000 + secs * 1000;
+        let check = |client, at| t.check(&store, client, false, at);
+        t.record_failure(&store, a, s(0)).await.unwrap();
+        assert_eq!(check(a, s(0)).await.unwrap(), Ok(()));
+        t.record_failure(&store, a, s(10)).await.unwrap();
+        assert_eq!(check(a, s(10)).await.unwrap(), Err(50));
+        assert_eq!(check(b, s(10)).await.unwrap(), Ok(()));
+        t.record_failure(&store, b, s(20)).await.unwrap();
         assert_eq!(
-            t.check(c, false, t0 + Duration::from_secs(20)),
+            check(c, s(20)).await.unwrap(),
             Err(40),
             "the global limit holds for a client that never failed"
         );
-        assert_eq!(t.check(c, false, t0 + Duration::from_secs(60)), Ok(()));
-        assert_eq!(t.check(a, false, t0 + Duration::from_secs(65)), Ok(()));
+        assert_eq!(
+            t.check(&store, c, true, s(20)).await.unwrap(),
+            Ok(()),
+            "but not for a team member already signed in"
+        );
+        assert_eq!(check(c, s(60)).await.unwrap(), Ok(()));
+        assert_eq!(check(a, s(65)).await.unwrap(), Ok(()));
     }
 }

@@ -23,6 +23,9 @@ pub struct Settings {
     pub dev: bool,
     /// Most consent requests per ledger transaction (1 = one commit each).
     pub ledger_batch: usize,
+    /// Load balancers and reverse proxies (`--trusted-proxy`) whose
+    /// `X-Forwarded-For` names the client ([`crate::staff::ClientIp`]).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Settings {
@@ -34,6 +37,7 @@ impl Settings {
             pin_origin: false,
             dev: false,
             ledger_batch: ledger::DEFAULT_BATCH,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -66,7 +70,7 @@ impl Settings {
 /// Shared, cheaply cloneable state of a running server.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    /// The policy tree loaded at start-up.
+    /// The policy tree served now (replaced whole by a reload).
     pub catalog: catalog::Live,
     /// The database.
     pub store: store::Store,
@@ -90,6 +94,8 @@ pub struct AppState {
     pub teen: Arc<crate::teen::PinHasher>,
     /// Wakes the cancellation scheduler (after the dev clock moved).
     pub cancellation_wake: Arc<tokio::sync::Notify>,
+    /// This process's reloads of the policy tree (`reload`).
+    pub reloads: Arc<crate::reload::Reloads>,
 }
 
 impl AppState {
@@ -127,7 +133,14 @@ impl AppState {
             clock: crate::clock::Clock::default(),
             teen: Arc::new(teen),
             cancellation_wake: Arc::new(tokio::sync::Notify::new()),
+            reloads: Arc::default(),
         })
+    }
+}
+
+impl FromRef<AppState> for Arc<Settings> {
+    fn from_ref(state: &AppState) -> Self {
+        state.settings.clone()
     }
 }
 

@@ -177,7 +177,8 @@ impl Store {
     /// Archives every loaded policy text by content hash. Texts already known
     /// are left as they are; returns how many were new.
     pub async fn archive_policy_texts(&self, catalog: &Catalog) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        // A reload archives while requests write: take the write turn.
+        let mut tx = self.begin_write().await?;
         let mut added = 0;
         for app in catalog.apps() {
             for v in &app.versions {
@@ -189,7 +190,7 @@ impl Store {
                 .bind(&app.config.id)
                 .bind(&v.file.meta.version)
                 .bind(privacy_center_core::policy::normalise(&v.raw))
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?
                 .rows_affected();
             }

@@ -10,6 +10,7 @@ use common::{json_request, repo_policies, Resp, TestApp};
 use privacy_center_api::cancellation::{Cancellations, FailPoint, LEASE_MS};
 use privacy_center_api::clock::now_ms;
 use privacy_center_api::ledger;
+use privacy_center_core::calendar::LOG_KEEP_DAYS;
 use serde_json::{json, Value};
 use std::process::Command;
 
@@ -347,6 +348,76 @@ async fn completion_deletes_the_account_and_leaves_a_ledger_that_verifies() {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+/// The feed rows of `user` of vchat.
+async fn feed_rows(t: &TestApp, user: &str) -> i64 {
+    rows_of(t, "changes", "vchat", user).await
+}
+
+#[tokio::test]
+async fn a_cancelled_accounts_logs_are_kept_for_their_time_then_deleted() {
+    let t = app().await;
+    let cookie = user_with_data(&t, "ida").await;
+    let _keep = user_with_data(&t, "jon").await;
+    assert_eq!(
+        request(&t, &cookie, "注销账号").await.status,
+        StatusCode::CREATED
+    );
+    t.state.clock.advance(16 * DAY_MS);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 1);
+    let kept = feed_rows(&t, "ida").await;
+    assert!(
+        kept >= 4,
+        "consent, push, switch, requested, completed: {kept}"
+    );
+    let jon = feed_rows(&t, "jon").await;
+
+    // A live account's log cannot be deleted.
+    let pool = t.state.store.pool();
+    let err = sqlx::query("DELETE FROM changes WHERE user_id = 'jon'")
+        .execute(pool)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+
+    // The user id comes back meanwhile: the fresh account's rows are its own.
+    let fresh = t.sign_in("vchat", "ida").await;
+    assert_eq!(t.accept_current(&fresh).await.status, StatusCode::CREATED);
+    assert_eq!(feed_rows(&t, "ida").await, kept + 1);
+
+    // Kept for the whole period…
+    t.state.clock.advance(LOG_KEEP_DAYS * DAY_MS - 16 * DAY_MS);
+    assert_eq!(scheduler(&t).run_due("s").await.unwrap(), 0);
+    assert_eq!(feed_rows(&t, "ida").await, kept + 1);
+    // …and deleted once it is over: the old account's rows only, once.
+    t.state.clock.advance(16 * DAY_MS + 1000);
+    scheduler(&t).run_due("s").await.unwrap();
+    assert_eq!(
+        feed_rows(&t, "ida").await,
+        1,
+        "the fresh account's consent stays"
+    );
+    assert_eq!(feed_rows(&t, "jon").await, jon, "others keep theirs");
+    let again = scheduler(&t)
+        .delete_expired_logs(t.state.clock.now_ms())
+        .await
+        .unwrap();
+    assert_eq!(again, 0);
+    let deleted_at: Option<i64> = sqlx::query_scalar(
+        "SELECT logs_deleted_ms FROM cancellations WHERE app = 'vchat' AND user_id = 'ida'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!(deleted_at.is_some());
+    // The request itself stays, as evidence it was honoured in time.
+    assert_eq!(
+        t.internal_status("vchat", "ida").await.json["account"]["state"],
+        "active"
+    );
+    let (ok, out) = ledger_verify(&t);
+    assert!(ok, "{out}");
 }
 
 #[tokio::test]

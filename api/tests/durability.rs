@@ -2,7 +2,9 @@
 //! directory is killed at random moments and restarted while signed-in users
 //! keep writing over HTTP. Afterwards every write answered 201 is in the
 //! ledger exactly as answered, no write appears that was not sent, and
-//! `privacy-center ledger verify` passes.
+//! `privacy-center ledger verify` passes. And a server killed at each step
+//! of an account cancellation's completion comes back with the account
+//! whole and completes it once it runs again.
 
 mod common;
 
@@ -297,4 +299,197 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
     );
     assert!(total_acked >= MIN_ACKED);
     assert!(kills > MIN_KILLS);
+}
+
+/// Sends one request on a fresh connection.
+async fn call(
+    addr: &str,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> common::server::Answer {
+    let mut c = Conn::open(addr).await.unwrap();
+    c.send(request(method, addr, path, cookie, body))
+        .await
+        .unwrap()
+}
+
+/// What the host app's status API says of `user`'s account.
+async fn account_state(addr: &str, data: &std::path::Path, user: &str) -> serde_json::Value {
+    let keys = privacy_center_api::identity::Keys::load(data, ["vchat"]).unwrap();
+    let mut c = Conn::open(addr).await.unwrap();
+    let mut req = request(
+        Method::GET,
+        addr,
+        &format!("/api/internal/apps/vchat/users/{user}/status"),
+        None,
+        None,
+    );
+    let bearer = format!("Bearer {}", keys.service_token("vchat").unwrap());
+    req.headers_mut()
+        .insert(hyper::header::AUTHORIZATION, bearer.parse().unwrap());
+    let a = c.send(req).await.unwrap();
+    assert_eq!(a.status, StatusCode::OK);
+    a.json()["account"]["state"].clone()
+}
+
+/// A real server sends itself SIGKILL at each step of an account
+/// cancellation's completion (`serve --dev --dev-kill-at`). Started again,
+/// it holds the old state whole (the request pending, the user's data and
+/// session there); once its clock passes the crashed claim's lease it
+/// completes the request, and `ledger verify` passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next_run_completes() {
+    const DAY_SECS: i64 = 86_400;
+    for step in [
+        "claimed",
+        "settings-deleted",
+        "pseudonymised",
+        "before-commit",
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let mut server = Server::start(data.path(), &["--dev", "--dev-kill-at", step]);
+        let user = format!("kill-{step}");
+        let token = mint_token(data.path(), "vchat", &user);
+        let cookie = Conn::open(&server.addr)
+            .await
+            .unwrap()
+            .sign_in(serde_json::json!({ "token": token }))
+            .await;
+        let me = call(&server.addr, Method::GET, "/api/me", Some(&cookie), None)
+            .await
+            .json();
+        let accept = serde_json::json!({"version": me["current"]["version"], "sha256": me["current"]["sha256"]}).to_string();
+        let a = call(
+            &server.addr,
+            Method::POST,
+            "/api/me/consents",
+            Some(&cookie),
+            Some(&accept),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{step}");
+        let a = call(
+            &server.addr,
+            Method::PUT,
+            "/api/me/push",
+            Some(&cookie),
+            Some(r#"{"enabled": false}"#),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{step}");
+        let a = call(
+            &server.addr,
+            Method::POST,
+            "/api/me/cancellation",
+            Some(&cookie),
+            Some(r#"{"confirmation": "注销账号"}"#),
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            StatusCode::CREATED,
+            "{step}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
+
+        // Past the cooling-off: the scheduler wakes and the process dies at `step`
+        // (perhaps before it answers this request).
+        let mut c = Conn::open(&server.addr).await.unwrap();
+        let advance = format!(r#"{{"advance_seconds": {}}}"#, 16 * DAY_SECS);
+        let _ = c
+            .send(request(
+                Method::POST,
+                &server.addr,
+                "/api/dev/clock",
+                None,
+                Some(&advance),
+            ))
+            .await;
+        let status = server
+            .exit_within(Duration::from_secs(30))
+            .expect("the server kills itself");
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(status.signal(), Some(9), "{step}: {status:?}");
+
+        // Back up, with its own clock (the request not yet due): the old state, whole.
+        let server = Server::start(data.path(), &["--dev"]);
+        assert_eq!(
+            account_state(&server.addr, data.path(), &user).await,
+            "pending",
+            "{step}"
+        );
+        let push = call(
+            &server.addr,
+            Method::GET,
+            "/api/me/push",
+            Some(&cookie),
+            None,
+        )
+        .await;
+        assert_eq!(
+            push.status,
+            StatusCode::OK,
+            "{step}: the session is still there"
+        );
+        assert_eq!(
+            push.json()["enabled"],
+            false,
+            "{step}: the settings are still there"
+        );
+
+        // Past the cooling-off and the dead instance's claim: completed, once.
+        let advance = format!(r#"{{"advance_seconds": {}}}"#, 16 * DAY_SECS + 120);
+        let a = call(
+            &server.addr,
+            Method::POST,
+            "/api/dev/clock",
+            None,
+            Some(&advance),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while account_state(&server.addr, data.path(), &user).await != "cancelled" {
+            assert!(
+                Instant::now() < deadline,
+                "{step}: not completed after the restart"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let me = call(&server.addr, Method::GET, "/api/me", Some(&cookie), None).await;
+        assert_eq!(
+            me.status,
+            StatusCode::UNAUTHORIZED,
+            "{step}: the session is gone"
+        );
+        let store = Store::open(data.path()).await.unwrap();
+        for table in ["push_settings", "sessions", "consents", "ledger_subjects"] {
+            let n: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM {table} WHERE app = 'vchat' AND user_id = ?"
+            ))
+            .bind(&user)
+            .fetch_one(store.pool())
+            .await
+            .unwrap();
+            assert_eq!(n, 0, "{step}: {table}");
+        }
+        let completed: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM cancellations WHERE state = 'completed'")
+                .fetch_one(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(completed, 1, "{step}");
+        let out = Command::new(BIN)
+            .args(["ledger", "verify", "--data-dir"])
+            .arg(data.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{step}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }

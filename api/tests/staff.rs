@@ -273,3 +273,97 @@ async fn the_cli_prints_the_credential_the_server_accepts() {
     let res = t.send(staff_sign_in(&printed, [127, 0, 0, 1])).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.json);
 }
+
+/// Two real `serve` processes on one data directory (two API instances):
+/// failures counted by one throttle the other, since they are rows of the
+/// database, not memory of one process.
+#[tokio::test]
+async fn two_instances_count_the_same_failures() {
+    use common::server::{request, Conn, Server};
+    let data = tempfile::tempdir().unwrap();
+    let a = Server::start(data.path(), &[]);
+    let b = Server::start(data.path(), &[]);
+    let attempt = |addr: String, credential: String| async move {
+        let body = credential_body(&credential);
+        let mut c = Conn::open(&addr).await.unwrap();
+        c.send(request(
+            Method::POST,
+            &addr,
+            "/api/staff/session",
+            None,
+            Some(&body),
+        ))
+        .await
+        .unwrap()
+        .status
+    };
+    for i in 0..5 {
+        let addr = if i % 2 == 0 { &a.addr } else { &b.addr };
+        assert_eq!(
+            attempt(addr.clone(), "wrong".repeat(9)).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let secret = String::from_utf8(
+        run_ok(
+            Command::new(common::server::BIN)
+                .args(["staff-credential", "--data-dir"])
+                .arg(data.path()),
+        )
+        .stdout,
+    )
+    .unwrap()
+    .trim()
+    .to_owned();
+    // Both instances now refuse this client, even with the right credential.
+    assert_eq!(
+        attempt(a.addr.clone(), secret.clone()).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt(b.addr.clone(), secret).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Behind a trusted proxy (`--trusted-proxy`) the throttle counts the
+/// client named by X-Forwarded-For, not the proxy; from anywhere else the
+/// header is ignored.
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_client_is_counted() {
+    let t = TestApp::with(&repo_policies(), |s| {
+        s.trusted_proxies = vec!["10.0.0.0/8".parse().unwrap()]
+    })
+    .await;
+    let via_proxy = |credential: &str, client: &str| {
+        let mut req = staff_sign_in(credential, [10, 0, 0, 2]);
+        req.headers_mut()
+            .insert("x-forwarded-for", client.parse().unwrap());
+        req
+    };
+    for _ in 0..5 {
+        t.send(via_proxy("wrong", "198.51.100.7"))
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "invalid_credential");
+    }
+    t.send(via_proxy(&t.credential(), "198.51.100.7"))
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+    // Another client behind the same proxy is not held back by the first.
+    let ok = t.send(via_proxy(&t.credential(), "198.51.100.8")).await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.json);
+
+    // Not from a trusted proxy: the header is the client's own claim.
+    for _ in 0..5 {
+        let mut req = staff_sign_in("wrong", [192, 0, 2, 1]);
+        req.headers_mut()
+            .insert("x-forwarded-for", "198.51.100.9".parse().unwrap());
+        t.send(req).await;
+    }
+    let mut req = staff_sign_in(&t.credential(), [192, 0, 2, 1]);
+    req.headers_mut()
+        .insert("x-forwarded-for", "198.51.100.10".parse().unwrap());
+    t.send(req)
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+}

@@ -23,6 +23,11 @@ use crate::wire::Date;
 /// Working days within which a request must be completed.
 pub const LEGAL_WORKING_DAYS: u32 = 15;
 
+/// Days a cancelled account's logs are kept after completion, then deleted:
+/// the Cybersecurity Law (网络安全法 art. 21) requires at least six months,
+/// and no six calendar months are longer than 184 days.
+pub const LOG_KEEP_DAYS: i64 = 184;
+
 /// China Standard Time's offset from UTC, in milliseconds.
 pub const CHINA_OFFSET_MS: i64 = 8 * 3_600_000;
 

@@ -63,6 +63,9 @@ pub enum Error {
         /// Byte offset of the first invalid sequence.
         offset: usize,
     },
+    /// `policy publish` of a version that is already published.
+    #[error("version {0:?} is already published; only a draft can be published")]
+    AlreadyPublished(String),
     /// Input larger than the renderer or parser accepts.
     #[error("input is {size} bytes; the limit is {limit} bytes")]
     TooLarge {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod import;
 pub mod permissions;
 pub mod policy;
+pub mod publish;
 pub mod render;
 pub mod routes;
 pub mod schedule;

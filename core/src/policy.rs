@@ -51,6 +51,14 @@ pub fn normalise(text: &str) -> String {
     out
 }
 
+/// Whether `text` starts like a policy file (a `+++` line, after an
+/// optional BOM and blank lines) rather than raw legal text for the importer.
+pub fn has_front_matter(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    text.strip_prefix("+++")
+        .is_some_and(|rest| rest.starts_with('\n') || rest.starts_with("\r\n"))
+}
+
 /// SHA-256 of the normalised file, lower-case hex.
 pub fn content_hash(text: &str) -> String {
     let digest = Sha256::digest(normalise(text).as_bytes());
@@ -180,6 +188,15 @@ impl PolicyFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_text_has_no_front_matter() {
+        assert!(has_front_matter("+++\nversion = \"1\"\n+++\n"));
+        assert!(has_front_matter("\u{feff}\r\n+++\r\ntitle = \"x\"\r\n"));
+        assert!(!has_front_matter("微梦隐私政策\n更新日期：2026年3月1日\n"));
+        assert!(!has_front_matter("+++ 不是前置信息\n"));
+        assert!(!has_front_matter(""));
+    }
 
     const SAMPLE: &str = "+++\nversion = \"2020-10-01\"\ntitle = \"V聊隐私政策\"\nstatus = \"published\"\npublished = 2020-10-01\neffective = 2020-10-02\nmaterial = true\nsummary = \"首次发布。\"\n+++\n## 一、我们收集的信息\n\n正文。\n";
 

@@ -11,6 +11,7 @@ mod bridge;
 mod date;
 mod lists;
 mod permissions;
+mod reload;
 mod settings;
 mod teen;
 
@@ -28,6 +29,7 @@ pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use permissions::{
     AppPermissions, PermissionEntry, PermissionGroup, PermissionKind, Platform, WebApi,
 };
+pub use reload::{PolicyTreeStatus, RefusedReload, ReloadTrigger};
 pub use settings::{
     Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,
     PermissionSource, PermissionState, ProfileReset, ProfileResetAccepted, PushCategory, PushCheck,

@@ -1,16 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import * as path from 'node:path';
+import { inHostApp, type ShimConfig } from '../support/host-app';
 
-/** The webview bridge's reference shim, which plays the host app in tests. */
-const SHIM = path.resolve(__dirname, '../../public/privacy-center-bridge-shim.js');
-
-/** What the shim is told to answer (see public/privacy-center-bridge-shim.js). */
-export type ShimConfig = {
-  platform?: 'android' | 'ios';
-  states?: Record<string, 'granted' | 'denied' | 'not_asked' | 'restricted'>;
-  minorMode?: 'on' | 'off' | 'unknown';
-  hold?: boolean;
-};
+export type { ShimConfig };
 
 /** A request the page sent through the bridge, as the shim parsed it. */
 export type BridgeRequest = { v: number; id: string; type: string; permission?: string };
@@ -33,10 +24,7 @@ export class PermissionsPage {
 
   /** Makes the page run inside a fake host app: the bridge shim, configured. */
   async inHostApp(config: ShimConfig) {
-    await this.page.addInitScript((c) => {
-      (window as unknown as { PrivacyCenterBridgeShimConfig: unknown }).PrivacyCenterBridgeShimConfig = c;
-    }, config);
-    await this.page.addInitScript({ path: SHIM });
+    await inHostApp(this.page, config);
   }
 
   /** The section of one kind of permission, by its heading. */

@@ -21,6 +21,14 @@ export class PreviewPage {
   /** The page the editor renders, as a reader would see it. */
   readonly rendered: Locator;
   readonly timing: Locator;
+  /** The banner of a refused reload of the policy files, on every preview page. */
+  readonly reloadRefused: Locator;
+  /** The editor's note that a paste without front matter was imported as raw text. */
+  readonly pastedRaw: Locator;
+  readonly keepMarkdown: Locator;
+  /** The note above a page that is not what the text says. */
+  readonly stalePage: Locator;
+  readonly importAsRaw: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1 }).first();
@@ -36,6 +44,11 @@ export class PreviewPage {
     this.diff = page.getByRole('region', { name: '与当前发布版本的差异' });
     this.rendered = page.locator('.editor-rendered article');
     this.timing = page.locator('.editor-timing');
+    this.reloadRefused = page.getByRole('alert').filter({ has: page.getByRole('heading', { name: '服务器没有采用修改后的政策文件' }) });
+    this.pastedRaw = page.getByRole('status').filter({ hasText: '已按法务原文导入' });
+    this.keepMarkdown = page.getByRole('button', { name: '仍按 Markdown 处理' });
+    this.stalePage = page.getByRole('status').filter({ hasText: '不是你现在输入的文本' });
+    this.importAsRaw = page.getByRole('button', { name: '按法务原文导入' });
   }
 
   async goto(path = '/preview') {
@@ -69,6 +82,23 @@ export class PreviewPage {
   async openEditor(app: string, version: string) {
     await this.page.goto(`/preview/editor?app=${app}&version=${version}`);
     await expect(this.source).not.toHaveValue('');
+  }
+
+  /**
+   * Replaces the editor's text with `text` through the clipboard, as a
+   * person pastes: select all, then Ctrl+V (a real paste event).
+   */
+  async paste(text: string) {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await this.source.focus();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.keyboard.press('ControlOrMeta+V');
+  }
+
+  /** Follows a link of the preview's header (a move inside the preview). */
+  async nav(name: string) {
+    await this.page.getByRole('navigation').getByRole('link', { name, exact: true }).click();
   }
 
   /** Replaces the editor's text as if typed at once. */

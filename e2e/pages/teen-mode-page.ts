@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { inHostApp, type ShimConfig } from '../support/host-app';
 
 /** `/me/teen-mode`: turning teen mode on with a password, and off with it. */
 export class TeenModePage {
@@ -10,6 +11,9 @@ export class TeenModePage {
   /** The lock message, or the attempts left, in the "turn off" form. */
   readonly lock: Locator;
   readonly offForm: Locator;
+  /** Inside the host app whose device has minor mode on: the offer to follow it. */
+  readonly deviceNote: Locator;
+  readonly followDevice: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { level: 1, name: '青少年模式' });
@@ -17,6 +21,13 @@ export class TeenModePage {
     this.message = page.getByRole('alert');
     this.offForm = page.locator('form').filter({ has: page.getByRole('button', { name: '关闭青少年模式' }) });
     this.lock = this.offForm.getByRole('status');
+    this.deviceNote = page.getByRole('note').filter({ hasText: '未成年人模式' });
+    this.followDevice = page.getByRole('checkbox', { name: /跟随设备的未成年人模式/ });
+  }
+
+  /** Makes the page run inside a fake host app (the bridge shim, configured). */
+  async inHostApp(config: ShimConfig) {
+    await inHostApp(this.page, config);
   }
 
   async goto() {

@@ -142,6 +142,11 @@ export class Server {
     throw new Error(`server did not start: ${stderr.join('')}`);
   }
 
+  /** Sends SIGHUP: the server reloads its policy tree. */
+  hangUp() {
+    this.proc.kill('SIGHUP');
+  }
+
   /** Stops the process and waits until it has exited (its port is then free). */
   async stop() {
     if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;

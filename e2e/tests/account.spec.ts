@@ -33,7 +33,7 @@ test.describe('closing my account', () => {
     await account.goto();
     await expect(account.deleted).toBeVisible();
     await expect(account.kept).toBeVisible();
-    await expect(page.getByText('至少保存六个月')).toBeVisible();
+    await expect(page.getByText('注销完成后保存六个月（184 天')).toBeVisible();
     await expect(page.getByText('假名编号')).toBeVisible();
     await expect(account.conditions).toHaveCount(4);
     await expect(account.conditions.first()).toContainText('《用户服务协议》');

@@ -1,6 +1,7 @@
 import { test as base, expect } from '../fixtures';
 import { Sandbox, Server, staffCredential } from '../support/server';
 import { screenshot } from '../support/shots';
+import { RAW_POLICY } from '../support/raw-policy';
 
 // The product team's preview: drafts hidden from the public, visible with
 // the staff credential (taken from the CLI, as an operator would), and the
@@ -147,17 +148,7 @@ test.describe('preview', () => {
     await preview.openEditor('weimeng', '2022-04-24');
     await preview.rawMode.check();
     await expect(preview.source).toHaveValue('');
-    const raw = [
-      '微梦隐私政策',
-      '更新日期：2026年3月1日',
-      '生效日期：2026年3月8日',
-      '一、我们如何收集和使用您的个人信息',
-      '我们会遵循正当、合法、必要的原则收集您的信息。',
-      '（一）注册与登录',
-      '您注册时需要提供手机号码。',
-      '二、我们如何保护您的个人信息',
-      '我们采取加密等安全措施。',
-    ].join('\n');
+    const raw = RAW_POLICY;
     await preview.source.fill(raw);
     await expect(preview.rendered.getByRole('heading', { level: 2, name: '一、我们如何收集和使用您的个人信息' })).toBeVisible();
     await expect(preview.rendered.getByRole('heading', { name: '（一）注册与登录' })).toBeVisible();

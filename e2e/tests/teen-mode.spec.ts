@@ -88,4 +88,55 @@ test.describe('teen mode', () => {
     await page.getByRole('button', { name: '修改年龄段和时长' }).scrollIntoViewIfNeeded();
     await screenshot(page, info, 'teen-mode-change');
   });
+
+  test('inside the host app whose device has minor mode on, the page offers to follow it and the host app is told', async ({ page, devSignIn, consentDialog, teenMode }, info) => {
+    await teenMode.inHostApp({ platform: 'android', minorMode: 'on' });
+    const user = newUserId();
+    await devSignIn.signIn('vchat', user);
+    await consentDialog.agree();
+    await teenMode.goto();
+    await expect(teenMode.deviceNote).toContainText('这台设备已在系统设置中开启未成年人模式');
+    await expect(teenMode.followDevice).toBeChecked();
+    await screenshot(page, info, 'teen-mode-device-minor-mode');
+
+    await teenMode.turnOn('8至12岁', '5830');
+    await expect(teenMode.state).toContainText('已开启 · 8至12岁');
+    await expect(page.getByText('跟随设备的未成年人模式', { exact: true })).toBeVisible();
+    const status = await page.request.get(`/api/internal/apps/vchat/users/${user}/status`, {
+      headers: { Authorization: `Bearer ${serviceToken('vchat')}` },
+    });
+    expect((await status.json()).teen_mode).toMatchObject({ on: true, age_band: '8_12', follow_device: true });
+  });
+
+  test('the user may decline to follow the device', async ({ page, devSignIn, consentDialog, teenMode }) => {
+    await teenMode.inHostApp({ platform: 'ios', minorMode: 'on' });
+    await devSignIn.signIn('vchat', newUserId());
+    await consentDialog.agree();
+    await teenMode.goto();
+    await teenMode.followDevice.uncheck();
+    await teenMode.turnOn('16至18岁', '7305');
+    await expect(teenMode.state).toContainText('已开启 · 16至18岁');
+    await expect(page.getByText('跟随设备的未成年人模式', { exact: true })).toHaveCount(0);
+    expect((await (await page.request.get('/api/me/teen-mode')).json()).follow_device).toBe(false);
+  });
+
+  test('a device whose minor mode is off is not mentioned', async ({ page, devSignIn, consentDialog, teenMode }) => {
+    await teenMode.inHostApp({ platform: 'android', minorMode: 'off', hold: true });
+    await devSignIn.signIn('vchat', newUserId());
+    await consentDialog.agree();
+    await teenMode.goto();
+    await expect(page.getByText('16至18岁：每天最多使用 120 分钟')).toBeVisible();
+    // The page asked the host; the host's "off" is delivered, then the page offers nothing.
+    type Shim = { sent: { type: string }[]; release(): void };
+    await expect.poll(() => page.evaluate(() => (window as unknown as { PrivacyCenterBridgeShim: Shim }).PrivacyCenterBridgeShim.sent.map((r) => r.type))).toContain('getMinorMode');
+    await page.evaluate(
+      () =>
+        new Promise<void>((delivered) => {
+          window.addEventListener('message', () => setTimeout(delivered, 0), { once: true });
+          (window as unknown as { PrivacyCenterBridgeShim: Shim }).PrivacyCenterBridgeShim.release();
+        }),
+    );
+    await expect(teenMode.deviceNote).toHaveCount(0);
+    await expect(teenMode.followDevice).toHaveCount(0);
+  });
 });

@@ -1,13 +1,13 @@
 //! The product team: `POST|DELETE /api/staff/session` (sign in with the
 //! staff credential, sign out) and `GET /api/staff/apps` (every app with all
-//! its versions, drafts included).
+//! its versions, drafts included), `GET /api/staff/policies/reload` (this
+//! instance's policy tree and its last refused reload).
 
 use axum::extract::{FromRef, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use privacy_center_core::wire::{ErrorBody, StaffApp, StaffSessionRequest};
-use std::time::Instant;
+use privacy_center_core::wire::{ErrorBody, PolicyTreeStatus, StaffApp, StaffSessionRequest};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -24,6 +24,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, sign_out))
         .routes(routes!(list_apps))
+        .routes(routes!(reload_status))
 }
 
 /// Exchanges the staff credential for a staff session cookie. A throttled
@@ -48,15 +49,15 @@ async fn sign_in(
     headers: HeaderMap,
     ApiJson(body): ApiJson<StaffSessionRequest>,
 ) -> Result<Response> {
-    let now = Instant::now();
+    let now = state.clock.now_ms();
     let has_session = StaffSessions::from_ref(&state).is_staff(&headers).await?;
-    state
-        .staff
-        .throttle
-        .check(client, has_session, now)
+    let throttle = &state.staff.throttle;
+    throttle
+        .check(&state.store, client, has_session, now)
+        .await?
         .map_err(Error::TooManyRequests)?;
     if !state.staff.credential.matches(&body.credential) {
-        state.staff.throttle.record_failure(client, now);
+        throttle.record_failure(&state.store, client, now).await?;
         tracing::warn!(%client, "staff sign-in refused: wrong credential");
         return Err(Error::InvalidCredential);
     }
@@ -118,4 +119,21 @@ async fn list_apps(_: Staff, State(state): State<AppState>) -> Json<Vec<StaffApp
             })
             .collect(),
     )
+}
+
+/// When this server instance loaded the policy tree it serves, and why its
+/// last reload was refused if it was (each problem with its file and line).
+#[utoipa::path(
+    get,
+    path = "/staff/policies/reload",
+    operation_id = "staff_policy_reload",
+    tag = "staff",
+    security(("staff" = [])),
+    responses(
+        (status = 200, description = "The tree served and the last refused reload", body = PolicyTreeStatus),
+        (status = 401, description = "`unauthenticated`: no staff cookie", body = ErrorBody),
+    )
+)]
+async fn reload_status(_: Staff, State(state): State<AppState>) -> Json<PolicyTreeStatus> {
+    Json(state.reloads.status())
 }

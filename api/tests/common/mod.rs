@@ -2,6 +2,7 @@
 //! temporary directory, requests driven through `router()`.
 #![allow(dead_code)]
 
+pub mod pg;
 pub mod server;
 
 use axum::body::Body;

@@ -39,12 +39,22 @@ impl Server {
 
     /// [`Server::start`] with the server's stderr (its log) sent to `stderr`.
     pub fn start_with(data_dir: &Path, extra: &[&str], stderr: impl Into<Stdio>) -> Server {
+        Server::start_on(&policies(), data_dir, extra, stderr)
+    }
+
+    /// [`Server::start_with`] serving the policy tree at `policies`.
+    pub fn start_on(
+        policies: &Path,
+        data_dir: &Path,
+        extra: &[&str],
+        stderr: impl Into<Stdio>,
+    ) -> Server {
         let mut child = Command::new(BIN)
             .args(["serve", "--addr", "127.0.0.1:0", "--dist", "/nonexistent"])
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--policies")
-            .arg(policies())
+            .arg(policies)
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -71,6 +81,15 @@ impl Server {
         self.child.id()
     }
 
+    /// Sends SIGHUP (reload the policy tree).
+    pub fn hang_up(&self) {
+        let sent = Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
     /// `kill -9`: SIGKILL (what `Child::kill` sends on Unix), then reaps it.
     pub fn kill9(mut self) {
         self.stop();
@@ -83,14 +102,19 @@ impl Server {
             .status()
             .unwrap();
         assert!(sent.success());
+        self.exit_within(within).is_some()
+    }
+
+    /// How the process ended, if it ends within `within`.
+    pub fn exit_within(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
         let deadline = std::time::Instant::now() + within;
         while std::time::Instant::now() < deadline {
-            if self.child.try_wait().unwrap().is_some() {
-                return true;
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        false
+        None
     }
 
     fn stop(&mut self) {

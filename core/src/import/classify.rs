@@ -607,8 +607,12 @@ fn quoted_title(text: &str) -> Option<String> {
 pub(super) fn full_title(found: Option<String>, app: Option<&str>) -> String {
     let app = app.map(str::trim).filter(|a| !a.is_empty());
     let title = found.unwrap_or_else(|| "隐私政策".to_owned());
+    // Only a bare title word is the app's to name: a title that already
+    // names something ("微梦隐私政策" pasted under 微萌) is kept as the text
+    // has it, rather than made into "微萌微梦隐私政策".
+    let bare = TITLE_WORDS.iter().any(|w| title.trim().starts_with(w));
     match app {
-        Some(app) if !title.contains(app) => format!("{app}{title}"),
+        Some(app) if bare => format!("{app}{}", title.trim()),
         _ => title,
     }
 }

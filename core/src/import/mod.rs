@@ -41,7 +41,7 @@ pub struct ImportOptions {
 /// The result of an import: front matter fields and the Markdown body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
-    /// The policy title (e.g. `闪聊隐私政策`), prefixed with the app name when it lacks it.
+    /// The policy title (e.g. `闪聊隐私政策`); a bare title word (`隐私政策`) is prefixed with the app name.
     pub title: String,
     /// 更新日期 / 最近更新日期 / 更新时间; the 发布日期 when the text gives
     /// no update date (either is when this version was published).
@@ -316,6 +316,13 @@ mod tests {
         // No title in the text: the app's name makes one.
         let imported = import("正文。".as_bytes(), &opts).unwrap();
         assert_eq!(imported.title, "V聊隐私政策");
+        // A title that names something else is the text's, not prefixed.
+        let imported = import(
+            "微梦隐私政策\n更新日期：2026年3月1日\n一、信息\n正文。".as_bytes(),
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(imported.title, "微梦隐私政策");
         // An impossible date is not a date.
         assert_eq!(
             md("更新日期：2021年02月30日\n正文。"),

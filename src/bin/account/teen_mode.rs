@@ -10,9 +10,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use privacy_center_core::teen::{check_new_pin, FAILURES_BEFORE_LOCK};
 use privacy_center_core::wire::{
-    AgeBand, AppealStatus, ErrorCode, Me, TeenModeChange, TeenModeOn, TeenModeState, TeenPinChange,
+    AgeBand, AppealStatus, ErrorCode, Me, MinorMode, TeenModeChange, TeenModeOn, TeenModeState,
+    TeenPinChange,
 };
 use privacy_center_web::api::{self, ApiError};
+use privacy_center_web::bridge;
 use privacy_center_web::i18n::{local_date_time, use_i18n, ControlsMessages};
 use privacy_center_web::load::{load, Submit};
 
@@ -192,6 +194,7 @@ fn off_view(
     let i18n = use_i18n();
     let band = RwSignal::new(AgeBand::From12To16);
     let (pin, again) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (device_on, follow) = device_minor_mode();
     let rules = s.rules.clone();
     let budgets = rules
         .budgets
@@ -228,12 +231,23 @@ fn off_view(
                     pin: p,
                     age_band: band.get_untracked(),
                     time_zone: Some(browser_time_zone()),
-                    follow_device: false,
+                    follow_device: device_on.get_untracked() && follow.get_untracked(),
                 })),
             ),
         }
     };
     view! {
+        {move || device_on.get().then(|| view! {
+            <div class="teen-device" role="note">
+                <p>{move || i18n.c().teen_device_on}</p>
+                <label>
+                    <input type="checkbox" name="follow-device"
+                        prop:checked=move || follow.get()
+                        on:change=move |ev| follow.set(event_target_checked(&ev)) />
+                    {move || i18n.c().teen_follow_device}
+                </label>
+            </div>
+        })}
         <h2>{move || i18n.c().teen_changes}</h2>
         <ul class="teen-rules">
             {budgets}
@@ -253,6 +267,26 @@ fn off_view(
             </button>
         </form>
     }
+}
+
+/// Inside the host app, whether the device's own minor mode is on (asked
+/// through the webview bridge, again when the host says its bridge is
+/// ready), and whether the user chose to follow it (proposed when it is).
+fn device_minor_mode() -> (RwSignal<bool>, RwSignal<bool>) {
+    let (device_on, follow) = (RwSignal::new(false), RwSignal::new(true));
+    let ask = move || {
+        if !bridge::installed() || device_on.get_untracked() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let on = bridge::minor_mode().await == Some(MinorMode::On);
+            let _ = device_on.try_set(on);
+        });
+    };
+    ask();
+    let ready = window_event_listener_untyped(bridge::READY_EVENT, move |_| ask());
+    on_cleanup(move || ready.remove());
+    (device_on, follow)
 }
 
 /// Teen mode on: the limits in force, the lock, turning off, changes, the appeal.

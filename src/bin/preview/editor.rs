@@ -5,13 +5,18 @@
 //! current published version (`core::diff`) come out, 150 ms after the last
 //! keystroke. Each update is wrapped in `performance.mark/measure`
 //! (`preview-update`) so its cost can be read back.
+//!
+//! Text pasted in Markdown mode without front matter is raw text: the
+//! editor switches to raw import and says so (one click takes it back).
+//! While the text makes no page, the last good page stays in view, dimmed,
+//! under a note saying it is not what was typed.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use privacy_center_core::check::{check_file, Diagnostic, Source};
 use privacy_center_core::diff::{diff, PolicyDiff, SectionDiff, SectionStatus, SpanOp};
 use privacy_center_core::import::{import, ImportOptions};
-use privacy_center_core::policy::PolicyFile;
+use privacy_center_core::policy::{has_front_matter, PolicyFile};
 use privacy_center_core::render::render;
 use privacy_center_core::wire::{PolicyDocument, StaffApp, TocEntry};
 use privacy_center_web::api;
@@ -163,6 +168,12 @@ fn Editor() -> impl IntoView {
     let shown_shell = StoredValue::new(None::<Shell>);
     let took = RwSignal::new(None::<f64>);
     let pending = StoredValue::new(None::<TimeoutHandle>);
+    // The text makes no page: the one in view is an older text's.
+    let stale = RwSignal::new(false);
+    // The last paste switched the editor to raw import by itself.
+    let switched = RwSignal::new(false);
+    // A paste happened; the `input` event that follows carries its text.
+    let pasted = StoredValue::new(false);
 
     let source = load(
         move || (app_id.get(), version.get()),
@@ -199,6 +210,7 @@ fn Editor() -> impl IntoView {
         if let Some(p) = &performance {
             let _ = p.measure_with_start_mark(COMPUTE_MEASURE, MARK);
         }
+        stale.set(out.doc.is_none());
         match out.doc.take() {
             Some(doc) => show(doc, shown, shown_shell),
             // Like the page, the last good diff stays while the text does not parse.
@@ -234,6 +246,7 @@ fn Editor() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(src)) = source.get() {
             mode.set(Mode::Markdown);
+            switched.set(false);
             text.set(src);
         }
         current.track();
@@ -247,10 +260,35 @@ fn Editor() -> impl IntoView {
     };
     let on_mode = move |m: Mode| {
         mode.set(m);
+        switched.set(false);
         if m == Mode::Raw {
             text.set(String::new());
         }
         run();
+    };
+    // Raw text typed or pasted in Markdown mode: import it as it stands.
+    let as_raw = move |_| {
+        mode.set(Mode::Raw);
+        run();
+    };
+    let keep_markdown = move |_| {
+        mode.set(Mode::Markdown);
+        switched.set(false);
+        run();
+    };
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        let raw_paste = pasted.try_update_value(std::mem::take) == Some(true)
+            && mode.get_untracked() == Mode::Markdown
+            && !has_front_matter(&value);
+        text.set(value);
+        if raw_paste {
+            mode.set(Mode::Raw);
+            switched.set(true);
+            run();
+        } else {
+            schedule();
+        }
     };
     let use_imported = move |_| {
         if let Some(file) = output.with_untracked(|o| o.imported.clone()) {
@@ -302,6 +340,12 @@ fn Editor() -> impl IntoView {
                             {move || i18n.p().mode_raw}
                         </label>
                     </fieldset>
+                    {move || (switched.get() && mode.get() == Mode::Raw).then(|| view! {
+                        <p class="notice editor-notice" role="status">
+                            {move || i18n.p().pasted_raw} " "
+                            <button type="button" class="button-quiet" on:click=keep_markdown>{move || i18n.p().keep_markdown}</button>
+                        </p>
+                    })}
                     <label class="editor-source-label" for="editor-source">{move || i18n.p().source_label}</label>
                     <textarea
                         id="editor-source"
@@ -309,10 +353,8 @@ fn Editor() -> impl IntoView {
                         spellcheck="false"
                         autocomplete="off"
                         prop:value=text
-                        on:input=move |ev| {
-                            text.set(event_target_value(&ev));
-                            schedule();
-                        }
+                        on:paste=move |_| pasted.set_value(true)
+                        on:input=on_input
                     ></textarea>
                     {move || output.with(|o| o.imported.is_some()).then(|| view! {
                         <button type="button" class="button" on:click=use_imported>{move || i18n.p().use_imported}</button>
@@ -323,7 +365,23 @@ fn Editor() -> impl IntoView {
                 </div>
                 <div class="editor-output">
                     <h2 class="editor-output-heading">{move || i18n.p().rendered_heading}</h2>
-                    <div class="editor-rendered">
+                    {move || {
+                        let shown_page = shown.with(|d| d.as_ref().map(|d| format!("{} {}", d.meta.title, d.meta.version)));
+                        let shown_page = shown_page.filter(|_| stale.get())?;
+                        let raw_looking = mode.get() == Mode::Markdown && text.with(|t| !t.trim().is_empty() && !has_front_matter(t));
+                        Some(view! {
+                            <div class="notice notice-draft editor-stale" role="status">
+                                <p>{move || (i18n.p().stale_page)(&shown_page)}</p>
+                                {raw_looking.then(|| view! {
+                                    <p>
+                                        {move || i18n.p().looks_raw} " "
+                                        <button type="button" class="button" on:click=as_raw>{move || i18n.p().import_as_raw}</button>
+                                    </p>
+                                })}
+                            </div>
+                        })
+                    }}
+                    <div class="editor-rendered" class:editor-rendered-stale=move || stale.get() && shown.with(Option::is_some)>
                         {move || shown.get().map(|doc| view! { <PolicyView doc gate=false /> })}
                     </div>
                 </div>

@@ -1,11 +1,13 @@
 //! The product team's preview (`/preview`), a second Trunk target
 //! (`preview/index.html`). It reuses the reader's library (translations, the
 //! API client, the policy view) and adds what only the team needs: the staff
-//! sign-in, every version including drafts, and the live editor that runs
-//! the importer, checker, renderer and diff in the browser. Being its own
+//! sign-in, every version including drafts, the live editor that runs
+//! the importer, checker, renderer and diff in the browser, and the banner
+//! of a refused reload of the policy files. Being its own
 //! binary, none of that reaches the reader's download.
 
 mod editor;
+mod reload;
 mod staff;
 mod versions;
 
@@ -58,6 +60,7 @@ fn PreviewApp() -> impl IntoView {
                 </nav>
             </header>
             <main id="main" tabindex="-1">
+                <reload::ReloadBanner />
                 <Routes fallback=|| view! { <Leave /> }>
                     <Route path=path!("/preview") view=versions::VersionsPage />
                     <Route path=path!("/preview/editor") view=editor::EditorPage />
