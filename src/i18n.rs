@@ -132,6 +132,10 @@ pub struct Messages {
     pub dismiss: &'static str,
     /// Policy header line when the user agreed to this version.
     pub agreed_current: &'static str,
+    /// Button in the notice of an upcoming version: agree to it now.
+    pub agree_early: &'static str,
+    /// Said in that notice once the user has agreed to it early.
+    pub agreed_early: &'static str,
     /// Introduction of the consent records page.
     pub consents_intro: &'static str,
     /// Column: what the user did.
@@ -321,6 +325,8 @@ static ZH_CN: Messages = Messages {
     read_update: "阅读新版本",
     dismiss: "知道了",
     agreed_current: "已同意当前版本",
+    agree_early: "现在同意新版本",
+    agreed_early: "✓ 你已同意新版本，生效时不会再次询问你。",
     consents_intro: "你对隐私政策的每一次同意、暂不同意与撤回，最新的在最上面。每条记录都链接到当时所针对的确切文本。",
     action: "操作",
     time: "时间",
@@ -440,6 +446,8 @@ static EN: Messages = Messages {
     read_update: "Read the new version",
     dismiss: "Dismiss",
     agreed_current: "Agreed to the current version",
+    agree_early: "Agree to the new version now",
+    agreed_early: "✓ You have agreed to the new version; you will not be asked again when it takes effect.",
     consents_intro: "Every time you agreed to, put off or withdrew from the privacy policy, newest first. Each record links to the exact text it was about.",
     action: "Action",
     time: "Time",

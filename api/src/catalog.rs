@@ -7,7 +7,8 @@ use privacy_center_core::check::{check_app, Source};
 use privacy_center_core::permissions;
 use privacy_center_core::policy::{PolicyFile, CURRENT_ALIAS};
 use privacy_center_core::render::{render, Rendered};
-use privacy_center_core::wire::{AppPermissions, AppSummary, PolicyMeta, PolicyStatus};
+use privacy_center_core::schedule::Schedule;
+use privacy_center_core::wire::{AppPermissions, AppSummary, Date, PolicyMeta, PolicyStatus};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,9 +38,16 @@ pub struct App {
     pub app_toml: String,
     /// Versions ordered by publication date (drafts without a date last).
     pub versions: Vec<Version>,
-    /// The public permission list, its section links resolved against the
-    /// current version's headings once, at load.
-    pub permissions: AppPermissions,
+    /// The published versions' metadata, oldest first: what
+    /// `core::schedule` reads to tell current from upcoming.
+    published: Vec<PolicyMeta>,
+    /// The zone of `config.time_zone`, whose calendar days the policy
+    /// dates are.
+    time_zone: jiff::tz::TimeZone,
+    /// The public permission list for each published version (same order
+    /// as `published`), its section links resolved against that version's
+    /// headings once, at load; the current version's is served.
+    permissions: Vec<AppPermissions>,
 }
 
 /// One policy version file.
@@ -64,9 +72,31 @@ impl Version {
 }
 
 impl App {
-    /// The newest published version, which users are asked to accept.
-    pub fn current(&self) -> Option<&Version> {
-        self.versions.iter().rev().find(|v| v.is_published())
+    /// The date it is in the app's time zone at `now_ms` (the injectable
+    /// clock's reading): the day the schedule is read on.
+    pub fn today(&self, now_ms: i64) -> Date {
+        local_date(&self.time_zone, now_ms)
+    }
+
+    /// The published versions as they stand at `now_ms` (`core::schedule`):
+    /// computed on every call, so a version becomes current on its
+    /// effective day without a restart, and nothing outlives a tree swap.
+    pub fn schedule(&self, now_ms: i64) -> Schedule<'_> {
+        Schedule::on(&self.published, self.today(now_ms))
+    }
+
+    /// The version in force at `now_ms`, which users are asked to accept.
+    pub fn current(&self, now_ms: i64) -> Option<&Version> {
+        self.schedule(now_ms)
+            .current()
+            .and_then(|m| self.version(&m.version))
+    }
+
+    /// The next version announced to take effect after `now_ms`'s day.
+    pub fn upcoming(&self, now_ms: i64) -> Option<&Version> {
+        self.schedule(now_ms)
+            .upcoming()
+            .and_then(|m| self.version(&m.version))
     }
 
     /// Looks up a version by name.
@@ -74,37 +104,60 @@ impl App {
         self.versions.iter().find(|v| v.file.meta.version == name)
     }
 
-    /// A published version by name; `current` names the newest. Drafts and
-    /// unknown names are `None`.
-    pub fn published(&self, name: &str) -> Option<&Version> {
+    /// A published version by name; `current` names the one in force at
+    /// `now_ms`. Drafts and unknown names are `None`.
+    pub fn published(&self, name: &str, now_ms: i64) -> Option<&Version> {
         let found = if name == CURRENT_ALIAS {
-            self.current()
+            self.current(now_ms)
         } else {
             self.version(name)
         };
         found.filter(|v| v.is_published())
     }
 
-    /// The published versions' metadata, oldest first.
-    pub fn published_meta(&self) -> Vec<PolicyMeta> {
-        self.versions
-            .iter()
-            .filter(|v| v.is_published())
-            .map(|v| v.file.meta.clone())
-            .collect()
+    /// The published versions' metadata, oldest first (upcoming ones too).
+    pub fn published_meta(&self) -> &[PolicyMeta] {
+        &self.published
     }
 
-    /// The app as listed publicly.
-    pub fn summary(&self) -> AppSummary {
+    /// The public permission list, linked to the sections of the version
+    /// in force at `now_ms`.
+    pub fn permissions(&self, now_ms: i64) -> AppPermissions {
+        let at = self.schedule(now_ms).in_force().len();
+        at.checked_sub(1)
+            .and_then(|i| self.permissions.get(i))
+            .cloned()
+            .unwrap_or_else(|| AppPermissions {
+                app: self.config.id.clone(),
+                name: self.config.name.clone(),
+                version: String::new(),
+                groups: Vec::new(),
+            })
+    }
+
+    /// The app as listed publicly at `now_ms`: its current version and the
+    /// upcoming one.
+    pub fn summary(&self, now_ms: i64) -> AppSummary {
+        let schedule = self.schedule(now_ms);
         AppSummary {
             id: self.config.id.clone(),
             name: self.config.name.clone(),
             company: self.config.company.clone(),
             description: self.config.description.clone(),
             locale: self.config.locale.clone(),
-            current: self.current().map(|v| v.file.meta.clone()),
+            current: schedule.current().cloned(),
+            upcoming: schedule.upcoming().cloned(),
         }
     }
+}
+
+/// The calendar date in `tz` at `now_ms`.
+pub fn local_date(tz: &jiff::tz::TimeZone, now_ms: i64) -> Date {
+    let ts = jiff::Timestamp::from_millisecond(now_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let d = tz.to_datetime(ts).date();
+    // jiff's years are -9999..=9999 and its dates exist; `Date` takes 1000..=9999.
+    let year = u16::try_from(d.year()).unwrap_or(1000).clamp(1000, 9999);
+    Date::new(year, d.month() as u8, d.day() as u8).expect("a calendar date")
 }
 
 impl Catalog {
@@ -348,24 +401,110 @@ fn load_app(app_dir: &Path) -> std::result::Result<(App, Vec<String>), Vec<Strin
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut app = App {
+    let time_zone = match jiff::tz::TimeZone::get(&checked.config.time_zone) {
+        Ok(tz) => tz,
+        Err(_) => {
+            return Err(vec![format!(
+                "{name}/app.toml: time_zone {:?} is not a time zone this server knows (IANA names such as \"Asia/Shanghai\")",
+                checked.config.time_zone
+            )])
+        }
+    };
+    let published: Vec<PolicyMeta> = versions
+        .iter()
+        .filter(|v| v.is_published())
+        .map(|v| v.file.meta.clone())
+        .collect();
+    let permissions = versions
+        .iter()
+        .filter(|v| v.is_published())
+        .map(|v| AppPermissions {
+            app: checked.config.id.clone(),
+            name: checked.config.name.clone(),
+            version: v.file.meta.version.clone(),
+            groups: permissions::groups(&checked.config, &v.rendered.toc),
+        })
+        .collect();
+    let app = App {
         config: checked.config,
         app_toml: app_toml.unwrap_or_default(),
         versions,
-        permissions: AppPermissions {
-            app: name,
-            name: String::new(),
-            version: String::new(),
-            groups: Vec::new(),
-        },
+        published,
+        time_zone,
+        permissions,
     };
-    if let Some(current) = app.current() {
-        app.permissions = AppPermissions {
-            app: app.config.id.clone(),
-            name: app.config.name.clone(),
-            version: current.file.meta.version.clone(),
-            groups: permissions::groups(&app.config, &current.rendered.toc),
-        };
-    }
     Ok((app, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(time: &str) -> i64 {
+        crate::clock::parse_rfc3339_ms(time).unwrap()
+    }
+
+    #[test]
+    fn today_is_the_date_in_the_apps_time_zone() {
+        let shanghai = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+        let utc = jiff::tz::TimeZone::UTC;
+        let day = |s: &str| Date::try_from(s).unwrap();
+        // Just before and at midnight in Shanghai (UTC+8): UTC is still on
+        // the day before.
+        for (time, in_shanghai, in_utc) in [
+            ("2026-12-14T15:59:59.999Z", "2026-12-14", "2026-12-14"),
+            ("2026-12-14T16:00:00Z", "2026-12-15", "2026-12-14"),
+            ("2026-12-15T23:59:59Z", "2026-12-16", "2026-12-15"),
+            ("2026-12-31T16:00:00Z", "2027-01-01", "2026-12-31"),
+        ] {
+            assert_eq!(local_date(&shanghai, ms(time)), day(in_shanghai), "{time}");
+            assert_eq!(local_date(&utc, ms(time)), day(in_utc), "{time}");
+        }
+    }
+
+    #[test]
+    fn the_current_version_follows_the_clock_and_the_apps_time_zone() {
+        let dir = tempfile::tempdir().unwrap();
+        let tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");
+        let copy = |from: &Path, to: &Path| {
+            std::fs::create_dir_all(to).unwrap();
+            for f in std::fs::read_dir(from).unwrap() {
+                let f = f.unwrap().path();
+                std::fs::copy(&f, to.join(f.file_name().unwrap())).unwrap();
+            }
+        };
+        copy(&tree.join("vchat"), &dir.path().join("vchat"));
+        copy(&tree.join(HOLIDAYS_DIR), &dir.path().join(HOLIDAYS_DIR));
+        let current = |catalog: &Catalog, time: &str| {
+            let app = catalog.app("vchat").unwrap();
+            let version = |v: Option<&Version>| v.map(|v| v.file.meta.version.clone());
+            (
+                version(app.current(ms(time))),
+                version(app.upcoming(ms(time))),
+            )
+        };
+        let shanghai = Catalog::load(dir.path()).unwrap();
+        let before = (Some("2020-10-01".into()), Some("2026-12-15".into()));
+        let after = (Some("2026-12-15".into()), None);
+        assert_eq!(current(&shanghai, "2026-12-14T15:59:59Z"), before);
+        assert_eq!(current(&shanghai, "2026-12-14T16:00:00Z"), after);
+        // The same tree in UTC: the switch comes eight hours later.
+        let toml = dir.path().join("vchat/app.toml");
+        let text = std::fs::read_to_string(&toml).unwrap();
+        let utc = text.replacen("locale = ", "time_zone = \"UTC\"\nlocale = ", 1);
+        std::fs::write(&toml, utc).unwrap();
+        let utc = Catalog::load(dir.path()).unwrap();
+        assert_eq!(current(&utc, "2026-12-14T16:00:00Z"), before);
+        assert_eq!(current(&utc, "2026-12-15T00:00:00Z"), after);
+        // A zone the database does not know is refused at load.
+        std::fs::write(
+            &toml,
+            text.replacen("locale = ", "time_zone = \"Mars/Olympus\"\nlocale = ", 1),
+        )
+        .unwrap();
+        let Err(Error::Policies(problems)) = Catalog::load(dir.path()) else {
+            panic!("an unknown time zone loaded");
+        };
+        assert!(problems[0].contains("Mars/Olympus"), "{problems:?}");
+    }
 }

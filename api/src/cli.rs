@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use crate::catalog::Catalog;
-use crate::clock::now_secs;
+use crate::clock::{now_secs, rfc3339_ms};
 use crate::error::{Error, Result};
 use crate::identity::{Keys, DEFAULT_TTL_SECS, MAX_TTL_SECS};
 use crate::ledger;
@@ -223,6 +223,11 @@ pub struct ServeArgs {
     /// signs in as anyone). Never in production.
     #[arg(long)]
     pub dev: bool,
+    /// Under --dev: the time (RFC 3339) the server's clock reads at start,
+    /// running on from there, so tests see the same "today" (which policy
+    /// version is in force) whatever the real date.
+    #[arg(long, requires = "dev", value_parser = parse_clock_start)]
+    pub dev_clock_start: Option<i64>,
     /// Test-only, with --dev: the server kills itself (SIGKILL) when an account
     /// cancellation's finalisation reaches this step.
     #[arg(long, requires = "dev", value_enum, hide = true)]
@@ -271,6 +276,12 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "PRIVACY_CENTER_TRUSTED_PROXIES", value_delimiter = ',',
           value_parser = parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// Reads `--dev-clock-start`.
+fn parse_clock_start(text: &str) -> std::result::Result<i64, String> {
+    crate::clock::parse_rfc3339_ms(text)
+        .ok_or_else(|| "an RFC 3339 time between 2000 and 2100, e.g. 2026-12-01T00:00:00Z".into())
 }
 
 /// Entry point of the binary: parses arguments, runs, maps errors to an exit status.
@@ -566,6 +577,10 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
         ..Settings::new(&args.data_dir)
     };
     let state = AppState::new(catalog, store, settings)?;
+    if let Some(ms) = args.dev_clock_start {
+        state.clock.run_from(ms);
+        tracing::warn!("--dev-clock-start: the clock reads {}", rfc3339_ms(ms));
+    }
     let checkpointer = state
         .settings
         .ledger_sealed

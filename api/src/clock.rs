@@ -45,6 +45,14 @@ impl Clock {
         }
     }
 
+    /// Makes the clock read `ms` now and run on from there with the system
+    /// clock (`serve --dev-clock-start`, `POST /api/dev/clock {"set"}`).
+    pub fn run_from(&self, ms: i64) {
+        self.fixed.store(SYSTEM, Ordering::Relaxed);
+        self.offset
+            .store(ms.saturating_sub(now_ms()), Ordering::Relaxed);
+    }
+
     /// Stops the clock at `ms` (tests); `0` returns it to the system clock.
     pub fn set(&self, ms: i64) {
         self.fixed.store(ms, Ordering::Relaxed);
@@ -61,6 +69,16 @@ pub fn now_ms() -> i64 {
 /// Seconds since the Unix epoch.
 pub fn now_secs() -> i64 {
     now_ms().div_euclid(1000)
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time (with its offset),
+/// when it falls between 2000 and 2100 (a dev clock further off is a
+/// mistake, and the arithmetic stays far from overflow).
+pub fn parse_rfc3339_ms(text: &str) -> Option<i64> {
+    const Y2000: i64 = 946_684_800_000;
+    const Y2100: i64 = 4_102_444_800_000;
+    let ms = text.parse::<jiff::Timestamp>().ok()?.as_millisecond();
+    (Y2000..Y2100).contains(&ms).then_some(ms)
 }
 
 /// RFC 3339 in UTC with milliseconds, e.g. `2026-11-22T05:34:50.123Z`.
@@ -92,6 +110,10 @@ mod tests {
         stopped.advance(500);
         assert_eq!(stopped.now_ms(), 1_000_500);
         assert_eq!(stopped.now_secs(), 1_000);
+        // Set back to an earlier time, it runs on from there.
+        stopped.run_from(2_000_000);
+        let read = stopped.now_ms();
+        assert!((2_000_000..2_001_000).contains(&read), "{read}");
     }
 
     #[test]

@@ -222,6 +222,9 @@ impl Error {
             Refusal::AlreadyAgreed { version } => {
                 Error::NothingToDefer(format!("you have already agreed to version {version}"))
             }
+            Refusal::CurrentFirst { current, upcoming } => Error::StaleVersion(format!(
+                "agree to the current version {current} of {app:?} first; {upcoming} is not in force yet"
+            )),
             Refusal::NoStandingConsent => Error::NothingToWithdraw(
                 "there is no standing consent to withdraw".to_owned(),
             ),

@@ -12,7 +12,9 @@
 use privacy_center_core::render::{listed_toc, Listed};
 use privacy_center_core::routes::Route;
 use privacy_center_core::wire::{Date, TocEntry};
-use privacy_center_core::words::{escape_html as esc, Lang, PageWords};
+use privacy_center_core::words::{
+    escape_html as esc, upcoming_notice_html, Lang, PageWords, UPCOMING_TITLE_ID,
+};
 
 use crate::catalog::{App, Catalog, Version};
 
@@ -30,25 +32,33 @@ pub struct Prerendered {
     pub lang: Lang,
 }
 
-/// The published version a reader route shows; `None` for any other path,
-/// a draft, or a name the catalog does not know (the app then shows its
-/// own "not found").
-pub fn route<'c>(catalog: &'c Catalog, path: &str) -> Option<(&'c App, &'c Version)> {
+/// The published version a reader route shows at `now_ms`; `None` for any
+/// other path, a draft, or a name the catalog does not know (the app then
+/// shows its own "not found").
+pub fn route<'c>(catalog: &'c Catalog, path: &str, now_ms: i64) -> Option<(&'c App, &'c Version)> {
     let route = Route::parse(path)?;
     let (app, version) = route.policy()?;
     let app = catalog.app(app)?;
-    Some((app, app.published(version)?))
+    Some((app, app.published(version, now_ms)?))
 }
 
-/// The page for `path` in the language `accept_language` asks for.
-pub fn page(catalog: &Catalog, path: &str, accept_language: &str) -> Option<Prerendered> {
-    let (app, version) = route(catalog, path)?;
+/// The page for `path` at `now_ms` (which version is current, and whether
+/// one is announced, is read from the clock on every request) in the
+/// language `accept_language` asks for.
+pub fn page(
+    catalog: &Catalog,
+    path: &str,
+    accept_language: &str,
+    now_ms: i64,
+) -> Option<Prerendered> {
+    let (app, version) = route(catalog, path, now_ms)?;
     let lang = Lang::from_accept_language(accept_language);
     let w = lang.words();
     let meta = &version.file.meta;
-    let is_current = app
+    let schedule = app.schedule(now_ms);
+    let is_current = schedule
         .current()
-        .is_some_and(|c| c.file.meta.version == meta.version);
+        .is_some_and(|c| c.version == meta.version);
     let mut html = String::with_capacity(version.rendered.html.len() + 8 * 1024);
     html.push_str(&format!(
         r##"<div id="{ELEMENT_ID}"><a class="skip-link" href="#main">{skip}</a><header class="site-header"><a href="/" class="brand"><span class="brand-mark" aria-hidden="true">◈</span><span>{product}</span></a><nav class="header-nav"></nav></header><main id="main" tabindex="-1"><article class="policy" lang="{locale}"><header class="policy-header"><p class="policy-app">{app_name}</p><h1>{title}</h1><dl class="policy-facts"><div><dt>{operator}</dt><dd>{company}</dd></div>"##,
@@ -80,11 +90,25 @@ pub fn page(catalog: &Catalog, path: &str, accept_language: &str) -> Option<Prer
         w.history,
         w.lists,
     ));
-    if !is_current {
-        html.push_str(&format!(
-            r#"<p class="notice notice-old" role="note">{} <a href="/{app_id}">{}</a></p>"#,
-            w.old_version_notice, w.view_current
-        ));
+    match schedule.upcoming() {
+        Some(upcoming) if is_current => html.push_str(&format!(
+            r#"<section class="notice notice-upcoming" aria-labelledby="{UPCOMING_TITLE_ID}"><div>{}</div></section>"#,
+            upcoming_notice_html(w, &app.config.id, &meta.version, upcoming)
+        )),
+        _ if is_current => {}
+        _ => {
+            let note = match meta
+                .effective
+                .filter(|_| schedule.is_upcoming(&meta.version))
+            {
+                Some(d) => esc(&(w.upcoming_version_notice)(d)),
+                None => w.old_version_notice.to_owned(),
+            };
+            html.push_str(&format!(
+                r#"<p class="notice notice-old" role="note">{note} <a href="/{app_id}">{}</a></p>"#,
+                w.view_current
+            ));
+        }
     }
     html.push_str(r#"</header><div class="policy-layout"><aside class="reader-side">"#);
     contents(&mut html, &version.rendered.toc, w);
@@ -256,19 +280,33 @@ mod tests {
         Catalog::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")).unwrap()
     }
 
+    /// Milliseconds at an RFC 3339 time.
+    fn at(time: &str) -> i64 {
+        time.parse::<jiff::Timestamp>().unwrap().as_millisecond()
+    }
+
+    /// A time when V聊's 2026-12-15 is announced and not yet in force.
+    fn before() -> i64 {
+        at("2026-12-01T00:00:00Z")
+    }
+
     #[test]
     fn only_published_versions_of_known_apps_are_prerendered() {
         let c = catalog();
-        let (app, v) = route(&c, "/huajian").unwrap();
+        let (app, v) = route(&c, "/huajian", before()).unwrap();
         assert_eq!(app.config.id, "huajian");
         assert_eq!(
             Some(v.file.meta.version.as_str()),
-            app.current().map(|c| c.file.meta.version.as_str())
+            app.current(before()).map(|c| c.file.meta.version.as_str())
         );
         for app in c.apps() {
             for v in &app.versions {
                 let path = format!("/{}/v/{}", app.config.id, v.file.meta.version);
-                assert_eq!(route(&c, &path).is_some(), v.is_published(), "{path}");
+                assert_eq!(
+                    route(&c, &path, before()).is_some(),
+                    v.is_published(),
+                    "{path}"
+                );
             }
         }
         for other in [
@@ -279,15 +317,15 @@ mod tests {
             "/me/consents",
             "/huajian/compare/a/b",
         ] {
-            assert!(route(&c, other).is_none(), "{other}");
+            assert!(route(&c, other, before()).is_none(), "{other}");
         }
     }
 
     #[test]
     fn the_page_carries_the_text_contents_and_header_in_the_asked_language() {
         let c = catalog();
-        let (app, v) = route(&c, "/huajian").unwrap();
-        let zh = page(&c, "/huajian", "zh-CN,zh;q=0.9").unwrap();
+        let (app, v) = route(&c, "/huajian", before()).unwrap();
+        let zh = page(&c, "/huajian", "zh-CN,zh;q=0.9", before()).unwrap();
         assert!(zh.body.starts_with(r#"<div id="prerender">"#) && zh.body.ends_with("</div>"));
         // The text word for word (tags and the headings' `#` links aside).
         let body = zh
@@ -321,7 +359,7 @@ mod tests {
             !zh.body.contains("notice-old"),
             "the current version is not old"
         );
-        let en = page(&c, "/huajian", "en-GB,en;q=0.8").unwrap();
+        let en = page(&c, "/huajian", "en-GB,en;q=0.8", before()).unwrap();
         assert_eq!(en.lang, Lang::En);
         assert!(en.body.contains("<dt>Operated by</dt>"));
         let first = &app
@@ -332,10 +370,37 @@ mod tests {
             .file
             .meta
             .version;
-        if app.current().map(|c| &c.file.meta.version) != Some(first) {
-            let old = page(&c, &format!("/huajian/v/{first}"), "").unwrap();
+        if app.current(before()).map(|c| &c.file.meta.version) != Some(first) {
+            let old = page(&c, &format!("/huajian/v/{first}"), "", before()).unwrap();
             assert!(old.body.contains("notice-old"));
         }
+    }
+
+    #[test]
+    fn the_current_page_announces_the_upcoming_version_until_it_takes_effect() {
+        let c = catalog();
+        let page_at = |path: &str, time: &str| page(&c, path, "zh-CN", at(time)).unwrap().body;
+        // 2026-12-15 00:00 in Shanghai is 2026-12-14 16:00 UTC.
+        let notice = page_at("/vchat", "2026-12-14T15:59:59Z");
+        assert!(notice.contains(
+            r#"<section class="notice notice-upcoming" aria-labelledby="upcoming-title">"#
+        ));
+        assert!(notice.contains("本政策将于2026年12月15日更新"));
+        assert!(notice.contains("极光推送SDK"), "the version's summary");
+        assert!(notice.contains(r#"href="/vchat/compare/2020-10-01/2026-12-15""#));
+        assert!(notice.contains(r#"href="/vchat/v/2026-12-15""#));
+        assert!(notice.contains("<dd>2020-10-01</dd>"));
+        let ahead = page_at("/vchat/v/2026-12-15", "2026-12-14T15:59:59Z");
+        assert!(ahead.contains("这是即将于2026年12月15日生效的新版本"));
+        assert!(!ahead.contains("notice-upcoming"));
+        // From midnight in Shanghai the new version is current, unannounced.
+        let after = page_at("/vchat", "2026-12-14T16:00:00Z");
+        assert!(after.contains("<dd>2026-12-15</dd>"));
+        assert!(!after.contains("notice-upcoming") && !after.contains("notice-old"));
+        let old = page_at("/vchat/v/2020-10-01", "2026-12-14T16:00:00Z");
+        assert!(old.contains("你正在阅读的是历史版本"));
+        // An app with nothing announced has no notice.
+        assert!(!page_at("/huajian", "2026-12-14T15:59:59Z").contains("notice-upcoming"));
     }
 
     #[test]

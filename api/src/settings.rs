@@ -138,10 +138,11 @@ impl Stored {
             .collect()
     }
 
-    /// Every switch of the app, with a deep link into the current policy.
-    pub fn switches(&self, app: &App) -> Vec<SwitchState> {
+    /// Every switch of the app, with a deep link into the policy in force
+    /// at `now_ms`.
+    pub fn switches(&self, app: &App, now_ms: i64) -> Vec<SwitchState> {
         let toc = app
-            .current()
+            .current(now_ms)
             .map(|v| v.rendered.toc.as_slice())
             .unwrap_or(&[]);
         app.config

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
-use crate::catalog::Live;
+use crate::catalog::{Catalog, Live};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::identity::SessionCookie;
 use crate::prerender;
@@ -86,8 +87,8 @@ impl Spa {
     /// below from the preview's build, each extra build's assets from
     /// `/<dir>/…` and its pages from its shell, everything else from the
     /// reader's, whose reader routes come with their policy pre-rendered
-    /// from `catalog`.
-    pub fn service(&self, catalog: Live) -> Router {
+    /// from `catalog` as it stands at `clock`'s time of each request.
+    pub fn service(&self, catalog: Live, clock: Clock) -> Router {
         let none = Arc::new(Vec::new());
         let mut router = Router::new();
         if let Some(p) = &self.preview {
@@ -97,7 +98,10 @@ impl Spa {
             let dir = bundle.dir().expect("an extra build has a directory");
             router = router.nest_service(&format!("/{dir}"), page.service(None, none.clone()));
         }
-        router.fallback_service(self.reader.service(Some(catalog), self.extras.clone()))
+        router.fallback_service(
+            self.reader
+                .service(Some((catalog, clock)), self.extras.clone()),
+        )
     }
 }
 
@@ -116,7 +120,7 @@ impl Page {
     /// The build's files, and its shell page for every other path (with
     /// the policy pre-rendered into it when `catalog` is given), or the
     /// shell of one of `others` for the pages that build serves.
-    fn service(&self, catalog: Option<Live>, others: Arc<Vec<(Bundle, Page)>>) -> Router {
+    fn service(&self, catalog: Option<(Live, Clock)>, others: Arc<Vec<(Bundle, Page)>>) -> Router {
         let shell = self.clone();
         let fallback = move |req: Request| {
             let shell = shell.clone();
@@ -126,7 +130,10 @@ impl Page {
                 let bundle = Route::parse(req.uri().path()).map(|r| r.bundle());
                 match others.iter().find(|(b, _)| Some(*b) == bundle) {
                     Some((_, page)) => page.shell(),
-                    None => shell.shell_or_404(&req, catalog.map(|c| c.get()).as_deref()),
+                    None => {
+                        let now = catalog.map(|(c, clock)| (c.get(), clock.now_ms()));
+                        shell.shell_or_404(&req, now.as_ref().map(|(c, ms)| (&**c, *ms)))
+                    }
                 }
             }
         };
@@ -179,7 +186,9 @@ impl Page {
             .into_response()
     }
 
-    fn shell_or_404(&self, req: &Request, catalog: Option<&crate::catalog::Catalog>) -> Response {
+    /// The shell for `req`, with the policy of a reader route pre-rendered
+    /// from `catalog` as it stands at the given time.
+    fn shell_or_404(&self, req: &Request, catalog: Option<(&Catalog, i64)>) -> Response {
         let path = req.uri().path();
         if routes::is_asset(path) {
             return (StatusCode::NOT_FOUND, "not found\n").into_response();
@@ -189,7 +198,8 @@ impl Page {
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let page = catalog.and_then(|c| prerender::page(c, path, accept_language));
+        let page =
+            catalog.and_then(|(c, now_ms)| prerender::page(c, path, accept_language, now_ms));
         let html = match &page {
             Some(p) => prerender::into_shell(&self.index_html, p),
             None => self.index_html.to_string(),

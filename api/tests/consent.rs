@@ -218,6 +218,9 @@ async fn users_never_see_each_others_records() {
         json!({"consented_version": version, "consent": "current",
                "needs_reconsent": false, "limited_mode": false,
                "deferred_version": null, "deferred_at": null,
+               // Issue #16 adds the version announced to take effect later.
+               "upcoming": {"version": "2026-12-15", "effective": "2026-12-15",
+                            "material": true, "agreed": false},
                // Issue #14 adds the user's push settings and switches (defaults here).
                "push": {"enabled": true, "quiet_now": false,
                         "categories": {"service": true, "message_push": true}},
@@ -266,6 +269,8 @@ async fn a_material_new_version_asks_for_consent_again() {
     let dir = copy_policies();
     let data = tempfile::tempdir().unwrap();
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // After 2026-12-15 took effect: nothing else is newer than what is agreed.
+    t.state.clock.run_from(at("2027-01-01T00:00:00+08:00"));
     let cookie = t.sign_in("vchat", "carol").await;
     let (old_version, _) = t.vchat_current().await;
     assert_eq!(t.accept_current(&cookie).await.status, StatusCode::CREATED);
@@ -273,6 +278,8 @@ async fn a_material_new_version_asks_for_consent_again() {
 
     add_vchat_version(dir.path(), "2030-01-01", true, "新增直播打赏数据的处理");
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // The new version is in force from its day on.
+    t.state.clock.run_from(at("2030-01-01T00:00:00+08:00"));
     let me = t.get("/api/me", Some(&cookie)).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.json);
     assert_eq!(me.json["consent"], "outdated");
@@ -310,12 +317,16 @@ async fn a_minor_new_version_is_outdated_but_needs_no_reconsent() {
     let dir = copy_policies();
     let data = tempfile::tempdir().unwrap();
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // After 2026-12-15 took effect: nothing else is newer than what is agreed.
+    t.state.clock.run_from(at("2027-01-01T00:00:00+08:00"));
     let cookie = t.sign_in("vchat", "dave").await;
     assert_eq!(t.accept_current(&cookie).await.status, StatusCode::CREATED);
     drop(t);
 
     add_vchat_version(dir.path(), "2030-02-01", false, "更正联系地址");
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // The new version is in force from its day on.
+    t.state.clock.run_from(at("2030-02-01T00:00:00+08:00"));
     let me = t.get("/api/me", Some(&cookie)).await;
     assert_eq!(me.json["consent"], "outdated");
     assert_eq!(me.json["needs_reconsent"], false);
@@ -328,6 +339,8 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
     let dir = copy_policies();
     let data = tempfile::tempdir().unwrap();
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // After 2026-12-15 took effect: nothing else is newer than what is agreed.
+    t.state.clock.run_from(at("2027-01-01T00:00:00+08:00"));
     let cookie = t.sign_in("vchat", "heidi").await;
     let (old_version, _) = t.vchat_current().await;
     let accepted = t.accept_current(&cookie).await;
@@ -336,6 +349,8 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
 
     add_vchat_version(dir.path(), "2030-01-01", true, "新增直播打赏数据的处理");
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // The new version is in force from its day on.
+    t.state.clock.run_from(at("2030-01-01T00:00:00+08:00"));
     let (version, sha256) = t.vchat_current().await;
     let me = t.get("/api/me", Some(&cookie)).await;
     // Not asked yet.
@@ -367,7 +382,7 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
         t.internal_status("vchat", "heidi").await.json,
         json!({"consented_version": old_version, "consent": "outdated",
                "needs_reconsent": true, "limited_mode": true,
-               "deferred_version": version, "deferred_at": at,
+               "deferred_version": version, "deferred_at": at, "upcoming": null,
                "push": {"enabled": true, "quiet_now": false,
                         "categories": {"service": true, "message_push": true}},
                "switches": {"do_not_disturb": false, "hide_intimacy_ranking": false,
@@ -426,9 +441,12 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
         .assert_error(StatusCode::CONFLICT, "nothing_to_defer");
     assert_eq!(t.count("consents").await, 6);
 
-    // A restart reads the same standing from the database.
+    // A restart (on the same day) reads the same standing from the database.
     drop(t);
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    t.state
+        .clock
+        .run_from(common::at("2030-01-01T00:00:00+08:00"));
     assert_eq!(t.internal_status("vchat", "heidi").await.json, status.json);
     assert_verifies(ledger_verify(data.path()), 6, 1);
 }
@@ -590,6 +608,8 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
     let dir = copy_policies();
     add_vchat_version(dir.path(), "2030-01-01", true, "新增直播打赏数据的处理");
     let t = TestApp::on(dir.path(), data.path(), |_| {}).await;
+    // The new version is in force from its day on.
+    t.state.clock.run_from(at("2030-01-01T00:00:00+08:00"));
     let deferred = t.defer_current(cookie).await;
     assert_eq!(deferred.status, StatusCode::CREATED, "{}", deferred.json);
     assert_eq!(deferred.json["prev_hash"], old_rows[2].hash.as_str());
@@ -958,4 +978,111 @@ async fn me_carries_the_date_of_the_latest_decision() {
     assert_eq!(withdrawn.status, StatusCode::CREATED, "{}", withdrawn.json);
     let me = t.get("/api/me", Some(&cookie)).await;
     assert_eq!(me.json["decided_at"], withdrawn.json["recorded_at"]);
+}
+
+/// The moment V聊's announced 2026-12-15 takes effect: midnight in
+/// Asia/Shanghai (the app's time zone), 16:00 the day before in UTC.
+const EFFECTIVE: &str = "2026-12-14T16:00:00Z";
+
+/// V聊's entry in `GET /api/apps`.
+fn vchat_of(apps: &Value) -> &Value {
+    apps.as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "vchat")
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_announced_version_is_upcoming_may_be_agreed_early_and_becomes_current_on_its_day() {
+    let t = TestApp::new(&repo_policies()).await;
+    // Announced, not in force: named with its date beside the current one.
+    let apps = t.get("/api/apps", None).await;
+    let vchat = vchat_of(&apps.json);
+    assert_eq!(vchat["current"]["version"], "2020-10-01");
+    assert_eq!(vchat["upcoming"]["version"], "2026-12-15");
+    assert_eq!(vchat["upcoming"]["effective"], "2026-12-15");
+    let current = t.get("/api/apps/vchat/policies/current", None).await;
+    assert_eq!(current.json["meta"]["version"], "2020-10-01");
+    let upcoming = t.get("/api/apps/vchat/policies/2026-12-15", None).await;
+    assert_eq!(upcoming.json["is_current"], false);
+    let up_sha = upcoming.json["meta"]["sha256"].as_str().unwrap().to_owned();
+    let early = json!({"action": "accept", "version": "2026-12-15", "sha256": up_sha}).to_string();
+
+    // Agreeing early needs the current version agreed first.
+    let early_bird = t.sign_in("vchat", "early-bird").await;
+    t.post("/api/me/consents", &early, Some(&early_bird))
+        .await
+        .assert_error(StatusCode::CONFLICT, "stale_version");
+    assert_eq!(
+        t.accept_current(&early_bird).await.status,
+        StatusCode::CREATED
+    );
+    let me = t.get("/api/me", Some(&early_bird)).await;
+    assert_eq!(me.json["upcoming"]["version"], "2026-12-15");
+    assert_eq!(me.json["upcoming"]["effective"], "2026-12-15");
+    assert_eq!(me.json["upcoming"]["summary"], vchat["upcoming"]["summary"]);
+    let res = t.post("/api/me/consents", &early, Some(&early_bird)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json);
+    // "Not now" is for the current version only.
+    let later = json!({"action": "defer", "version": "2026-12-15", "sha256": up_sha}).to_string();
+    t.post("/api/me/consents", &later, Some(&early_bird))
+        .await
+        .assert_error(StatusCode::CONFLICT, "stale_version");
+    let status = t.internal_status("vchat", "early-bird").await.json;
+    assert_eq!(status["consent"], "current");
+    assert_eq!(status["needs_reconsent"], false);
+    assert_eq!(
+        status["upcoming"],
+        json!({"version": "2026-12-15", "effective": "2026-12-15", "material": true, "agreed": true})
+    );
+
+    let late = t.sign_in("vchat", "agreed-to-the-old-one").await;
+    assert_eq!(t.accept_current(&late).await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.internal_status("vchat", "agreed-to-the-old-one")
+            .await
+            .json["upcoming"]["agreed"],
+        false
+    );
+
+    // One second before midnight in Shanghai nothing has changed ...
+    t.state.clock.run_from(at(EFFECTIVE) - 1000);
+    let me = t.get("/api/me", Some(&late)).await;
+    assert_eq!(
+        (
+            me.json["current"]["version"].as_str(),
+            me.json["needs_reconsent"].as_bool()
+        ),
+        (Some("2020-10-01"), Some(false))
+    );
+    // ... and from midnight the new version is current, without a restart:
+    t.state.clock.run_from(at(EFFECTIVE));
+    let apps = t.get("/api/apps", None).await;
+    let vchat = vchat_of(&apps.json);
+    assert_eq!(vchat["current"]["version"], "2026-12-15");
+    assert_eq!(vchat["upcoming"], Value::Null);
+    assert_eq!(t.vchat_current().await.0, "2026-12-15");
+    // the early agreement stands, everyone else is asked.
+    let me = t.get("/api/me", Some(&early_bird)).await;
+    assert_eq!(me.json["consent"], "current");
+    assert_eq!(me.json["needs_reconsent"], false);
+    let me = t.get("/api/me", Some(&late)).await;
+    assert_eq!(me.json["consent"], "outdated");
+    assert_eq!(me.json["needs_reconsent"], true);
+    assert_eq!(me.json["newer_material"][0]["version"], "2026-12-15");
+    let status = t
+        .internal_status("vchat", "agreed-to-the-old-one")
+        .await
+        .json;
+    assert_eq!(
+        (status["limited_mode"].as_bool(), &status["upcoming"]),
+        (Some(true), &Value::Null)
+    );
+    // Agreeing now is an ordinary agreement to the current version.
+    assert_eq!(t.accept_current(&late).await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.get("/api/me", Some(&late)).await.json["needs_reconsent"],
+        false
+    );
 }

@@ -186,7 +186,7 @@ async fn connections_beyond_the_cap_wait_until_one_closes() {
 
 // ---- Personal answers are never cached ----
 
-/// A draft in the repository's policies (seen by staff only).
+/// A draft (seen by staff only) in the tree of `with_vchat_draft`.
 const DRAFT: &str = "/api/apps/vchat/policies/2026-12-15";
 
 impl TestApp {
@@ -224,7 +224,8 @@ fn varies_on_cookie(res: &Resp) -> bool {
 
 #[tokio::test]
 async fn answers_that_depend_on_who_asks_are_never_stored() {
-    let t = TestApp::new(&repo_policies()).await;
+    let tree = with_vchat_draft();
+    let t = TestApp::new(tree.path()).await;
     let user = t.sign_in("vchat", "cache-user").await;
     let staff = t.staff_cookie_from([127, 0, 0, 1]).await;
     let personal = [

@@ -27,6 +27,7 @@ async fn app_with(policies: &Path, spa: Option<Spa>) -> TestApp {
     let store = Store::open(data.path()).await.unwrap();
     store.archive_policy_texts(&catalog).await.unwrap();
     let state = AppState::new(catalog, store.clone(), Settings::new(data.path())).unwrap();
+    state.clock.run_from(common::at(common::TEST_NOW));
     TestApp {
         router: router(state, spa),
         store,
@@ -203,8 +204,13 @@ async fn drafts_are_not_public() {
     )
     .unwrap();
     let t = app_with(dir.path(), None).await;
-    let (status, _) = get_json(&t.router, "/api/apps/vchat/policies/2099-01-01").await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+    for uri in [
+        "/api/apps/vchat/policies/2099-01-01",
+        "/api/apps/vchat/compare/2020-10-01/2099-01-01",
+    ] {
+        let (status, _) = get_json(&t.router, uri).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
     let (_, current) = get_json(&t.router, "/api/apps/vchat/policies/current").await;
     assert_ne!(current["meta"]["version"], "2099-01-01");
     let (_, list) = get_json(&t.router, "/api/apps/vchat/policies").await;
@@ -422,9 +428,9 @@ async fn comparing_two_versions_shows_what_changed() {
             "{uri}"
         );
     }
-    // Drafts and unknown versions are not public.
+    // Unknown versions are not comparable (drafts: `drafts_are_not_public`).
     for uri in [
-        "/api/apps/vchat/compare/2020-10-01/2026-12-15",
+        "/api/apps/vchat/compare/2020-10-01/2099-12-31",
         "/api/apps/vchat/compare/1999-01-01/current",
     ] {
         let (status, body) = get_json(&t.router, uri).await;

@@ -432,6 +432,27 @@ async fn the_dev_clock_moves_forward_only_under_dev() {
     }
     let after_bad = t.state.clock.now_ms() - before;
     assert!(after_bad < 3_660_000, "a refused move changed the clock");
+
+    // `set` moves it to any time, earlier too, and it runs on from there.
+    let set = json!({"set": "2026-12-15T00:00:00+08:00"}).to_string();
+    let res = t.post("/api/dev/clock", &set, None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json);
+    assert!(res.json["now"]
+        .as_str()
+        .unwrap()
+        .starts_with("2026-12-14T16:00:0"));
+    let read = t.state.clock.now_ms() - at("2026-12-14T16:00:00Z");
+    assert!((0..60_000).contains(&read), "{read}");
+    for bad in [
+        json!({"set": "tomorrow"}),
+        json!({"set": "1999-12-31T23:59:59Z"}),
+        json!({"set": "2026-12-15T00:00:00Z", "advance_seconds": 1}),
+        json!({}),
+    ] {
+        t.post("/api/dev/clock", &bad.to_string(), None)
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    }
 }
 
 #[tokio::test]

@@ -27,7 +27,7 @@ struct Running {
 
 impl Running {
     async fn start(extra: &[&str]) -> Running {
-        let policies = common::copy_policies();
+        let policies = common::with_vchat_draft();
         let data = tempfile::tempdir().unwrap();
         let log = std::fs::File::create(data.path().join("server.log")).unwrap();
         let server = Server::start_on(policies.path(), data.path(), extra, log);
@@ -249,7 +249,7 @@ fn body(text: &str) -> &str {
 
 #[test]
 fn publish_turns_the_draft_into_the_current_version_and_refuses_the_rest() {
-    let dir = common::copy_policies();
+    let dir = common::with_vchat_draft();
     let draft_path = dir.path().join("vchat/2026-12-15.md");
     let draft = std::fs::read_to_string(&draft_path).unwrap();
     let unchanged = |why: &str| {

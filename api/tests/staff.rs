@@ -45,7 +45,8 @@ impl TestApp {
 
 #[tokio::test]
 async fn drafts_are_hidden_without_the_staff_cookie_and_shown_with_it() {
-    let t = TestApp::new(&repo_policies()).await;
+    let tree = with_vchat_draft();
+    let t = TestApp::new(tree.path()).await;
     t.get(DRAFT, None)
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
@@ -133,7 +134,8 @@ async fn drafts_are_hidden_without_the_staff_cookie_and_shown_with_it() {
 
 #[tokio::test]
 async fn source_is_the_raw_file_public_for_published_versions() {
-    let t = TestApp::new(&repo_policies()).await;
+    let tree = with_vchat_draft();
+    let t = TestApp::new(tree.path()).await;
     let req = get("/api/apps/vchat/policies/2020-10-01/source", None);
     let res = t.send_text(req).await;
     assert_eq!(res.0, StatusCode::OK);
@@ -154,7 +156,8 @@ async fn source_is_the_raw_file_public_for_published_versions() {
 
 #[tokio::test]
 async fn a_wrong_credential_is_a_clear_401_and_starts_nothing() {
-    let t = TestApp::new(&repo_policies()).await;
+    let tree = with_vchat_draft();
+    let t = TestApp::new(tree.path()).await;
     let res = t
         .send(staff_sign_in("not-the-credential", [10, 0, 0, 1]))
         .await;
@@ -174,7 +177,8 @@ async fn a_wrong_credential_is_a_clear_401_and_starts_nothing() {
 
 #[tokio::test]
 async fn failed_sign_ins_are_throttled_per_client_then_globally() {
-    let t = TestApp::new(&repo_policies()).await;
+    let tree = with_vchat_draft();
+    let t = TestApp::new(tree.path()).await;
     let a = [10, 0, 0, 1];
     for _ in 0..5 {
         t.send(staff_sign_in("wrong", a))
@@ -208,7 +212,8 @@ async fn failed_sign_ins_are_throttled_per_client_then_globally() {
 
 #[tokio::test]
 async fn https_makes_the_staff_cookie_host_prefixed_and_secure() {
-    let t = TestApp::with(&repo_policies(), |s| {
+    let tree = with_vchat_draft();
+    let t = TestApp::with(tree.path(), |s| {
         s.public_url = "https://privacy.example".into()
     })
     .await;
@@ -232,7 +237,8 @@ async fn https_makes_the_staff_cookie_host_prefixed_and_secure() {
 
 #[tokio::test]
 async fn cross_site_staff_requests_are_refused() {
-    let t = TestApp::new(&repo_policies()).await;
+    let tree = with_vchat_draft();
+    let t = TestApp::new(tree.path()).await;
     let mut cross = staff_sign_in(&t.credential(), [127, 0, 0, 1]);
     cross
         .headers_mut()

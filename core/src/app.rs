@@ -27,6 +27,11 @@ pub struct AppConfig {
     /// One sentence about the app.
     #[serde(default)]
     pub description: String,
+    /// The IANA time zone whose calendar days the policy's dates are: a
+    /// version takes effect at the start of its `effective` day there
+    /// (`core::schedule`). Default [`DEFAULT_TIME_ZONE`].
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
     /// How users reach the company about privacy.
     #[serde(default)]
     pub contact: Contact,
@@ -322,6 +327,27 @@ impl TeenMode {
     }
 }
 
+/// The time zone of an `app.toml` that names none: the apps' users are in
+/// mainland China.
+pub const DEFAULT_TIME_ZONE: &str = "Asia/Shanghai";
+
+fn default_time_zone() -> String {
+    DEFAULT_TIME_ZONE.to_owned()
+}
+
+/// Whether `name` is written as an IANA time zone name (`Area/City`,
+/// `UTC`); whether the zone exists is for the server's time-zone database
+/// to say (the catalog checks it at load).
+pub fn is_time_zone_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+        && !name.starts_with('/')
+        && !name.contains("//")
+}
+
 impl AppConfig {
     /// Parses and validates `app.toml`. Errors name the line.
     pub fn parse(text: &str) -> Result<Self, Error> {
@@ -346,6 +372,15 @@ impl AppConfig {
             message,
         };
         check_id("app id", &cfg.id, MAX_ID_LEN).map_err(|e| fail("id", e.to_string()))?;
+        if !is_time_zone_name(&cfg.time_zone) {
+            return Err(fail(
+                "time_zone",
+                format!(
+                    "time_zone {:?} is not an IANA time zone name such as \"Asia/Shanghai\"",
+                    cfg.time_zone
+                ),
+            ));
+        }
         if let Some((needle, message)) = cfg.teen_mode.problems().into_iter().next() {
             return Err(fail(&needle, message));
         }

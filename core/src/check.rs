@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use crate::app::{AppConfig, Platform, WebApi};
+use crate::diff;
 use crate::error::Line;
 use crate::permissions;
 use crate::policy::PolicyFile;
+use crate::schedule::takes_effect;
 use crate::wire::PolicyStatus;
 use crate::Error;
 
@@ -464,22 +466,14 @@ pub fn check_app(
         .iter()
         .filter(|(_, f)| f.meta.status == PolicyStatus::Published)
         .collect();
-    match published.as_slice() {
-        [] => diags.push(
+    if published.is_empty() {
+        diags.push(
             "",
             0,
             "no published version: users would have nothing to read".into(),
-        ),
-        [.., (a_name, a), (b_name, b)] if a.meta.published == b.meta.published => diags.push(
-            b_name,
-            policies
-                .iter()
-                .find(|p| p.name == b_name)
-                .map_or(0, |p| key_line(p.text, "published")),
-            format!("published on the same day as {a_name}: which one is current is ambiguous"),
-        ),
-        _ => {}
+        );
     }
+    check_schedule(&published, policies, &mut diags);
     if let (Some(c), Some(text)) = (&config, app_toml) {
         check_sections(c, text, published.last().copied(), &mut diags);
     }
@@ -491,6 +485,85 @@ pub fn check_app(
             .map(|config| CheckedApp { config, versions }),
         diags.out,
     )
+}
+
+/// The rules that make "current" and "upcoming" (`core::schedule`)
+/// unambiguous on every day and announcing ahead meaningful, over the
+/// published versions in publication order:
+/// - no two published on the same day, no two effective on the same day,
+///   and effective dates in publication order (so the versions in force on
+///   any day are the oldest ones);
+/// - the first published version takes effect when it is published (before
+///   it, users would have nothing to read);
+/// - a version announced ahead (effective after published) that changes any
+///   section of the version before it (added, removed or changed, by
+///   `core::diff`) is `material = true`: users are asked to agree to it on
+///   its effective day, which is what the announcement is for. A change
+///   users need not agree to takes effect when it is published.
+fn check_schedule(
+    published: &[&(String, PolicyFile)],
+    policies: &[Source<'_>],
+    diags: &mut Diags<'_>,
+) {
+    let line = |name: &str, key: &str| {
+        policies
+            .iter()
+            .find(|p| p.name == name)
+            .map_or(0, |p| key_line(p.text, key))
+    };
+    if let Some((name, f)) = published.first() {
+        if let (Some(p), Some(e)) = (f.meta.published, f.meta.effective) {
+            if e > p {
+                diags.push(
+                    name,
+                    line(name, "effective"),
+                    format!("the first published version takes effect when it is published: between {p} and {e} users would have nothing to read"),
+                );
+            }
+        }
+    }
+    for pair in published.windows(2) {
+        let ((a_name, a), (b_name, b)) = (pair[0], pair[1]);
+        if a.meta.published == b.meta.published {
+            diags.push(
+                b_name,
+                line(b_name, "published"),
+                format!("published on the same day as {a_name}: which one is current is ambiguous"),
+            );
+            continue;
+        }
+        match (takes_effect(&a.meta), takes_effect(&b.meta)) {
+            (Some(ea), Some(eb)) if ea == eb => diags.push(
+                b_name,
+                line(b_name, "effective"),
+                format!("effective on the same day as {a_name} ({eb}): which one is in force that day is ambiguous"),
+            ),
+            (Some(ea), Some(eb)) if eb < ea => diags.push(
+                b_name,
+                line(b_name, "effective"),
+                format!("takes effect on {eb}, before {a_name} ({ea}), which was published earlier: versions take effect in the order they are published"),
+            ),
+            _ => {}
+        }
+        let (Some(p), Some(e)) = (b.meta.published, b.meta.effective) else {
+            continue;
+        };
+        if e > p && !b.meta.material {
+            let d = diff::diff(&a.markdown, &b.markdown).summary;
+            let changed = d.added + d.removed + d.changed;
+            if changed > 0 {
+                let at = match line(b_name, "material") {
+                    0 => line(b_name, "effective"),
+                    l => l,
+                };
+                diags.push(
+                    b_name,
+                    at,
+                    format!("announced on {p} to take effect on {e}, and {changed} section(s) differ from {a_name}, but it is not material: users would never be asked to agree to it; set `material = true` with a `summary`, or make it effective when published"),
+                );
+            }
+        }
+    }
 }
 
 /// Which Web API an OS permission corresponds to, when it has one: the
@@ -586,6 +659,78 @@ mod tests {
             messages(APP, &[("2021-06-01.md", &draft_only)]),
             ["demo: no published version: users would have nothing to read"]
         );
+    }
+
+    /// `policy` announced on `published` to take effect on `effective`,
+    /// with `body` as its text.
+    fn announced(
+        version: &str,
+        published: &str,
+        effective: &str,
+        extra: &str,
+        body: &str,
+    ) -> String {
+        policy(version, published, extra)
+            .replace(
+                &format!("effective = {published}"),
+                &format!("effective = {effective}"),
+            )
+            .replace("正文。", body)
+    }
+
+    #[test]
+    fn a_version_announced_ahead_that_changes_sections_must_be_material() {
+        let first = policy("2021-06-01", "2021-06-01", "");
+        let material = "material = true\nsummary = \"新增第三方SDK。\"\n";
+        let ahead = |extra: &str, body: &str| {
+            announced("2026-12-15", "2026-11-29", "2026-12-15", extra, body)
+        };
+        let ok = ahead(material, "正文。\n\n## 二、第三方SDK\n\n极光推送。");
+        assert!(messages(APP, &[("2021-06-01.md", &first), ("2026-12-15.md", &ok)]).is_empty());
+        let quiet = ahead("", "正文有变。");
+        assert_eq!(
+            messages(APP, &[("2021-06-01.md", &first), ("2026-12-15.md", &quiet)]),
+            ["demo/2026-12-15.md:6: announced on 2026-11-29 to take effect on 2026-12-15, and 1 section(s) differ from 2021-06-01.md, but it is not material: users would never be asked to agree to it; set `material = true` with a `summary`, or make it effective when published"]
+        );
+        // The same text again, announced ahead: nothing to agree to, nothing refused.
+        let same = ahead("", "正文。");
+        assert!(messages(APP, &[("2021-06-01.md", &first), ("2026-12-15.md", &same)]).is_empty());
+        // Not announced ahead: a non-material change takes effect when published.
+        let minor = policy("2026-11-29", "2026-11-29", "").replace("正文。", "正文有变。");
+        assert!(messages(APP, &[("2021-06-01.md", &first), ("2026-11-29.md", &minor)]).is_empty());
+        // The first version cannot wait: nothing would be in force before it.
+        let alone = announced("2026-12-15", "2026-11-29", "2026-12-15", material, "正文。");
+        assert_eq!(
+            messages(APP, &[("2026-12-15.md", &alone)]),
+            ["demo/2026-12-15.md:6: the first published version takes effect when it is published: between 2026-11-29 and 2026-12-15 users would have nothing to read"]
+        );
+    }
+
+    #[test]
+    fn two_versions_effective_the_same_day_or_out_of_order_are_refused() {
+        let material = "material = true\nsummary = \"变更。\"\n";
+        let first = policy("2021-06-01", "2021-06-01", "");
+        let a = announced("2026-11-20", "2026-11-20", "2026-12-15", material, "甲。");
+        let b = announced("2026-11-29", "2026-11-29", "2026-12-15", material, "乙。");
+        let m = messages(
+            APP,
+            &[
+                ("2021-06-01.md", &first),
+                ("2026-11-20.md", &a),
+                ("2026-11-29.md", &b),
+            ],
+        );
+        assert_eq!(m, ["demo/2026-11-29.md:6: effective on the same day as 2026-11-20.md (2026-12-15): which one is in force that day is ambiguous"]);
+        let early = announced("2026-11-29", "2026-11-29", "2026-12-01", material, "乙。");
+        let m = messages(
+            APP,
+            &[
+                ("2021-06-01.md", &first),
+                ("2026-11-20.md", &a),
+                ("2026-11-29.md", &early),
+            ],
+        );
+        assert_eq!(m, ["demo/2026-11-29.md:6: takes effect on 2026-12-01, before 2026-11-20.md (2026-12-15), which was published earlier: versions take effect in the order they are published"]);
     }
 
     #[test]

@@ -517,6 +517,7 @@ mod tests {
             description: String::new(),
             locale: "zh-CN".into(),
             current: None,
+            upcoming: None,
         };
         let counts = DiffSummary {
             added: 1,

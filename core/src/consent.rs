@@ -6,6 +6,7 @@
 //! their latest decision ([`record`]). The ledger only links what these
 //! rules allow into its hash chain.
 
+use crate::schedule::Schedule;
 use crate::wire::{
     ConsentAction, ConsentRequest, ConsentState, ConsentStatus, NewerVersion, PolicyMeta,
 };
@@ -34,9 +35,16 @@ pub struct Deferral<'a> {
     pub at: &'a str,
 }
 
-/// Evaluates a user's standing. `published` is the app's published versions,
-/// oldest first (the last is current); `latest` is the user's latest decision
-/// and `deferral` their latest "Not now" if it came after that decision.
+/// Evaluates a user's standing on the day `schedule` was made for (the
+/// app's published versions, those in force and the upcoming ones); `latest`
+/// is the user's latest decision and `deferral` their latest "Not now" if it
+/// came after that decision.
+///
+/// An acceptance of an upcoming version (agreed early, [`Answer::is_early`])
+/// stands for the current version too: it is only taken from a user who had
+/// agreed to what is in force ([`may_record`]), and on the upcoming
+/// version's effective day it is already the acceptance of the current one,
+/// so that user is not asked again while everyone else is.
 ///
 /// An acceptance counts for a version only when the hash matches too: if a
 /// version's text changed after the user agreed to it, they agreed to
@@ -45,13 +53,13 @@ pub struct Deferral<'a> {
 /// version's exact text: putting off an older question is not an answer to
 /// the one asked now.
 pub fn evaluate(
-    published: &[PolicyMeta],
+    schedule: Schedule<'_>,
     latest: Option<Latest<'_>>,
     deferral: Option<Deferral<'_>>,
 ) -> ConsentStatus {
-    let mut status = decided(published, latest);
+    let mut status = decided(schedule, latest);
     status.decided_at = latest.map(|l| l.at.to_owned());
-    let current = published.last();
+    let current = schedule.current();
     if let Some(d) = deferral.filter(|d| {
         status.needs_reconsent
             && current.is_some_and(|c| c.version == d.version && c.sha256 == d.sha256)
@@ -62,19 +70,22 @@ pub fn evaluate(
     status
 }
 
-fn decided(published: &[PolicyMeta], latest: Option<Latest<'_>>) -> ConsentStatus {
+fn decided(schedule: Schedule<'_>, latest: Option<Latest<'_>>) -> ConsentStatus {
     let Some(latest) = latest else {
         return refused(ConsentState::Never);
     };
     if latest.action != ConsentAction::Accept {
         return refused(ConsentState::Withdrawn);
     }
-    let position = published
+    let in_force = schedule.in_force();
+    let position = schedule
+        .published()
         .iter()
         .position(|m| m.version == latest.version && m.sha256 == latest.sha256);
+    // An upcoming version accepted early leaves nothing newer in force.
     let newer = match position {
-        Some(i) => &published[i + 1..],
-        None => published,
+        Some(i) => in_force.get(i + 1..).unwrap_or_default(),
+        None => in_force,
     };
     let consent = if position.is_some() && newer.is_empty() {
         ConsentState::Current
@@ -116,10 +127,11 @@ fn refused(consent: ConsentState) -> ConsentStatus {
 }
 
 /// What a user answers, once the request naming it has been read: the
-/// version and text of `accept` and `defer` are the current ones.
+/// version and text of `defer` are the current ones; `accept` names the
+/// current version or, agreed early, the upcoming one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Answer {
-    /// Agree to the current version.
+    /// Agree to the current version, or early to the upcoming one.
     Accept {
         /// Version name.
         version: String,
@@ -170,6 +182,14 @@ pub enum Refusal {
         /// The version named.
         version: String,
     },
+    /// An early acceptance of the upcoming version from a user who has not
+    /// agreed to the version in force: they are asked about that one first.
+    CurrentFirst {
+        /// The current version.
+        current: String,
+        /// The upcoming version named.
+        upcoming: String,
+    },
     /// `withdraw` when the latest decision is not an acceptance.
     NoStandingConsent,
     /// `withdraw` naming another version or text than the standing acceptance's.
@@ -180,18 +200,18 @@ pub enum Refusal {
 }
 
 impl Answer {
-    /// Reads a request: `accept` and `defer` must name `current` (the app's
-    /// current published version) by version and hash; `withdraw` is read
-    /// as it is and checked against the chain by [`record`].
-    pub fn from_request(
-        current: Option<&PolicyMeta>,
-        req: ConsentRequest,
-    ) -> Result<Answer, Refusal> {
-        let named = |version: Option<String>, sha256: Option<String>| {
+    /// Reads a request: `defer` must name the current version of
+    /// `schedule` by version and hash, `accept` the current or the upcoming
+    /// one; `withdraw` is read as it is and checked against the chain by
+    /// [`record`].
+    pub fn from_request(schedule: Schedule<'_>, req: ConsentRequest) -> Result<Answer, Refusal> {
+        let named = |version: Option<String>, sha256: Option<String>, early: bool| {
             let version = version.ok_or(Refusal::Missing("version"))?;
             let sha256 = sha256.ok_or(Refusal::Missing("sha256"))?;
-            let current = current.ok_or(Refusal::NoCurrentVersion)?;
-            if version != current.version || sha256 != current.sha256 {
+            let current = schedule.current().ok_or(Refusal::NoCurrentVersion)?;
+            let is = |m: &PolicyMeta| version == m.version && sha256 == m.sha256;
+            let named_upcoming = early && schedule.upcoming().is_some_and(is);
+            if !(is(current) || named_upcoming) {
                 return Err(Refusal::NotCurrent {
                     version: current.version.clone(),
                     sha256: current.sha256.clone(),
@@ -201,11 +221,11 @@ impl Answer {
         };
         Ok(match req.action {
             ConsentAction::Accept => {
-                let (version, sha256) = named(req.version, req.sha256)?;
+                let (version, sha256) = named(req.version, req.sha256, true)?;
                 Answer::Accept { version, sha256 }
             }
             ConsentAction::Defer => {
-                let (version, sha256) = named(req.version, req.sha256)?;
+                let (version, sha256) = named(req.version, req.sha256, false)?;
                 Answer::Defer { version, sha256 }
             }
             ConsentAction::Withdraw => Answer::Withdraw {
@@ -216,6 +236,19 @@ impl Answer {
     }
 }
 
+impl Answer {
+    /// Whether this is an acceptance of `schedule`'s upcoming version, given
+    /// before it takes effect.
+    pub fn is_early(&self, schedule: Schedule<'_>) -> bool {
+        matches!(self, Answer::Accept { version, .. } if schedule.is_upcoming(version))
+    }
+
+    /// Whether [`may_record`] needs the user's verdict to judge this answer.
+    pub fn needs_verdict(&self, schedule: Schedule<'_>) -> bool {
+        matches!(self, Answer::Defer { .. }) || self.is_early(schedule)
+    }
+}
+
 /// "Not now" is an answer only while the user must be asked: refused when
 /// `status` (the user's verdict) needs no new consent. Other answers pass.
 pub fn may_defer(answer: &Answer, status: &ConsentStatus) -> Result<(), Refusal> {
@@ -223,6 +256,30 @@ pub fn may_defer(answer: &Answer, status: &ConsentStatus) -> Result<(), Refusal>
         Answer::Defer { version, .. } if !status.needs_reconsent => Err(Refusal::NothingRequired {
             version: version.clone(),
         }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks an answer against the user's verdict `status` on the day of
+/// `schedule`: "Not now" as [`may_defer`] says, and an early acceptance of
+/// the upcoming version only from a user who stands agreed to the version
+/// in force (so an early acceptance never stands in for a consent to the
+/// current text that was never given).
+pub fn may_record(
+    answer: &Answer,
+    schedule: Schedule<'_>,
+    status: &ConsentStatus,
+) -> Result<(), Refusal> {
+    may_defer(answer, status)?;
+    match (answer, schedule.current()) {
+        (Answer::Accept { version, .. }, Some(current))
+            if answer.is_early(schedule) && status.needs_reconsent =>
+        {
+            Err(Refusal::CurrentFirst {
+                current: current.version.clone(),
+                upcoming: version.clone(),
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -296,6 +353,11 @@ mod tests {
         }
     }
 
+    /// The versions as they stand on a day when all of them are in force.
+    fn now(versions: &[PolicyMeta]) -> Schedule<'_> {
+        Schedule::on(versions, crate::wire::Date::new(2030, 1, 1).unwrap())
+    }
+
     fn accept<'a>(version: &'a str, sha256: &'a str) -> Option<Latest<'a>> {
         Some(Latest {
             action: ConsentAction::Accept,
@@ -308,11 +370,11 @@ mod tests {
     #[test]
     fn never_and_withdrawn_need_consent() {
         let versions = [meta("1", true)];
-        let never = evaluate(&versions, None, None);
+        let never = evaluate(now(&versions), None, None);
         assert_eq!(never.consent, ConsentState::Never);
         assert!(never.needs_reconsent && never.limited_mode);
         let withdrawn = evaluate(
-            &versions,
+            now(&versions),
             Some(Latest {
                 action: ConsentAction::Withdraw,
                 version: "1",
@@ -329,7 +391,7 @@ mod tests {
     #[test]
     fn accepting_the_current_version_is_current() {
         let versions = [meta("1", true), meta("2", true)];
-        let s = evaluate(&versions, accept("2", "2-hash"), None);
+        let s = evaluate(now(&versions), accept("2", "2-hash"), None);
         assert_eq!(s.consent, ConsentState::Current);
         assert_eq!(s.consented_version.as_deref(), Some("2"));
         assert!(!s.needs_reconsent && !s.limited_mode);
@@ -339,7 +401,7 @@ mod tests {
     #[test]
     fn only_material_newer_versions_require_reconsent() {
         let versions = [meta("1", true), meta("2", false), meta("3", true)];
-        let s = evaluate(&versions, accept("1", "1-hash"), None);
+        let s = evaluate(now(&versions), accept("1", "1-hash"), None);
         assert_eq!(s.consent, ConsentState::Outdated);
         assert!(s.needs_reconsent);
         assert_eq!(
@@ -349,7 +411,7 @@ mod tests {
                 summary: Some("changes in 3".into())
             }]
         );
-        let minor = evaluate(&versions[..2], accept("1", "1-hash"), None);
+        let minor = evaluate(now(&versions[..2]), accept("1", "1-hash"), None);
         assert_eq!(minor.consent, ConsentState::Outdated);
         assert!(!minor.needs_reconsent && !minor.limited_mode);
     }
@@ -357,7 +419,7 @@ mod tests {
     #[test]
     fn a_changed_text_counts_as_not_agreed() {
         let versions = [meta("1", true)];
-        let s = evaluate(&versions, accept("1", "other-hash"), None);
+        let s = evaluate(now(&versions), accept("1", "other-hash"), None);
         assert_eq!(s.consent, ConsentState::Outdated);
         assert!(s.needs_reconsent);
         assert_eq!(s.newer_material.len(), 1);
@@ -375,12 +437,16 @@ mod tests {
     fn not_now_on_the_current_version_is_reported_and_stays_limited() {
         let versions = [meta("1", true), meta("2", true)];
         for latest in [None, accept("1", "1-hash")] {
-            let s = evaluate(&versions, latest, deferral("2", "2-hash"));
+            let s = evaluate(now(&versions), latest, deferral("2", "2-hash"));
             assert!(s.needs_reconsent && s.limited_mode);
             assert_eq!(s.deferred_version.as_deref(), Some("2"));
             assert_eq!(s.deferred_at.as_deref(), Some("2030-01-02T03:04:05.678Z"));
         }
-        let s = evaluate(&versions, accept("1", "1-hash"), deferral("2", "2-hash"));
+        let s = evaluate(
+            now(&versions),
+            accept("1", "1-hash"),
+            deferral("2", "2-hash"),
+        );
         assert_eq!(s.consent, ConsentState::Outdated);
         assert_eq!(
             s.consented_version.as_deref(),
@@ -392,14 +458,22 @@ mod tests {
     #[test]
     fn not_now_on_another_question_is_not_an_answer_to_this_one() {
         let versions = [meta("1", true), meta("2", true), meta("3", true)];
-        let older = evaluate(&versions, accept("1", "1-hash"), deferral("2", "2-hash"));
+        let older = evaluate(
+            now(&versions),
+            accept("1", "1-hash"),
+            deferral("2", "2-hash"),
+        );
         assert_eq!(
             older.deferred_version, None,
             "version 3 was not asked about yet"
         );
-        let changed = evaluate(&versions, None, deferral("3", "old-hash"));
+        let changed = evaluate(now(&versions), None, deferral("3", "old-hash"));
         assert_eq!(changed.deferred_at, None, "the text changed since");
-        let agreed = evaluate(&versions, accept("3", "3-hash"), deferral("3", "3-hash"));
+        let agreed = evaluate(
+            now(&versions),
+            accept("3", "3-hash"),
+            deferral("3", "3-hash"),
+        );
         assert!(!agreed.needs_reconsent);
         assert_eq!(agreed.deferred_version, None, "nothing is pending");
     }
@@ -407,8 +481,12 @@ mod tests {
     #[test]
     fn the_date_of_the_latest_decision_is_reported() {
         let versions = [meta("1", true), meta("2", true)];
-        assert_eq!(evaluate(&versions, None, None).decided_at, None);
-        let s = evaluate(&versions, accept("1", "1-hash"), deferral("2", "2-hash"));
+        assert_eq!(evaluate(now(&versions), None, None).decided_at, None);
+        let s = evaluate(
+            now(&versions),
+            accept("1", "1-hash"),
+            deferral("2", "2-hash"),
+        );
         assert_eq!(s.decided_at.as_deref(), Some("2030-01-01T00:00:00.000Z"));
     }
 
@@ -426,9 +504,9 @@ mod tests {
 
     #[test]
     fn accept_and_defer_must_name_the_current_text() {
-        let current = meta("2", true);
+        let current = [meta("2", true)];
         for action in [ConsentAction::Accept, ConsentAction::Defer] {
-            let read = |v, s| Answer::from_request(Some(&current), request(action, v, s));
+            let read = |v, s| Answer::from_request(now(&current), request(action, v, s));
             assert_eq!(read(None, Some("2-hash")), Err(Refusal::Missing("version")));
             assert_eq!(read(Some("2"), None), Err(Refusal::Missing("sha256")));
             let stale = Err(Refusal::NotCurrent {
@@ -438,10 +516,10 @@ mod tests {
             assert_eq!(read(Some("1"), Some("1-hash")), stale);
             assert_eq!(read(Some("2"), Some("other")), stale);
             assert!(read(Some("2"), Some("2-hash")).is_ok());
-            let none = Answer::from_request(None, request(action, Some("2"), Some("2-hash")));
+            let none = Answer::from_request(now(&[]), request(action, Some("2"), Some("2-hash")));
             assert_eq!(none, Err(Refusal::NoCurrentVersion));
         }
-        let withdraw = Answer::from_request(None, request(ConsentAction::Withdraw, None, None));
+        let withdraw = Answer::from_request(now(&[]), request(ConsentAction::Withdraw, None, None));
         assert_eq!(
             withdraw,
             Ok(Answer::Withdraw {
@@ -451,6 +529,78 @@ mod tests {
         );
     }
 
+    /// 1 in force since 2026-01-01, 2 announced for 2026-12-15.
+    fn announced() -> [PolicyMeta; 2] {
+        let day = |s| Some(crate::wire::Date::try_from(s).unwrap());
+        let mut v = [meta("1", true), meta("2", true)];
+        v[0].effective = day("2026-01-01");
+        v[1].published = day("2026-11-29");
+        v[1].effective = day("2026-12-15");
+        v
+    }
+
+    fn on<'a>(versions: &'a [PolicyMeta], today: &str) -> Schedule<'a> {
+        Schedule::on(versions, crate::wire::Date::try_from(today).unwrap())
+    }
+
+    #[test]
+    fn an_upcoming_version_may_be_accepted_early_by_a_user_who_agreed_to_the_current_one() {
+        let v = announced();
+        let before = on(&v, "2026-12-14");
+        let early = Answer::from_request(
+            before,
+            request(ConsentAction::Accept, Some("2"), Some("2-hash")),
+        )
+        .unwrap();
+        assert!(early.is_early(before) && early.needs_verdict(before));
+        // Not "Not now" for a version nobody is asked about yet.
+        assert_eq!(
+            Answer::from_request(
+                before,
+                request(ConsentAction::Defer, Some("2"), Some("2-hash"))
+            ),
+            Err(Refusal::NotCurrent {
+                version: "1".into(),
+                sha256: "1-hash".into()
+            })
+        );
+        let agreed = evaluate(before, accept("1", "1-hash"), None);
+        assert_eq!(may_record(&early, before, &agreed), Ok(()));
+        for first_time in [
+            evaluate(before, None, None),
+            evaluate(before, accept("0", "0-hash"), None),
+        ] {
+            assert_eq!(
+                may_record(&early, before, &first_time),
+                Err(Refusal::CurrentFirst {
+                    current: "1".into(),
+                    upcoming: "2".into()
+                })
+            );
+        }
+        // Agreed early: nothing to ask, before and on the effective day.
+        for today in ["2026-12-14", "2026-12-15"] {
+            let s = evaluate(on(&v, today), accept("2", "2-hash"), None);
+            assert_eq!(s.consent, ConsentState::Current, "{today}");
+            assert!(!s.needs_reconsent && !s.limited_mode, "{today}");
+        }
+        // Agreed to 1 only: asked on 2's effective day, not before.
+        let s = evaluate(before, accept("1", "1-hash"), None);
+        assert!(s.consent == ConsentState::Current && !s.needs_reconsent);
+        let s = evaluate(on(&v, "2026-12-15"), accept("1", "1-hash"), None);
+        assert_eq!(s.consent, ConsentState::Outdated);
+        assert!(s.needs_reconsent);
+        assert_eq!(s.newer_material[0].version, "2");
+        // On the effective day, accepting 2 is no longer early.
+        let after = on(&v, "2026-12-15");
+        let answer = Answer::from_request(
+            after,
+            request(ConsentAction::Accept, Some("2"), Some("2-hash")),
+        )
+        .unwrap();
+        assert!(!answer.is_early(after));
+    }
+
     #[test]
     fn not_now_only_while_the_user_must_be_asked() {
         let versions = [meta("1", true), meta("2", false)];
@@ -458,14 +608,17 @@ mod tests {
             version: "2".into(),
             sha256: "2-hash".into(),
         };
-        let agreed = evaluate(&versions, accept("1", "1-hash"), None);
+        let agreed = evaluate(now(&versions), accept("1", "1-hash"), None);
         assert_eq!(
             may_defer(&defer, &agreed),
             Err(Refusal::NothingRequired {
                 version: "2".into()
             })
         );
-        assert_eq!(may_defer(&defer, &evaluate(&versions, None, None)), Ok(()));
+        assert_eq!(
+            may_defer(&defer, &evaluate(now(&versions), None, None)),
+            Ok(())
+        );
         let accept_answer = Answer::Accept {
             version: "2".into(),
             sha256: "2-hash".into(),

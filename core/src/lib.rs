@@ -18,6 +18,7 @@ pub mod policy;
 pub mod publish;
 pub mod render;
 pub mod routes;
+pub mod schedule;
 pub mod teen;
 pub mod wire;
 pub mod words;

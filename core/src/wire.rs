@@ -91,8 +91,13 @@ pub struct AppSummary {
     pub description: String,
     /// BCP 47 language the app's policies are written in.
     pub locale: String,
-    /// The current published version, if any.
+    /// The current published version (the one in force today in the
+    /// app's time zone), if any.
     pub current: Option<PolicyMeta>,
+    /// The next published version announced to take effect later, with its
+    /// `effective` date; `null` when none is announced.
+    #[serde(default)]
+    pub upcoming: Option<PolicyMeta>,
 }
 
 /// An app's policy versions, oldest first.
@@ -374,7 +379,13 @@ pub struct DevSessionRequest {
 #[serde(deny_unknown_fields)]
 pub struct DevClockRequest {
     /// Seconds to move forward (0 ..= 10 years).
-    pub advance_seconds: i64,
+    #[serde(default)]
+    pub advance_seconds: Option<i64>,
+    /// A time (RFC 3339, e.g. `2026-12-15T00:00:00+08:00`) the clock reads
+    /// from now on, running on from there, earlier or later than now; give
+    /// this or `advance_seconds`, not both.
+    #[serde(default)]
+    pub set: Option<String>,
 }
 
 /// The server's clock after `POST /api/dev/clock`.
@@ -577,6 +588,26 @@ pub struct CurrentPolicy {
     pub material: bool,
     /// What changed.
     pub summary: Option<String>,
+    /// The day it takes effect (in the app's time zone).
+    #[serde(default)]
+    pub effective: Option<Date>,
+}
+
+/// The next version of an app's policy, announced before it takes effect,
+/// as the host app's status route names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpcomingPolicy {
+    /// Version name.
+    pub version: String,
+    /// The day it takes effect (in the app's time zone); from then on it is
+    /// the current version.
+    pub effective: Option<Date>,
+    /// Whether users must agree to it: those who have not agreed by its
+    /// effective day are asked then (`needs_reconsent`).
+    pub material: bool,
+    /// Whether this user has already agreed to it (early).
+    pub agreed: bool,
 }
 
 /// The consent verdict for one user, shared by `GET /api/me` and the internal status.
@@ -621,6 +652,11 @@ pub struct Me {
     pub channel: Channel,
     /// The app's current published version; absent only if the app has none.
     pub current: Option<CurrentPolicy>,
+    /// The next version, announced before it takes effect on its
+    /// `effective` date; the user may agree to it early (when
+    /// `consented_version` names it, they have).
+    #[serde(default)]
+    pub upcoming: Option<CurrentPolicy>,
     /// The verdict, flattened into this object.
     #[serde(flatten)]
     pub status: ConsentStatus,
@@ -662,6 +698,10 @@ pub struct InternalStatus {
     pub deferred_version: Option<String>,
     /// When the user chose "Not now", RFC 3339 UTC.
     pub deferred_at: Option<String>,
+    /// The next version, announced before it takes effect, with its date
+    /// and whether this user agreed to it early; `null` when none is.
+    #[serde(default)]
+    pub upcoming: Option<UpcomingPolicy>,
     /// What the user lets the app push.
     pub push: PushStatus,
     /// Privacy switch id → on (the user's value, or the app's default).

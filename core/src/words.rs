@@ -4,7 +4,7 @@
 //! both keeps the two from drifting apart; the SPA's `i18n` takes these
 //! entries from here and holds every other word itself.
 
-use crate::wire::Date;
+use crate::wire::{Date, PolicyMeta};
 
 /// A language the privacy center speaks: the one list of UI languages,
 /// for the server's pre-rendered page and the SPA alike.
@@ -118,6 +118,19 @@ pub struct PageWords {
     pub old_version_notice: &'static str,
     /// Link from an old version to the current one.
     pub view_current: &'static str,
+    /// Heading of the notice above the current version when a new one is
+    /// announced: when it takes effect.
+    pub upcoming_notice: fn(Date) -> String,
+    /// Before the new version's summary in that notice.
+    pub upcoming_changes: &'static str,
+    /// Link from the notice to the comparison of the two versions.
+    pub upcoming_compare: &'static str,
+    /// Link from the notice to the new version's text.
+    pub upcoming_read: &'static str,
+    /// Shown above an announced version that is not in force yet.
+    pub upcoming_version_notice: fn(Date) -> String,
+    /// Badge of an announced version in the history.
+    pub upcoming_badge: &'static str,
     /// A date written out.
     pub date: fn(Date) -> String,
 }
@@ -137,6 +150,19 @@ pub const ZH_CN: PageWords = PageWords {
     lists: "个人信息收集与共享清单",
     old_version_notice: "你正在阅读的是历史版本，它已被更新的版本取代。",
     view_current: "查看当前版本",
+    upcoming_notice: |d| format!("本政策将于{}年{}月{}日更新", d.year(), d.month(), d.day()),
+    upcoming_changes: "主要变更：",
+    upcoming_compare: "查看变更对比",
+    upcoming_read: "阅读新版本",
+    upcoming_version_notice: |d| {
+        format!(
+            "这是即将于{}年{}月{}日生效的新版本，在此之前仍适用当前版本。",
+            d.year(),
+            d.month(),
+            d.day()
+        )
+    },
+    upcoming_badge: "即将生效",
     date: |d| format!("{}年{}月{}日", d.year(), d.month(), d.day()),
 };
 
@@ -155,6 +181,17 @@ pub const EN: PageWords = PageWords {
     lists: "What we collect and share",
     old_version_notice: "You are reading an earlier version; a newer one has replaced it.",
     view_current: "Read the current version",
+    upcoming_notice: |d| format!("This policy changes on {}", (EN.date)(d)),
+    upcoming_changes: "What changes:",
+    upcoming_compare: "See what changes",
+    upcoming_read: "Read the new version",
+    upcoming_version_notice: |d| {
+        format!(
+            "This new version takes effect on {}; until then the current version applies.",
+            (EN.date)(d)
+        )
+    },
+    upcoming_badge: "Upcoming",
     date: |d| {
         const MONTHS: [&str; 12] = [
             "January",
@@ -178,6 +215,45 @@ pub const EN: PageWords = PageWords {
         )
     },
 };
+
+/// The id of the notice's title, which names the notice (`aria-labelledby`).
+pub const UPCOMING_TITLE_ID: &str = "upcoming-title";
+
+/// The notice above the current version of `app` when `upcoming` is
+/// announced: when it takes effect, what changes (its `summary`), and links
+/// to the comparison with `current` and to its text. The server's
+/// pre-rendered page and the SPA's page print this same markup (the SPA
+/// adds the early-agreement button after it for a signed-in user), so the
+/// reader's bundle carries no layout of its own for it.
+pub fn upcoming_notice_html(
+    w: &PageWords,
+    app: &str,
+    current: &str,
+    upcoming: &PolicyMeta,
+) -> String {
+    let app = escape_html(app);
+    let (from, to) = (escape_html(current), escape_html(&upcoming.version));
+    let when = upcoming
+        .effective
+        .or(upcoming.published)
+        .map(|d| escape_html(&(w.upcoming_notice)(d)))
+        .unwrap_or_default();
+    let summary = upcoming
+        .summary
+        .as_deref()
+        .map(|s| {
+            format!(
+                r#"<p class="upcoming-summary"><strong>{}</strong>{}</p>"#,
+                w.upcoming_changes,
+                escape_html(s)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<p class="upcoming-title" id="{UPCOMING_TITLE_ID}"><strong>{when}</strong></p>{summary}<p class="upcoming-links"><a href="/{app}/compare/{from}/{to}">{}</a><a href="/{app}/v/{to}">{}</a></p>"#,
+        w.upcoming_compare, w.upcoming_read
+    )
+}
 
 /// The words for a user's own records: the rows of their settings history
 /// (the `/me/data` page shows them) and the readable copy of their data

@@ -25,6 +25,12 @@ export class PolicyPage {
    * so every locator inside the page goes through this one.
    */
   readonly article: Locator;
+  /** The notice of a version announced to take effect later, above the current one. */
+  readonly upcomingNotice: Locator;
+  /** In that notice, for a signed-in user who agreed to the current version: agree to the new one now. */
+  readonly agreeEarlyButton: Locator;
+  /** In that notice, once the user has agreed to the new version early. */
+  readonly agreedEarly: Locator;
 
   constructor(readonly page: Page) {
     this.title = page.getByRole('heading', { level: 1 });
@@ -40,6 +46,9 @@ export class PolicyPage {
     this.currentTocEntry = page.locator('nav.toc a[aria-current="location"]');
     this.serverCopy = page.locator('#prerender');
     this.header = this.article.locator('.policy-header');
+    this.upcomingNotice = this.article.getByRole('region', { name: /^(本政策将于|This policy changes on)/ });
+    this.agreeEarlyButton = this.upcomingNotice.getByRole('button', { name: '现在同意新版本' });
+    this.agreedEarly = this.upcomingNotice.getByRole('status');
   }
 
   /** Opens a policy and waits until the app runs it (the server's copy is gone). */

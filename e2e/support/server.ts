@@ -79,6 +79,18 @@ export class Sandbox {
     fs.writeFileSync(path.join(this.policies, app, `${date}.md`), front + body);
   }
 
+  /**
+   * Turns a published version of `app` back into a draft (status, no
+   * dates), for tests written against a tree where it was one.
+   */
+  unpublish(app: string, version: string) {
+    const file = path.join(this.policies, app, `${version}.md`);
+    const text = fs.readFileSync(file, 'utf8');
+    const draft = text.replace('status = "published"', 'status = "draft"').replace(/^(published|effective) = .*\n/gm, '');
+    if (draft === text) throw new Error(`${app}/${version} is not published`);
+    fs.writeFileSync(file, draft);
+  }
+
   remove() {
     fs.rmSync(this.root, { recursive: true, force: true });
   }
@@ -96,8 +108,12 @@ export class Server {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts a server on `sandbox` and waits until it answers /api/health. */
-  static async start(sandbox: Sandbox, port?: number): Promise<Server> {
+  /**
+   * Starts a server on `sandbox` and waits until it answers /api/health.
+   * `clockStart` (RFC 3339) is the time its clock reads at start
+   * (`--dev-clock-start`); `env` adds to its environment.
+   */
+  static async start(sandbox: Sandbox, port?: number, opts: { clockStart?: string; env?: Record<string, string> } = {}): Promise<Server> {
     const p = port ?? (await freePort());
     const args = [
       'serve',
@@ -106,9 +122,10 @@ export class Server {
       '--policies', sandbox.policies,
       '--dist', path.join(repo, 'dist'),
       '--dev',
+      ...(opts.clockStart ? ['--dev-clock-start', opts.clockStart] : []),
     ];
     const stderr: string[] = [];
-    const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
     proc.stderr?.on('data', (d) => stderr.push(String(d)));
     const server = new Server(proc, p, stderr);
     const deadline = Date.now() + 15_000;

@@ -171,6 +171,9 @@ async function withNewerVersion(
   body: (ctx: { server: Server; sandbox: Sandbox; user: string }) => Promise<void>,
 ) {
   const sandbox = new Sandbox();
+  // Written before V聊 announced 2026-12-15: without it, 2030-01-01 is the
+  // only version newer than the one agreed to.
+  sandbox.unpublish('vchat', '2026-12-15');
   let server = await Server.start(sandbox);
   try {
     const user = newUserId();
@@ -181,7 +184,8 @@ async function withNewerVersion(
 
     await server.stop();
     sandbox.publish('vchat', '2030-01-01', material ? { material, summary: '新增“人脸识别”一节：说明人脸信息仅用于身份核验。' } : { material });
-    server = await Server.start(sandbox, server.port);
+    // Its effective day.
+    server = await Server.start(sandbox, server.port, { clockStart: '2030-01-01T00:00:00+08:00' });
     await page.reload();
     await body({ server, sandbox, user });
   } finally {

@@ -1,5 +1,5 @@
-import { test, expect } from '../fixtures';
-import { staffCredential } from '../support/server';
+import { test as base, expect } from '../fixtures';
+import { Sandbox, Server, staffCredential } from '../support/server';
 import { screenshot } from '../support/shots';
 import { RAW_POLICY } from '../support/raw-policy';
 
@@ -8,6 +8,25 @@ import { RAW_POLICY } from '../support/raw-policy';
 // live editor running importer, checker, renderer and diff in the browser.
 
 const DRAFT = '2026-12-15';
+
+// That draft has been published since, announced ahead of its effective
+// date (issue #16): these tests run on a server of their own whose copy of
+// the policies keeps it a draft, with the suite's staff credential.
+const test = base.extend<{ draftServer: Server }>({
+  // eslint-disable-next-line no-empty-pattern
+  draftServer: async ({}, use) => {
+    const sandbox = new Sandbox();
+    sandbox.unpublish('vchat', DRAFT);
+    const server = await Server.start(sandbox, undefined, { env: { PRIVACY_CENTER_STAFF_CREDENTIAL: staffCredential() } });
+    try {
+      await use(server);
+    } finally {
+      await server.stop();
+      sandbox.remove();
+    }
+  },
+  baseURL: async ({ draftServer }, use) => use(draftServer.url),
+});
 
 test.describe('preview', () => {
   test('drafts are a 404 for the public, in the API and in the reader', async ({ page, request, notFound }) => {

@@ -301,3 +301,44 @@ pub fn AgreedLine(
         })
     }
 }
+
+/// Under the notice of an upcoming version: a signed-in user of `app_id`
+/// who stands agreed to the current version may agree to the new one now,
+/// and is then not asked on its effective day (`core::consent::may_record`
+/// refuses it from anyone else, who is asked about the current one first).
+#[component]
+pub fn EarlyAgreement(
+    /// The app whose current policy the page shows.
+    app_id: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let answer = Submit::new();
+    move || {
+        let me = me_for(&app_id).filter(|m| !m.status.needs_reconsent)?;
+        let upcoming = me.upcoming?;
+        let t = i18n.t();
+        if me.status.consented_version.as_ref() == Some(&upcoming.version) {
+            return Some(
+                view! { <p class="upcoming-agreed" role="status">{t.agreed_early}</p> }.into_any(),
+            );
+        }
+        let req = ConsentRequest {
+            version: Some(upcoming.version),
+            sha256: Some(upcoming.sha256),
+            action: ConsentAction::Accept,
+        };
+        let agree = move |_| {
+            answer.send(api::record_consent(req.clone()), move |_| session.refresh());
+        };
+        Some(
+            view! {
+                <p class="upcoming-agree">
+                    <button type="button" on:click=agree disabled=answer.pending_signal()>{t.agree_early}</button>
+                    {answer.failed().then(|| view! { <span class="form-error" role="alert">{t.action_failed}</span> })}
+                </p>
+            }
+            .into_any(),
+        )
+    }
+}

@@ -356,6 +356,7 @@ mod tests {
             description: String::new(),
             locale: "zh-CN".into(),
             current: None,
+            upcoming: None,
         };
         PolicyComparison {
             from: meta(from),

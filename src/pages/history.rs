@@ -36,15 +36,18 @@ fn Timeline(
     });
     let current = app.current.as_ref().map(|m| m.version.clone());
     let names: Vec<String> = list.versions.iter().map(|m| m.version.clone()).collect();
+    // Versions after the current one are announced, not in force yet.
+    let current_at = names.iter().position(|n| current.as_ref() == Some(n));
     let items = list
         .versions
         .into_iter()
         .enumerate()
         .rev()
         .map(|(i, meta)| {
-            let is_current = current.as_deref() == Some(meta.version.as_str());
+            let is_current = current_at == Some(i);
+            let is_upcoming = current_at.is_none_or(|c| i > c);
             let previous = i.checked_sub(1).map(|p| names[p].clone());
-            view! { <VersionItem app_id=app.id.clone() meta is_current previous /> }
+            view! { <VersionItem app_id=app.id.clone() meta is_current is_upcoming previous /> }
         })
         .collect_view();
     view! {
@@ -68,6 +71,8 @@ fn VersionItem(
     meta: PolicyMeta,
     /// Whether it is the current version.
     is_current: bool,
+    /// Whether it is announced and not in force yet.
+    is_upcoming: bool,
     /// The version published before it, if any.
     previous: Option<String>,
 ) -> impl IntoView {
@@ -76,10 +81,10 @@ fn VersionItem(
     let compare = previous.map(|p| format!("/{app_id}/compare/{p}/{}", meta.version));
     let published = meta.published;
     let effective = meta.effective;
-    let class = if is_current {
-        "timeline-item current"
-    } else {
-        "timeline-item"
+    let class = match (is_current, is_upcoming) {
+        (true, _) => "timeline-item current",
+        (_, true) => "timeline-item upcoming",
+        _ => "timeline-item",
     };
     view! {
         <li class=class>
@@ -88,6 +93,7 @@ fn VersionItem(
                     <A href=href>{meta.title.clone()}" · "{meta.version.clone()}</A>
                 </h2>
                 {is_current.then(|| view! { <span class="badge badge-current">{move || i18n.t().current_badge}</span> })}
+                {is_upcoming.then(|| view! { <span class="badge badge-upcoming">{move || i18n.t().upcoming_badge}</span> })}
                 {meta.material.then(|| view! { <span class="badge badge-material">{move || i18n.t().material_badge}</span> })}
             </div>
             <p class="timeline-dates">

@@ -9,9 +9,10 @@ use leptos_router::hooks::{use_location, use_params_map};
 use privacy_center_core::render::listed_toc;
 use privacy_center_core::wire::PolicyDocument;
 use privacy_center_core::wire::TocEntry;
+use privacy_center_core::words::{upcoming_notice_html, UPCOMING_TITLE_ID};
 
 use crate::api;
-use crate::components::consent::{AgreedLine, ConsentGate};
+use crate::components::consent::{AgreedLine, ConsentGate, EarlyAgreement};
 use crate::components::find::FindBar;
 use crate::components::position;
 use crate::components::prerender;
@@ -60,11 +61,32 @@ pub fn PolicyView(
     let app_id = doc.app.id.clone();
     let history_href = format!("/{app_id}/history");
     let lists_href = format!("/{app_id}/lists");
+    // The version after the current one, announced; the same markup as the
+    // server's pre-rendered page (`core::words::upcoming_notice_html`).
+    let upcoming = doc.app.upcoming.clone();
+    let upcoming_notice = upcoming.clone().filter(|_| doc.is_current).map(|up| {
+        let (app, current) = (app_id.clone(), version.clone());
+        let html = move || upcoming_notice_html(i18n.t(), &app, &current, &up);
+        view! {
+            <section class="notice notice-upcoming" aria-labelledby=UPCOMING_TITLE_ID>
+                <div inner_html=html></div>
+                {gate.then(|| view! { <EarlyAgreement app_id=app_id.clone() /> })}
+            </section>
+        }
+    });
+    // A version not in force: replaced, or announced for a later day.
+    let ahead = upcoming
+        .filter(|u| u.version == version)
+        .and_then(|u| u.effective);
     let old_notice = (!doc.is_current).then(|| {
         let current_href = format!("/{app_id}");
+        let note = move || match ahead {
+            Some(d) => (i18n.t().upcoming_version_notice)(d),
+            None => i18n.t().old_version_notice.to_owned(),
+        };
         view! {
             <p class="notice notice-old" role="note">
-                {move || i18n.t().old_version_notice}" "
+                {note}" "
                 <A href=current_href>{move || i18n.t().view_current}</A>
             </p>
         }
@@ -102,6 +124,7 @@ pub fn PolicyView(
                 </p>
                 {gate.then(|| view! { <AgreedLine app_id=app_id.clone() /> })}
                 {old_notice}
+                {upcoming_notice}
             </header>
             {gate.then(|| view! { <ConsentGate app_id=app_id.clone() /> })}
             <Reader html toc />

@@ -23,7 +23,8 @@ pub mod verify;
 mod writer;
 
 use privacy_center_core::consent::{self, Answer, Deferral, Latest};
-use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord, ConsentStatus, PolicyMeta};
+use privacy_center_core::schedule::Schedule;
+use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord, ConsentStatus};
 use sqlx::SqlitePool;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -136,16 +137,16 @@ pub struct Head {
 }
 
 impl Head {
-    /// The user's verdict given the app's published versions, oldest first
-    /// ([`consent::evaluate`]).
-    pub fn status(&self, published: &[PolicyMeta]) -> ConsentStatus {
+    /// The user's verdict given the app's published versions as they stand
+    /// today ([`consent::evaluate`]).
+    pub fn status(&self, schedule: Schedule<'_>) -> ConsentStatus {
         let latest = self.decision.as_ref().map(Mark::as_latest);
         let deferral = self.deferral.as_ref().map(|d| Deferral {
             version: &d.version,
             sha256: &d.sha256,
             at: &d.recorded_at,
         });
-        consent::evaluate(published, latest, deferral)
+        consent::evaluate(schedule, latest, deferral)
     }
 }
 

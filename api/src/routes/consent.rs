@@ -43,8 +43,9 @@ async fn list(
     Ok(Json(records))
 }
 
-/// Accepts the current version, withdraws the standing acceptance, or
-/// records "Not now" for the current version, as `core::consent` allows.
+/// Accepts the current version (or, early, the upcoming one), withdraws the
+/// standing acceptance, or records "Not now" for the current version, as
+/// `core::consent` allows.
 #[utoipa::path(
     post,
     path = "/me/consents",
@@ -53,7 +54,7 @@ async fn list(
     request_body = ConsentRequest,
     responses(
         (status = 201, description = "Recorded in the user's hash chain", body = ConsentRecord),
-        (status = 409, description = "`stale_version` (not the current version or hash), `nothing_to_withdraw`, `nothing_to_defer`", body = ErrorBody),
+        (status = 409, description = "`stale_version` (neither the current version nor, for `accept`, the upcoming one, or another hash; or the upcoming one before the current one is agreed to), `nothing_to_withdraw`, `nothing_to_defer`", body = ErrorBody),
         SignedOut,
         BodyErrors,
         CrossSite,
@@ -66,12 +67,13 @@ async fn record(
 ) -> Result<(StatusCode, Json<ConsentRecord>)> {
     let app = super::me::app_of(&state, &user)?;
     let refused = |r| Error::refused(r, &user.app);
-    let answer = Answer::from_request(app.current().map(|v| &v.file.meta), req).map_err(refused)?;
-    if matches!(answer, Answer::Defer { .. }) {
-        // Only "Not now" depends on the verdict; the writer then refuses a
-        // deferral of an accepted version atomically.
+    let schedule = app.schedule(state.clock.now_ms());
+    let answer = Answer::from_request(schedule, req).map_err(refused)?;
+    if answer.needs_verdict(schedule) {
+        // Only "Not now" and an early acceptance depend on the verdict; the
+        // writer then refuses a deferral of an accepted version atomically.
         let status = super::me::status(&state, &app, &user.user_id).await?;
-        consent::may_defer(&answer, &status).map_err(refused)?;
+        consent::may_record(&answer, schedule, &status).map_err(refused)?;
     }
     let record = state
         .ledger

@@ -6,8 +6,8 @@ use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use privacy_center_core::wire::{
-    Change, ChangeData, ChangeFeed, ErrorBody, InternalStatus, PushCheck, PushCheckAnswer,
-    PushRefusal,
+    Change, ChangeData, ChangeFeed, ConsentState, ErrorBody, InternalStatus, PushCheck,
+    PushCheckAnswer, PushRefusal, UpcomingPolicy,
 };
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -91,6 +91,17 @@ async fn status(
         return Err(Error::invalid_field("user", USER_ID_RULE));
     }
     let s = super::me::status(&state, &app, &user).await?;
+    let upcoming = app
+        .schedule(state.clock.now_ms())
+        .upcoming()
+        .map(|m| UpcomingPolicy {
+            version: m.version.clone(),
+            effective: m.effective,
+            material: m.material,
+            // `Current` only when the accepted hash is this version's text.
+            agreed: s.consent == ConsentState::Current
+                && s.consented_version.as_deref() == Some(m.version.as_str()),
+        });
     let stored = settings::load_from(state.store.pool(), &app_id, &user).await?;
     Ok(reply(
         StatusCode::OK,
@@ -101,6 +112,7 @@ async fn status(
             limited_mode: s.limited_mode,
             deferred_version: s.deferred_version,
             deferred_at: s.deferred_at,
+            upcoming,
             push: stored.push_status(&app.config, state.clock.now_ms()),
             switches: stored.switch_values(&app.config),
             teen_mode: crate::teen::status(

@@ -36,12 +36,13 @@ async fn lists(
     Path(app_id): Path<String>,
 ) -> Result<Json<AppLists>> {
     let app = find_app(&state, &app_id)?;
+    let now_ms = state.clock.now_ms();
     let current = app
-        .current()
+        .current(now_ms)
         .ok_or_else(|| Error::NotFound(format!("{app_id:?} has no published policy")))?;
     let toc = &current.rendered.toc;
     Ok(Json(AppLists {
-        app: app.summary(),
+        app: app.summary(now_ms),
         version: current.file.meta.version.clone(),
         collected: collected_rows(&app.config, toc),
         third_parties: app

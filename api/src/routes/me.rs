@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use privacy_center_core::wire::{
-    Channel, ConsentStatus, CurrentPolicy, ErrorBody, Export, ExportSession, Me,
+    Channel, ConsentStatus, CurrentPolicy, ErrorBody, Export, ExportSession, Me, PolicyMeta,
 };
 use privacy_center_core::words::Lang;
 use serde::Deserialize;
@@ -39,7 +39,7 @@ pub(super) async fn status(state: &AppState, app: &App, user: &str) -> Result<Co
         .ledger
         .head(state.store.pool(), &app.config.id, user)
         .await?;
-    Ok(head.status(&app.published_meta()))
+    Ok(head.status(app.schedule(state.clock.now_ms())))
 }
 
 /// The signed-in user's app (401 if it is no longer served).
@@ -65,13 +65,17 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
 /// The signed-in user with the app's current policy and their verdict.
 pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
     let app = app_of(state, &user)?;
-    let current = app.current().map(|v| CurrentPolicy {
-        version: v.file.meta.version.clone(),
-        sha256: v.file.meta.sha256.clone(),
-        title: v.file.meta.title.clone(),
-        material: v.file.meta.material,
-        summary: v.file.meta.summary.clone(),
-    });
+    let schedule = app.schedule(state.clock.now_ms());
+    let policy = |m: &PolicyMeta| CurrentPolicy {
+        version: m.version.clone(),
+        sha256: m.sha256.clone(),
+        title: m.title.clone(),
+        material: m.material,
+        summary: m.summary.clone(),
+        effective: m.effective,
+    };
+    let current = schedule.current().map(policy);
+    let upcoming = schedule.upcoming().map(policy);
     let status = status(state, &app, &user.user_id).await?;
     // Both are RFC 3339 UTC with milliseconds, so they compare as text.
     let deferred_in_session = status
@@ -83,6 +87,7 @@ pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
         user: user.user_id,
         channel: user.channel,
         current,
+        upcoming,
         status,
         deferred_in_session,
     })

@@ -79,7 +79,11 @@ pub fn api(state: AppState) -> Router {
 
 /// The whole HTTP surface: `/api/...` plus, when given, the built SPA.
 pub fn router(state: AppState, spa: Option<web::Spa>) -> Router {
-    let (catalog, staff_cookie) = (state.catalog.clone(), state.staff_cookie);
+    let (catalog, clock, staff_cookie) = (
+        state.catalog.clone(),
+        state.clock.clone(),
+        state.staff_cookie,
+    );
     let https = state.settings.is_https();
     let app = Router::new().nest("/api", api(state));
     let app = app.layer(middleware::from_fn_with_state(
@@ -87,7 +91,7 @@ pub fn router(state: AppState, spa: Option<web::Spa>) -> Router {
         web::private_answers,
     ));
     let app = match spa {
-        Some(spa) => app.fallback_service(spa.service(catalog)),
+        Some(spa) => app.fallback_service(spa.service(catalog, clock)),
         None => app,
     };
     web::with_security_headers(web::with_compression(app), https)

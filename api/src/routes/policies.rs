@@ -36,7 +36,7 @@ pub(super) fn find_app(state: &AppState, id: &str) -> Result<Arc<App>> {
         .ok_or_else(|| Error::NotFound(format!("no app named {id:?}")))
 }
 
-/// Every app with its current version's metadata.
+/// Every app with its current version's metadata and the upcoming one's.
 #[utoipa::path(
     get,
     path = "/apps",
@@ -44,10 +44,19 @@ pub(super) fn find_app(state: &AppState, id: &str) -> Result<Arc<App>> {
     responses((status = 200, description = "The apps", body = Vec<AppSummary>))
 )]
 async fn list_apps(State(state): State<AppState>) -> Json<Vec<AppSummary>> {
-    Json(state.catalog.get().apps().map(App::summary).collect())
+    let now_ms = state.clock.now_ms();
+    Json(
+        state
+            .catalog
+            .get()
+            .apps()
+            .map(|a| a.summary(now_ms))
+            .collect(),
+    )
 }
 
-/// An app's published versions, oldest first.
+/// An app's published versions, oldest first, upcoming ones included (the
+/// app's `upcoming` names the next).
 #[utoipa::path(
     get,
     path = "/apps/{app}/policies",
@@ -64,8 +73,8 @@ async fn list_versions(
 ) -> Result<Json<PolicyList>> {
     let app = find_app(&state, &app)?;
     Ok(Json(PolicyList {
-        app: app.summary(),
-        versions: app.published_meta(),
+        app: app.summary(state.clock.now_ms()),
+        versions: app.published_meta().to_vec(),
     }))
 }
 
@@ -85,12 +94,15 @@ async fn list_permissions(
     State(state): State<AppState>,
     Path(app): Path<String>,
 ) -> Result<Json<AppPermissions>> {
-    Ok(Json(find_app(&state, &app)?.permissions.clone()))
+    Ok(Json(
+        find_app(&state, &app)?.permissions(state.clock.now_ms()),
+    ))
 }
 
-/// A published version by name; `current` names the newest. Drafts are not public.
-fn published<'a>(app: &'a App, name: &str) -> Result<&'a Version> {
-    app.published(name).ok_or_else(|| {
+/// A published version by name; `current` names the one in force at
+/// `now_ms`. Drafts are not public.
+fn published<'a>(app: &'a App, name: &str, now_ms: i64) -> Result<&'a Version> {
+    app.published(name, now_ms).ok_or_else(|| {
         Error::NotFound(format!(
             "{:?} has no published policy version {name:?}",
             app.config.id
@@ -107,7 +119,7 @@ async fn visible<'a>(
     app: &'a App,
     name: &str,
 ) -> Result<&'a Version> {
-    match published(app, name) {
+    match published(app, name, state.clock.now_ms()) {
         Err(not_found) => match app.version(name) {
             Some(draft) if StaffSessions::from_ref(state).is_staff(headers).await? => Ok(draft),
             _ => Err(not_found),
@@ -123,7 +135,7 @@ async fn visible<'a>(
     tag = "policies",
     params(
         ("app" = String, Path, description = "App id"),
-        ("version" = String, Path, description = "Version name, or `current` for the newest published one"),
+        ("version" = String, Path, description = "Version name, or `current` for the one in force today (in the app's time zone)"),
     ),
     security((), ("staff" = [])),
     responses(
@@ -138,11 +150,12 @@ async fn get_version(
 ) -> Result<Json<PolicyDocument>> {
     let app = find_app(&state, &app_id)?;
     let found = visible(&state, &headers, &app, &version).await?;
+    let now_ms = state.clock.now_ms();
     let is_current = app
-        .current()
+        .current(now_ms)
         .is_some_and(|c| c.file.meta.version == found.file.meta.version);
     Ok(Json(PolicyDocument {
-        app: app.summary(),
+        app: app.summary(now_ms),
         meta: found.file.meta.clone(),
         html: found.rendered.html.clone(),
         toc: found.rendered.toc.clone(),
@@ -205,7 +218,11 @@ async fn compare(
     Path((app_id, from, to)): Path<(String, String, String)>,
 ) -> Result<Json<PolicyComparison>> {
     let app = find_app(&state, &app_id)?;
-    let (old, new) = (published(&app, &from)?, published(&app, &to)?);
+    let now_ms = state.clock.now_ms();
+    let (old, new) = (
+        published(&app, &from, now_ms)?,
+        published(&app, &to, now_ms)?,
+    );
     let (from, to) = (old.file.meta.clone(), new.file.meta.clone());
     if let Some(why) = privacy_center_core::compare::refuse_pair(&from, &to) {
         let message = match why {
@@ -221,7 +238,7 @@ async fn compare(
     }
     let mut diff = privacy_center_core::diff::diff(&old.file.markdown, &new.file.markdown);
     privacy_center_core::diff::render_bodies(&mut diff);
-    let summary = app.summary();
+    let summary = app.summary(now_ms);
     Ok(Json(PolicyComparison {
         header_html: privacy_center_core::compare::header_html(&summary, &from, &to, &diff.summary),
         sections_html: privacy_center_core::compare::sections_html(

@@ -41,7 +41,9 @@ pub(super) fn dev_routes() -> OpenApiRouter<AppState> {
 /// The most `POST /api/dev/clock` moves the clock at once: ten years.
 const MAX_ADVANCE_SECS: i64 = 10 * 366 * 86_400;
 
-/// Moves the server's clock forward (tests reaching the end of a wait).
+/// Moves the server's clock forward (tests reaching the end of a wait), or
+/// sets it to a time from which it runs on (tests of what happens on a
+/// given day, such as a policy version taking effect).
 #[utoipa::path(
     post,
     path = "/dev/clock",
@@ -53,13 +55,32 @@ async fn dev_clock(
     State(state): State<AppState>,
     ApiJson(req): ApiJson<DevClockRequest>,
 ) -> Result<Json<DevClock>> {
-    if !(0..=MAX_ADVANCE_SECS).contains(&req.advance_seconds) {
-        return Err(Error::invalid_field(
-            "advance_seconds",
-            "must be between 0 and 10 years in seconds; the clock only moves forward",
-        ));
+    match (req.advance_seconds, req.set) {
+        (Some(seconds), None) => {
+            if !(0..=MAX_ADVANCE_SECS).contains(&seconds) {
+                return Err(Error::invalid_field(
+                    "advance_seconds",
+                    "must be between 0 and 10 years in seconds; `advance_seconds` only moves forward (`set` moves to any time)",
+                ));
+            }
+            state.clock.advance(seconds * 1000);
+        }
+        (None, Some(time)) => {
+            let ms = crate::clock::parse_rfc3339_ms(&time).ok_or_else(|| {
+                Error::invalid_field(
+                    "set",
+                    "must be an RFC 3339 time between 2000 and 2100, e.g. 2026-12-15T00:00:00+08:00",
+                )
+            })?;
+            state.clock.run_from(ms);
+        }
+        _ => {
+            return Err(Error::invalid_field(
+                "advance_seconds",
+                "give either `advance_seconds` or `set`",
+            ))
+        }
     }
-    state.clock.advance(req.advance_seconds * 1000);
     // Requests whose cooling-off the move ended are finalised at once.
     state.cancellation_wake.notify_one();
     Ok(Json(DevClock {

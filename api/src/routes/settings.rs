@@ -174,7 +174,7 @@ async fn get_switches(State(state): State<AppState>, user: CurrentUser) -> Resul
     Ok(reply(
         StatusCode::OK,
         Switches {
-            switches: stored.switches(&app),
+            switches: stored.switches(&app, state.clock.now_ms()),
         },
     ))
 }
@@ -232,7 +232,7 @@ async fn put_switches(
     Ok(reply(
         StatusCode::OK,
         Switches {
-            switches: after.switches(&app),
+            switches: after.switches(&app, state.clock.now_ms()),
         },
     ))
 }
@@ -391,7 +391,7 @@ pub(super) async fn export_settings(
     Ok((
         privacy_center_core::wire::ExportSettings {
             push,
-            switches: stored.switches(&app),
+            switches: stored.switches(&app, state.clock.now_ms()),
         },
         history,
     ))

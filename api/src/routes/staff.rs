@@ -113,7 +113,7 @@ async fn list_apps(_: Staff, State(state): State<AppState>) -> Json<Vec<StaffApp
             .get()
             .apps()
             .map(|a| StaffApp {
-                app: a.summary(),
+                app: a.summary(state.clock.now_ms()),
                 versions: a.versions.iter().map(|v| v.file.meta.clone()).collect(),
                 app_toml: a.app_toml.clone(),
             })

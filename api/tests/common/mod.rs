@@ -42,6 +42,31 @@ pub fn copy_policies() -> tempfile::TempDir {
     dir
 }
 
+/// The time every test server's clock starts at (it runs on from there):
+/// the repository's V聊 2026-12-15 is announced (published 2026-11-29) and
+/// not in force yet, whatever the real date, so which version is current
+/// does not depend on the day the tests run.
+pub const TEST_NOW: &str = "2026-12-01T00:00:00Z";
+
+/// Milliseconds since the epoch at an RFC 3339 time.
+pub fn at(time: &str) -> i64 {
+    privacy_center_api::clock::parse_rfc3339_ms(time).unwrap()
+}
+
+/// A copy of the repository's policy tree in which V聊's announced
+/// 2026-12-15 is still a draft, for tests of what only staff may see.
+pub fn with_vchat_draft() -> tempfile::TempDir {
+    let dir = copy_policies();
+    let path = dir.path().join("vchat/2026-12-15.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let draft = text
+        .replace("status = \"published\"", "status = \"draft\"")
+        .replace("published = 2026-11-29\neffective = 2026-12-15\n", "");
+    assert_ne!(draft, text);
+    std::fs::write(path, draft).unwrap();
+    dir
+}
+
 /// Adds a second app, `other`, as a copy of `vchat`.
 pub fn add_other_app(policies: &Path) {
     let target = policies.join("other");
@@ -102,6 +127,7 @@ impl TestApp {
         let mut settings = Settings::new(data);
         tweak(&mut settings);
         let state = AppState::new(catalog, store, settings).unwrap();
+        state.clock.run_from(at(TEST_NOW));
         TestApp {
             router: router(state.clone(), None),
             state,
