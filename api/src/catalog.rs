@@ -23,6 +23,8 @@ pub struct Catalog {
     apps: BTreeMap<String, Arc<App>>,
     warnings: Vec<String>,
     calendar: Calendar,
+    /// The current year's holiday file is missing (see [`Catalog::missing_holidays`]).
+    missing_holidays: Option<String>,
 }
 
 /// The directory of the policy tree holding China's holiday calendar, one
@@ -172,7 +174,8 @@ impl Catalog {
         app_dirs.sort();
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
-        let calendar = load_calendar(&dir.join(HOLIDAYS_DIR), &mut problems);
+        let (calendar, missing_holidays) = load_calendar(&dir.join(HOLIDAYS_DIR), &mut problems);
+        warnings.extend(missing_holidays.clone());
         let mut apps = BTreeMap::new();
         for app_dir in app_dirs {
             match load_app(&app_dir) {
@@ -195,10 +198,18 @@ impl Catalog {
                 apps,
                 warnings,
                 calendar,
+                missing_holidays,
             })
         } else {
             Err(Error::Policies(problems))
         }
+    }
+
+    /// Why the tree is incomplete for counting this year's working days:
+    /// the current year's holiday file is missing. Served anyway (a
+    /// warning), but `policy check` fails on it.
+    pub fn missing_holidays(&self) -> Option<&str> {
+        self.missing_holidays.as_deref()
     }
 
     /// The working-day calendar (`policies/holidays/`).
@@ -257,9 +268,12 @@ impl Live {
     }
 }
 
-/// Reads every `cn-<year>.toml` of the holidays directory. The current
-/// year (China time) must be on file: without it no deadline can be counted.
-fn load_calendar(dir: &Path, problems: &mut Vec<String>) -> Calendar {
+/// Reads every `cn-<year>.toml` of the holidays directory. Without the
+/// current year's (China time) the server still serves, counting Monday to
+/// Friday, and says so (a warning, and `policy check` fails: the tree is
+/// incomplete); refusing to start would take every policy and consent down
+/// over a calendar file.
+fn load_calendar(dir: &Path, problems: &mut Vec<String>) -> (Calendar, Option<String>) {
     let mut calendar = Calendar::default();
     let entries = std::fs::read_dir(dir)
         .map(|d| {
@@ -293,13 +307,14 @@ fn load_calendar(dir: &Path, problems: &mut Vec<String>) -> Calendar {
         }
     }
     let this_year = current_year();
-    if !calendar.covers(this_year) {
-        problems.push(format!(
+    let missing = (!calendar.covers(this_year)).then(|| {
+        format!(
             "{}/cn-{this_year}.toml: missing: the holiday arrangement of {this_year} is needed \
-             to count the working days of account cancellations",
+             to count the working days of account cancellations (until it is added they count \
+             Monday to Friday)",
             dir.display()
-        ));
-    }
+        )
+    });
     if !calendar.covers(this_year + 1) {
         tracing::warn!(
             "{}/cn-{}.toml is missing: deadlines reaching into {} count Monday to Friday \
@@ -309,7 +324,7 @@ fn load_calendar(dir: &Path, problems: &mut Vec<String>) -> Calendar {
             this_year + 1
         );
     }
-    calendar
+    (calendar, missing)
 }
 
 /// The year it is in China now.

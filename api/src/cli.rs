@@ -392,6 +392,9 @@ async fn teen_reset(app: &str, user: &str, data_dir: &std::path::Path) -> Result
 
 fn check_policies(dir: &std::path::Path) -> Result<()> {
     let catalog = Catalog::load(dir)?;
+    if let Some(missing) = catalog.missing_holidays() {
+        return Err(Error::Policies(vec![missing.to_owned()]));
+    }
     for w in catalog.warnings() {
         println!("{w}");
     }

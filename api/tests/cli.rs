@@ -83,10 +83,21 @@ fn policy_check_refuses_a_cooling_off_that_cannot_finish_in_time() {
         ),
         "{err}"
     );
-    // Without the current year's holiday arrangement nothing can be counted.
+    // Without the current year's holiday arrangement the tree is incomplete:
+    // the check fails, but a server still loads it (counting Monday to
+    // Friday) rather than take every policy down over a calendar file.
     let dir = common::copy_policies();
     std::fs::remove_dir_all(dir.path().join("holidays")).unwrap();
     assert!(check_fails(dir.path()).contains(".toml: missing"));
+    let served = privacy_center_api::catalog::Catalog::load(dir.path()).unwrap();
+    assert!(served
+        .missing_holidays()
+        .unwrap()
+        .contains("count Monday to Friday"));
+    assert!(served
+        .warnings()
+        .iter()
+        .any(|w| w.contains(".toml: missing")));
 }
 
 #[test]

@@ -12,8 +12,8 @@
 //! with no arrangement on file, Monday to Friday are working days: an
 //! estimate (the State Council publishes next year's arrangement in
 //! November; until its file is added, a make-up Saturday in early January
-//! would make the real deadline a day earlier). The server requires the
-//! current year's file and warns while next year's is missing.
+//! would make the real deadline a day earlier). `policy check` requires the
+//! current year's file; the server warns while it or next year's is missing.
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
