@@ -111,8 +111,14 @@ test.describe('consent', () => {
     // Over the text (on desktop the contents sidebar scrolls on its own).
     const text = await page.locator('.policy-body').boundingBox();
     await page.mouse.move(text!.x + text!.width / 2, 400);
-    await page.mouse.wheel(0, 1500);
-    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(before + 500);
+    // The wheel turns until the page has moved: a turn that lands while the
+    // focus is still scrolling the text into view can be lost to it.
+    await expect
+      .poll(async () => {
+        await page.mouse.wheel(0, 600);
+        return page.evaluate(() => window.scrollY);
+      })
+      .toBeGreaterThan(before + 500);
     await expect(d.bar).toBeInViewport();
     await screenshot(page, info, 'consent-reading');
     // Escape from the text brings the keyboard back to the bar's answers.
