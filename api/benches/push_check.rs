@@ -18,6 +18,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::{repo_policies, TestApp, HOST};
 use hdrhistogram::Histogram;
 use http_body_util::BodyExt;
+use privacy_center_api::on;
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
 
@@ -38,8 +39,7 @@ fn main() {
 }
 
 async fn seed(t: &TestApp) {
-    let pool = t.state.store.pool();
-    let mut tx = pool.begin().await.unwrap();
+    let mut tx = t.state.store.begin_write().await.unwrap();
     let zones = [
         "Asia/Shanghai",
         "Europe/Berlin",
@@ -50,25 +50,23 @@ async fn seed(t: &TestApp) {
         let user = format!("user{i:06}");
         let enabled = i % 20 != 0;
         let quiet = (i % 12 == 0).then(|| ("22:00", "07:00", zones[i / 12 % zones.len()]));
-        sqlx::query(
+        on!(&mut tx, c => sqlx::query(
             "INSERT INTO push_settings (app, user_id, enabled, quiet_start, quiet_end, quiet_tz) \
-             VALUES ('vchat', ?, ?, ?, ?, ?)",
+             VALUES ('vchat', $1, $2, $3, $4, $5)",
         )
         .bind(&user)
-        .bind(i64::from(enabled))
+        .bind(enabled)
         .bind(quiet.map(|q| q.0))
         .bind(quiet.map(|q| q.1))
         .bind(quiet.map(|q| q.2))
-        .execute(&mut *tx)
-        .await
+        .execute(c).await.map(|r| r.rows_affected()))
         .unwrap();
         if i % 8 == 0 {
-            sqlx::query(
-                "INSERT INTO push_opt_outs (app, user_id, category) VALUES ('vchat', ?, 'message_push')",
+            on!(&mut tx, c => sqlx::query(
+                "INSERT INTO push_opt_outs (app, user_id, category) VALUES ('vchat', $1, 'message_push')",
             )
             .bind(&user)
-            .execute(&mut *tx)
-            .await
+            .execute(c).await.map(|r| r.rows_affected()))
             .unwrap();
         }
     }

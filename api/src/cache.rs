@@ -1,7 +1,9 @@
 //! A small in-memory read cache in front of database rows that only this
 //! process changes (sessions, consent chain heads), so hot reads such as
 //! `GET /api/me` need no database round trip. The database stays the record:
-//! a miss reads it, and a restart starts empty.
+//! a miss reads it, and a restart starts empty. On PostgreSQL, where other
+//! instances change the same rows, the caches are made with no room
+//! (`Store::cache_capacity`) and every read goes to the database.
 //!
 //! Filling after a miss races with changes: a reader may fetch a row, the
 //! row may then change or be deleted and be invalidated here, and only then
@@ -28,14 +30,15 @@ struct Inner<K, V> {
 
 impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
     /// An empty cache holding at most `capacity` entries (when full it is
-    /// emptied, which costs only misses).
+    /// emptied, which costs only misses); with 0 it holds nothing and every
+    /// read goes to the database.
     pub fn new(capacity: usize) -> Self {
         EpochCache {
             inner: Mutex::new(Inner {
                 map: HashMap::new(),
                 epoch: 0,
             }),
-            capacity: capacity.max(1),
+            capacity,
         }
     }
 
@@ -62,15 +65,17 @@ impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
         if inner.epoch != epoch {
             return;
         }
-        self.make_room(&mut inner);
-        inner.map.entry(key).or_insert(value);
+        if self.make_room(&mut inner) {
+            inner.map.entry(key).or_insert(value);
+        }
     }
 
     /// Stores the value the one writer has just committed.
     pub fn set(&self, key: K, value: V) {
         let mut inner = self.lock();
-        self.make_room(&mut inner);
-        inner.map.insert(key, value);
+        if self.make_room(&mut inner) {
+            inner.map.insert(key, value);
+        }
     }
 
     /// Changes a cached value in place, if there is one.
@@ -104,11 +109,16 @@ impl<K: Eq + Hash, V: Clone> EpochCache<K, V> {
         self.len() == 0
     }
 
-    fn make_room(&self, inner: &mut Inner<K, V>) {
+    /// Whether an entry may be stored now; makes room if needed.
+    fn make_room(&self, inner: &mut Inner<K, V>) -> bool {
+        if self.capacity == 0 {
+            return false;
+        }
         if inner.map.len() >= self.capacity {
             inner.epoch += 1;
             inner.map.clear();
         }
+        true
     }
 }
 
@@ -126,6 +136,14 @@ mod tests {
         assert_eq!(c.get(&"k"), None);
         c.fill(c.epoch(), "k", 2);
         assert_eq!(c.get(&"k"), Some(2));
+    }
+
+    #[test]
+    fn a_cache_of_no_room_keeps_nothing() {
+        let c = EpochCache::new(0);
+        c.set("k", 1);
+        c.fill(c.epoch(), "j", 2);
+        assert_eq!((c.get(&"k"), c.get(&"j")), (None, None));
     }
 
     #[test]

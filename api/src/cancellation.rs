@@ -13,12 +13,12 @@
 //! transaction checks the claim again, so a claim that ran out and was
 //! taken over cannot complete twice.
 
+use crate::store::{on, on_db, AsConn, Db, Engine, Store};
 use privacy_center_core::calendar::{LEGAL_WORKING_DAYS, LOG_KEEP_DAYS};
 use privacy_center_core::wire::{
     AccountChange, AccountEvent, AccountState, AccountStatus, CancellationStatus, ChangeData,
     Channel, Date, PendingCancellation, WithdrawnBy, WithdrawnCancellation,
 };
-use sqlx::{SqliteConnection, SqlitePool};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -28,7 +28,6 @@ use crate::error::{Error, Result};
 use crate::identity::{random_hex, SessionCache};
 use crate::ledger::Ledger;
 use crate::settings::insert_feed;
-use crate::store::Store;
 
 /// How recent a sign-in must be to request a cancellation: a handoff from
 /// the app within this long, not an old session.
@@ -82,15 +81,14 @@ const REQUEST_COLUMNS: &str = "id, state, requested_ms, due_ms, deadline_ms, dea
 
 /// A user's latest request of each kind that matters: the open one (if
 /// any), the latest withdrawn and the latest completed.
-async fn latest(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<Request>> {
-    Ok(sqlx::query_as(&format!(
+async fn latest(pool: &Db, app: &str, user: &str) -> Result<Vec<Request>> {
+    Ok(on_db!(pool, c => sqlx::query_as(&format!(
         "SELECT {REQUEST_COLUMNS} FROM cancellations WHERE id IN (\
-           SELECT max(id) FROM cancellations WHERE app = ? AND user_id = ? GROUP BY state)"
+           SELECT max(id) FROM cancellations WHERE app = $1 AND user_id = $2 GROUP BY state)"
     ))
     .bind(app)
     .bind(user)
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(c).await)?)
 }
 
 impl Cancellations {
@@ -168,9 +166,9 @@ impl Cancellations {
             .calendar()
             .plan(now, app.config.cancellation.cooling_off_days);
         let mut tx = self.store.begin_write().await?;
-        let inserted = sqlx::query(
+        let inserted = on!(&mut tx, c => sqlx::query(
             "INSERT INTO cancellations (app, user_id, state, requested_ms, due_ms, deadline_ms, \
-             deadline_date, channel) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)",
+             deadline_date, channel) VALUES ($1, $2, 'pending', $3, $4, $5, $6, $7)",
         )
         .bind(&app.config.id)
         .bind(user)
@@ -179,8 +177,9 @@ impl Cancellations {
         .bind(plan.deadline_ms)
         .bind(plan.deadline_date.to_string())
         .bind(channel.as_str())
-        .execute(&mut **tx)
-        .await;
+        .execute(c)
+        .await
+        .map(drop));
         match inserted {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -224,15 +223,14 @@ impl Cancellations {
     /// finalisation (tests: a crash at that point).
     pub async fn run_due_failing(&self, worker: &str, fail: Option<FailPoint>) -> Result<usize> {
         let now = self.clock.now_ms();
-        let due: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM cancellations WHERE state = 'pending' AND due_ms <= ? \
-             AND (lease_until_ms IS NULL OR lease_until_ms <= ?) ORDER BY due_ms LIMIT ?",
+        let due: Vec<i64> = on_db!(self.store.pool(), c => sqlx::query_scalar(
+            "SELECT id FROM cancellations WHERE state = 'pending' AND due_ms <= $1 \
+             AND (lease_until_ms IS NULL OR lease_until_ms <= $2) ORDER BY due_ms LIMIT $3",
         )
         .bind(now)
         .bind(now)
         .bind(BATCH)
-        .fetch_all(self.store.pool())
-        .await?;
+        .fetch_all(c).await)?;
         let mut done = 0;
         for id in due {
             if self.claim(id, worker, now).await? && self.finalise(id, worker, fail).await? {
@@ -249,35 +247,30 @@ impl Cancellations {
     pub async fn delete_expired_logs(&self, now: i64) -> Result<u64> {
         let cutoff = now - LOG_KEEP_DAYS * DAY_MS;
         // Most runs find nothing: look before taking the write turn.
-        let expired: Option<i64> = sqlx::query_scalar(
+        let expired: Option<i64> = on_db!(self.store.pool(), c => sqlx::query_scalar(
             "SELECT id FROM cancellations WHERE state = 'completed' AND logs_deleted_ms IS NULL \
-             AND completed_seq IS NOT NULL AND ended_ms <= ? LIMIT 1",
+             AND completed_seq IS NOT NULL AND ended_ms <= $1 LIMIT 1",
         )
         .bind(cutoff)
-        .fetch_optional(self.store.pool())
-        .await?;
+        .fetch_optional(c).await)?;
         if expired.is_none() {
             return Ok(0);
         }
         let mut tx = self.store.begin_write().await?;
-        let deleted = sqlx::query(
+        let deleted = on!(&mut tx, c => sqlx::query(
             "DELETE FROM changes WHERE seq IN (SELECT ch.seq FROM cancellations c \
              JOIN changes ch ON ch.app = c.app AND ch.user_id = c.user_id AND ch.seq <= c.completed_seq \
-             WHERE c.state = 'completed' AND c.logs_deleted_ms IS NULL AND c.ended_ms <= ?)",
+             WHERE c.state = 'completed' AND c.logs_deleted_ms IS NULL AND c.ended_ms <= $1)",
         )
         .bind(cutoff)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-        let accounts = sqlx::query(
-            "UPDATE cancellations SET logs_deleted_ms = ? WHERE state = 'completed' \
-             AND logs_deleted_ms IS NULL AND completed_seq IS NOT NULL AND ended_ms <= ?",
+        .execute(c).await.map(|r| r.rows_affected()))?;
+        let accounts = on!(&mut tx, c => sqlx::query(
+            "UPDATE cancellations SET logs_deleted_ms = $1 WHERE state = 'completed' \
+             AND logs_deleted_ms IS NULL AND completed_seq IS NOT NULL AND ended_ms <= $2",
         )
         .bind(now)
         .bind(cutoff)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+        .execute(c).await.map(|r| r.rows_affected()))?;
         tx.commit().await?;
         if accounts > 0 {
             tracing::info!(
@@ -291,19 +284,17 @@ impl Cancellations {
 
     /// Takes request `id` for `worker` unless another live claim holds it.
     pub async fn claim(&self, id: i64, worker: &str, now: i64) -> Result<bool> {
-        let claimed = sqlx::query(
-            "UPDATE cancellations SET claimed_by = ?, lease_until_ms = ? \
-             WHERE id = ? AND state = 'pending' AND due_ms <= ? \
-             AND (lease_until_ms IS NULL OR lease_until_ms <= ?)",
+        let claimed = on_db!(self.store.pool(), c => sqlx::query(
+            "UPDATE cancellations SET claimed_by = $1, lease_until_ms = $2 \
+             WHERE id = $3 AND state = 'pending' AND due_ms <= $4 \
+             AND (lease_until_ms IS NULL OR lease_until_ms <= $5)",
         )
         .bind(worker)
         .bind(now + LEASE_MS)
         .bind(id)
         .bind(now)
         .bind(now)
-        .execute(self.store.pool())
-        .await?
-        .rows_affected();
+        .execute(c).await.map(|r| r.rows_affected()))?;
         Ok(claimed == 1)
     }
 
@@ -312,12 +303,11 @@ impl Cancellations {
     /// no longer `worker`'s.
     async fn finalise(&self, id: i64, worker: &str, fail: Option<FailPoint>) -> Result<bool> {
         let mut tx = self.store.begin_write().await?;
-        let row: Option<(String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT app, user_id, claimed_by, state FROM cancellations WHERE id = ?",
+        let row: Option<(String, String, Option<String>, String)> = on!(&mut tx, c => sqlx::query_as(
+            "SELECT app, user_id, claimed_by, state FROM cancellations WHERE id = $1",
         )
         .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?;
+        .fetch_optional(c).await)?;
         let Some((app, user, claimed_by, state)) = row else {
             return Ok(false);
         };
@@ -325,37 +315,34 @@ impl Cancellations {
             return Ok(false);
         }
         let now = self.clock.now_ms();
-        sqlx::query("UPDATE cancellations SET state = 'erasing' WHERE id = ?")
+        on!(&mut tx, c => sqlx::query("UPDATE cancellations SET state = 'erasing' WHERE id = $1")
             .bind(id)
-            .execute(&mut **tx)
-            .await?;
+            .execute(c).await.map(drop))?;
         fail_at(fail, FailPoint::Claimed)?;
         let sessions = erase_user(&mut tx, &app, &user, fail).await?;
         pseudonymise_ledger(&mut tx, &app, &user).await?;
         fail_at(fail, FailPoint::Pseudonymised)?;
-        sqlx::query(
-            "UPDATE cancellations SET state = 'completed', ended_ms = ?, claimed_by = NULL, \
-             lease_until_ms = NULL WHERE id = ?",
+        on!(&mut tx, c => sqlx::query(
+            "UPDATE cancellations SET state = 'completed', ended_ms = $1, claimed_by = NULL, \
+             lease_until_ms = NULL WHERE id = $2",
         )
         .bind(now)
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
+        .execute(c).await.map(drop))?;
         let change = AccountChange {
             event: AccountEvent::Completed,
             due_at: None,
             deadline_at: None,
         };
         feed(&mut tx, &app, &user, now, change).await?;
-        sqlx::query(
+        on!(&mut tx, c => sqlx::query(
             "UPDATE cancellations SET completed_seq = \
-             (SELECT max(seq) FROM changes WHERE app = ? AND user_id = ?) WHERE id = ?",
+             (SELECT max(seq) FROM changes WHERE app = $1 AND user_id = $2) WHERE id = $3",
         )
         .bind(&app)
         .bind(&user)
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
+        .execute(c).await.map(drop))?;
         fail_at(fail, FailPoint::BeforeCommit)?;
         tx.commit().await?;
         for id_hash in sessions {
@@ -434,24 +421,22 @@ fn pending_of(r: &Request) -> Result<PendingCancellation> {
 /// Ends the user's pending request as withdrawn `by` (`user` or
 /// `sign_in`), with its feed row; answers whether there was one.
 async fn end_pending(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     now: i64,
     by: &str,
 ) -> Result<bool> {
-    let ended = sqlx::query(
-        "UPDATE cancellations SET state = 'withdrawn', ended_ms = ?, withdrawn_by = ?, \
+    let ended = on!(conn, c => sqlx::query(
+        "UPDATE cancellations SET state = 'withdrawn', ended_ms = $1, withdrawn_by = $2, \
          claimed_by = NULL, lease_until_ms = NULL \
-         WHERE app = ? AND user_id = ? AND state = 'pending'",
+         WHERE app = $3 AND user_id = $4 AND state = 'pending'",
     )
     .bind(now)
     .bind(by)
     .bind(app)
     .bind(user)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
+    .execute(c).await.map(|r| r.rows_affected()))?;
     if ended == 0 {
         return Ok(false);
     }
@@ -473,27 +458,21 @@ async fn end_pending(
 /// request is withdrawn (the policies' "signing in during the cooling-off
 /// cancels the request"), and a cancelled account's user id starts a fresh
 /// account.
-pub async fn on_sign_in(
-    conn: &mut SqliteConnection,
-    app: &str,
-    user: &str,
-    now: i64,
-) -> Result<()> {
+pub async fn on_sign_in(conn: &mut impl AsConn, app: &str, user: &str, now: i64) -> Result<()> {
     end_pending(conn, app, user, now, "sign_in").await?;
-    sqlx::query(
-        "UPDATE cancellations SET fresh_ms = ? \
-         WHERE app = ? AND user_id = ? AND state = 'completed' AND fresh_ms IS NULL",
+    on!(conn, c => sqlx::query(
+        "UPDATE cancellations SET fresh_ms = $1 \
+         WHERE app = $2 AND user_id = $3 AND state = 'completed' AND fresh_ms IS NULL",
     )
     .bind(now)
     .bind(app)
     .bind(user)
-    .execute(&mut *conn)
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
 /// The account as the host app's status route reports it.
-pub async fn account_status(pool: &SqlitePool, app: &str, user: &str) -> Result<AccountStatus> {
+pub async fn account_status(pool: &Db, app: &str, user: &str) -> Result<AccountStatus> {
     let rows = latest(pool, app, user).await?;
     if let Some(open) = rows
         .iter()
@@ -522,7 +501,7 @@ pub async fn account_status(pool: &SqlitePool, app: &str, user: &str) -> Result<
 }
 
 async fn feed(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     now: i64,
@@ -543,7 +522,7 @@ async fn feed(
 /// hashes are answered, to drop them from memory after COMMIT). Every
 /// per-user table belongs here, in the one transaction that finalises.
 async fn erase_user(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     fail: Option<FailPoint>,
@@ -561,29 +540,21 @@ async fn erase_user(
     // Teen mode: its state, password hash, throttle and appeals.
     crate::teen::delete_user_data(conn, app, user).await?;
     fail_at(fail, FailPoint::SettingsDeleted)?;
-    let sessions: Vec<String> =
-        sqlx::query_scalar("SELECT id_hash FROM sessions WHERE app = ? AND user_id = ?")
+    let sessions: Vec<String> = on!(conn, c => sqlx::query_scalar("SELECT id_hash FROM sessions WHERE app = $1 AND user_id = $2")
             .bind(app)
             .bind(user)
-            .fetch_all(&mut *conn)
-            .await?;
+            .fetch_all(c).await)?;
     delete_rows(conn, "sessions", app, user).await?;
     Ok(sessions)
 }
 
-async fn delete_rows(
-    conn: &mut SqliteConnection,
-    table: &str,
-    app: &str,
-    user: &str,
-) -> Result<()> {
-    sqlx::query(&format!(
-        "DELETE FROM {table} WHERE app = ? AND user_id = ?"
+async fn delete_rows(conn: &mut impl AsConn, table: &str, app: &str, user: &str) -> Result<()> {
+    on!(conn, c => sqlx::query(&format!(
+        "DELETE FROM {table} WHERE app = $1 AND user_id = $2"
     ))
     .bind(app)
     .bind(user)
-    .execute(&mut *conn)
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
@@ -591,15 +562,22 @@ async fn delete_rows(
 /// subject (format 2; for format-1 rows, whose hash covers the user id
 /// itself, a random pseudonym) and deletes the mapping: every chain still
 /// verifies, and no row is found by the user id any more.
-async fn pseudonymise_ledger(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<()> {
-    sqlx::query(
-        "UPDATE consents SET user_id = CASE WHEN format = 2 THEN subject ELSE ? END \
-         WHERE app = ? AND user_id = ?",
-    )
-    .bind(random_hex(16))
-    .bind(app)
-    .bind(user)
-    .execute(&mut *conn)
-    .await?;
+/// On PostgreSQL the API's role may not update ledger rows at all: the
+/// owner's `pseudonymise_consents` (migrations-pg/0013) does it.
+async fn pseudonymise_ledger(conn: &mut impl AsConn, app: &str, user: &str) -> Result<()> {
+    let sql = match conn.engine() {
+        Engine::Sqlite => {
+            "UPDATE consents SET user_id = CASE WHEN format = 2 THEN subject ELSE $1 END \
+             WHERE app = $2 AND user_id = $3"
+        }
+        Engine::Postgres => "SELECT pseudonymise_consents($2, $3, $1)",
+    };
+    on!(conn, c => sqlx::query(sql)
+        .bind(random_hex(16))
+        .bind(app)
+        .bind(user)
+        .execute(c)
+        .await
+        .map(drop))?;
     delete_rows(conn, "ledger_subjects", app, user).await
 }

@@ -74,6 +74,10 @@ enum TeenCommand {
         /// Directory holding the database.
         #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+        /// PostgreSQL database (postgres://user@host:port/db) instead of
+        /// the SQLite file in the data directory.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
     },
 }
 
@@ -85,9 +89,13 @@ enum LedgerCommand {
     /// forged row, missing or reordered rows, a checkpoint that no longer
     /// matches) and a summary. Exits 0 only when nothing is wrong.
     Verify {
-        /// Directory holding the database.
+        /// Directory holding the database (and keys, checkpoints.log).
         #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+        /// PostgreSQL database (postgres://user@host:port/db) instead of
+        /// the SQLite file in the data directory.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Say whether the ledger still holds the exact record a receipt (a JSON
     /// file, as downloaded from the records page) describes. Exits 0 only
@@ -95,9 +103,13 @@ enum LedgerCommand {
     VerifyReceipt {
         /// The receipt file.
         file: PathBuf,
-        /// Directory holding the database.
+        /// Directory holding the database (and keys).
         #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
         data_dir: PathBuf,
+        /// PostgreSQL database (postgres://user@host:port/db) instead of
+        /// the SQLite file in the data directory.
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Add a new ledger key to keys/ledger.keys; it seals new rows and signs
     /// from the next server start, and the old keys stay for verification.
@@ -208,6 +220,12 @@ pub struct ServeArgs {
     /// Directory for the SQLite database and keys; created if missing.
     #[arg(long, env = "PRIVACY_CENTER_DATA_DIR", default_value = "./data")]
     pub data_dir: PathBuf,
+    /// Keep state in this PostgreSQL database (postgres://user@host:port/db)
+    /// instead of the SQLite file in the data directory, so several
+    /// instances can serve side by side (docs/deploy.md). Keys and
+    /// checkpoints.log stay in the data directory, shared by every instance.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
     /// Policy tree: one directory per app with app.toml and <version>.md files.
     #[arg(long, env = "PRIVACY_CENTER_POLICIES", default_value = "./policies")]
     pub policies: PathBuf,
@@ -326,21 +344,25 @@ pub fn main() -> ExitCode {
             app,
             user,
             data_dir,
-        }) => runtime.block_on(teen_reset(&app, &user, &data_dir)),
-        Command::Ledger(LedgerCommand::Verify { data_dir }) => {
-            match runtime.block_on(verify_ledger(&data_dir)) {
-                Ok(true) => Ok(()),
-                Ok(false) => return ExitCode::FAILURE,
-                Err(e) => Err(e),
-            }
-        }
-        Command::Ledger(LedgerCommand::VerifyReceipt { file, data_dir }) => {
-            match runtime.block_on(verify_receipt(&file, &data_dir)) {
-                Ok(true) => Ok(()),
-                Ok(false) => return ExitCode::FAILURE,
-                Err(e) => Err(e),
-            }
-        }
+            database_url,
+        }) => runtime.block_on(teen_reset(&app, &user, &data_dir, database_url.as_deref())),
+        Command::Ledger(LedgerCommand::Verify {
+            data_dir,
+            database_url,
+        }) => match runtime.block_on(verify_ledger(&data_dir, database_url.as_deref())) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
+        Command::Ledger(LedgerCommand::VerifyReceipt {
+            file,
+            data_dir,
+            database_url,
+        }) => match runtime.block_on(verify_receipt(&file, &data_dir, database_url.as_deref())) {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::FAILURE,
+            Err(e) => Err(e),
+        },
         Command::Ledger(LedgerCommand::RotateKey { data_dir }) => {
             ledger::seal::rotate(&data_dir, std::env::var(ledger::seal::KEYS_ENV).ok())
                 .map(|id| println!("new ledger key {id}; restart every instance to seal with it"))
@@ -361,11 +383,16 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn teen_reset(app: &str, user: &str, data_dir: &std::path::Path) -> Result<()> {
+async fn teen_reset(
+    app: &str,
+    user: &str,
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+) -> Result<()> {
     if !crate::identity::valid_user_id(user) {
         return Err(Error::Config(format!("{user:?} is not a user id")));
     }
-    let store = Store::open(data_dir).await?;
+    let store = open_existing(data_dir, database_url).await?;
     let done = crate::teen::support_reset(store.pool(), app, user, crate::clock::now_ms()).await?;
     match (done.was_on, done.appeal_resolved) {
         (false, false) => Err(Error::Config(format!(
@@ -484,8 +511,12 @@ fn token(args: &TokenArgs) -> Result<()> {
     Ok(())
 }
 
-/// Opens an existing data directory's database (never creating one).
-async fn open_existing(data_dir: &std::path::Path) -> Result<Store> {
+/// Opens the PostgreSQL database at `database_url`, else an existing data
+/// directory's SQLite database (never creating one).
+async fn open_existing(data_dir: &std::path::Path, database_url: Option<&str>) -> Result<Store> {
+    if let Some(url) = database_url {
+        return Store::connect(url).await;
+    }
     let db = data_dir.join(DB_FILE);
     if !db.is_file() {
         return Err(Error::NotFound(format!("no database at {}", db.display())));
@@ -494,8 +525,8 @@ async fn open_existing(data_dir: &std::path::Path) -> Result<Store> {
 }
 
 /// Prints problems and a summary; `Ok(true)` when every chain verifies.
-async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
-    let store = open_existing(data_dir).await?;
+async fn verify_ledger(data_dir: &std::path::Path, database_url: Option<&str>) -> Result<bool> {
+    let store = open_existing(data_dir, database_url).await?;
     let keyring = ledger::Keyring::load(data_dir)?;
     let report = ledger::verify_store(store.pool(), &keyring, data_dir).await?;
     for p in &report.problems {
@@ -519,11 +550,15 @@ async fn verify_ledger(data_dir: &std::path::Path) -> Result<bool> {
 }
 
 /// Prints the verdict on a receipt file; `Ok(true)` when the ledger holds it.
-async fn verify_receipt(file: &std::path::Path, data_dir: &std::path::Path) -> Result<bool> {
+async fn verify_receipt(
+    file: &std::path::Path,
+    data_dir: &std::path::Path,
+    database_url: Option<&str>,
+) -> Result<bool> {
     let text = std::fs::read_to_string(file).map_err(Error::io(file))?;
     let receipt: privacy_center_core::wire::Receipt = serde_json::from_str(&text)
         .map_err(|e| Error::Config(format!("{} is not a receipt: {e}", file.display())))?;
-    let store = open_existing(data_dir).await?;
+    let store = open_existing(data_dir, database_url).await?;
     let keyring = ledger::Keyring::load(data_dir)?;
     let check = ledger::receipt::check(store.pool(), &keyring, &receipt).await?;
     println!("record {}: {}", receipt.record_id, check.reason);
@@ -537,7 +572,8 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     for w in catalog.warnings() {
         tracing::warn!("{w}");
     }
-    let store = Store::open(&args.data_dir).await?;
+    let store = Store::open_either(&args.data_dir, args.database_url.as_deref()).await?;
+    tracing::info!(engine = ?store.engine(), "store open");
     let archived = store.archive_policy_texts(&catalog).await?;
     tracing::info!(
         apps = catalog.apps().count(),

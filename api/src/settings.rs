@@ -3,13 +3,13 @@
 //! feed. Every write is one transaction holding the new state, its history
 //! rows and its feed rows.
 
+use crate::store::{on, on_db, AsConn, Db};
 use privacy_center_core::app::{in_daily_window, minutes_of_day, AppConfig};
 use privacy_center_core::render::section_anchor;
 use privacy_center_core::wire::{
     ChangeData, Channel, ItemChange, PermissionChoice, PushCategory, PushRefusalReason,
     PushSettings, PushStatus, QuietHours, SettingChange, SwitchState,
 };
-use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::catalog::App;
@@ -43,11 +43,11 @@ impl Default for Stored {
 }
 
 /// `push_settings`: enabled, quiet start, end and time zone.
-type PushRow = (i64, Option<String>, Option<String>, Option<String>);
+type PushRow = (bool, Option<String>, Option<String>, Option<String>);
 /// A push-check row: user, enabled, quiet start, end, time zone, opted out.
 type CheckRow = (
     String,
-    i64,
+    bool,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -57,18 +57,17 @@ type CheckRow = (
 type HistoryRow = (String, String, Option<String>, String, String, String);
 
 /// Reads a user's settings.
-pub async fn load(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<Stored> {
+pub async fn load(conn: &mut impl AsConn, app: &str, user: &str) -> Result<Stored> {
     let mut s = Stored::default();
-    let push: Option<PushRow> = sqlx::query_as(
+    let push: Option<PushRow> = on!(conn, c => sqlx::query_as(
         "SELECT enabled, quiet_start, quiet_end, quiet_tz FROM push_settings \
-         WHERE app = ? AND user_id = ?",
+         WHERE app = $1 AND user_id = $2",
     )
     .bind(app)
     .bind(user)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(c).await)?;
     if let Some((enabled, start, end, tz)) = push {
-        s.enabled = enabled != 0;
+        s.enabled = enabled;
         if let (Some(start), Some(end), Some(time_zone)) = (start, end, tz) {
             s.quiet = Some(QuietHours {
                 start,
@@ -78,25 +77,22 @@ pub async fn load(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<
         }
     }
     s.opted_out =
-        sqlx::query_scalar("SELECT category FROM push_opt_outs WHERE app = ? AND user_id = ?")
+        on!(conn, c => sqlx::query_scalar("SELECT category FROM push_opt_outs WHERE app = $1 AND user_id = $2")
             .bind(app)
             .bind(user)
-            .fetch_all(&mut *conn)
-            .await?
+            .fetch_all(c).await)?
             .into_iter()
             .collect();
-    let switches: Vec<(String, i64)> =
-        sqlx::query_as("SELECT switch, is_on FROM switch_values WHERE app = ? AND user_id = ?")
+    let switches: Vec<(String, bool)> = on!(conn, c => sqlx::query_as("SELECT switch, is_on FROM switch_values WHERE app = $1 AND user_id = $2")
             .bind(app)
             .bind(user)
-            .fetch_all(&mut *conn)
-            .await?;
-    s.switches = switches.into_iter().map(|(k, v)| (k, v != 0)).collect();
+            .fetch_all(c).await)?;
+    s.switches = switches.into_iter().collect();
     Ok(s)
 }
 
 /// [`load`] on a pooled connection.
-pub async fn load_from(pool: &SqlitePool, app: &str, user: &str) -> Result<Stored> {
+pub async fn load_from(pool: &Db, app: &str, user: &str) -> Result<Stored> {
     let mut conn = pool.acquire().await?;
     load(&mut conn, app, user).await
 }
@@ -248,7 +244,7 @@ pub struct Record<'a> {
 
 impl Record<'_> {
     /// Appends `change` to the history and the feed.
-    pub async fn write(&self, conn: &mut SqliteConnection, change: ChangeData) -> Result<()> {
+    pub async fn write(&self, conn: &mut impl AsConn, change: ChangeData) -> Result<()> {
         let kind = change.kind();
         let item = match &change {
             ChangeData::Push(c)
@@ -262,9 +258,9 @@ impl Record<'_> {
                 ))
             }
         };
-        sqlx::query(
+        on!(conn, c => sqlx::query(
             "INSERT INTO setting_changes (app, user_id, kind, item, old, new, channel, at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(self.app)
         .bind(self.user)
@@ -274,8 +270,7 @@ impl Record<'_> {
         .bind(&item.new)
         .bind(self.channel.as_str())
         .bind(self.at)
-        .execute(&mut *conn)
-        .await?;
+        .execute(c).await.map(drop))?;
         insert_feed(conn, self.app, self.user, self.at, &change).await
     }
 
@@ -293,20 +288,19 @@ impl Record<'_> {
 
 /// Appends one row to the change feed.
 pub async fn insert_feed(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     at: &str,
     change: &ChangeData,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO changes (app, user_id, kind, at, data) VALUES (?, ?, ?, ?, ?)")
+    on!(conn, c => sqlx::query("INSERT INTO changes (app, user_id, kind, at, data) VALUES ($1, $2, $3, $4, $5)")
         .bind(app)
         .bind(user)
         .bind(change.kind())
         .bind(at)
         .bind(feed_data(change)?)
-        .execute(&mut *conn)
-        .await?;
+        .execute(c).await.map(drop))?;
     Ok(())
 }
 
@@ -320,90 +314,86 @@ pub fn feed_data(change: &ChangeData) -> Result<String> {
 /// Writes the push settings row (every push write keeps one, so push-check
 /// can read a user's whole state from it).
 pub async fn save_push(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     enabled: bool,
     quiet: Option<&QuietHours>,
 ) -> Result<()> {
-    sqlx::query(
+    on!(conn, c => sqlx::query(
         "INSERT INTO push_settings (app, user_id, enabled, quiet_start, quiet_end, quiet_tz) \
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (app, user_id) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (app, user_id) DO UPDATE SET \
          enabled = excluded.enabled, quiet_start = excluded.quiet_start, \
          quiet_end = excluded.quiet_end, quiet_tz = excluded.quiet_tz",
     )
     .bind(app)
     .bind(user)
-    .bind(i64::from(enabled))
+    .bind(enabled)
     .bind(quiet.map(|q| q.start.as_str()))
     .bind(quiet.map(|q| q.end.as_str()))
     .bind(quiet.map(|q| q.time_zone.as_str()))
-    .execute(&mut *conn)
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
 /// Turns a category on (no row) or off (a row).
 pub async fn save_category(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     category: &str,
     on: bool,
 ) -> Result<()> {
     let sql = if on {
-        "DELETE FROM push_opt_outs WHERE app = ? AND user_id = ? AND category = ?"
+        "DELETE FROM push_opt_outs WHERE app = $1 AND user_id = $2 AND category = $3"
     } else {
-        "INSERT OR IGNORE INTO push_opt_outs (app, user_id, category) VALUES (?, ?, ?)"
+        "INSERT INTO push_opt_outs (app, user_id, category) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
     };
-    sqlx::query(sql)
+    on!(conn, c => sqlx::query(sql)
         .bind(app)
         .bind(user)
         .bind(category)
-        .execute(&mut *conn)
-        .await?;
+        .execute(c).await.map(drop))?;
     Ok(())
 }
 
 /// Stores a switch value the user set.
 pub async fn save_switch(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     switch: &str,
     on: bool,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO switch_values (app, user_id, switch, is_on) VALUES (?, ?, ?, ?) \
+    on!(conn, c => sqlx::query(
+        "INSERT INTO switch_values (app, user_id, switch, is_on) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (app, user_id, switch) DO UPDATE SET is_on = excluded.is_on",
     )
     .bind(app)
     .bind(user)
     .bind(switch)
-    .bind(i64::from(on))
-    .execute(&mut *conn)
-    .await?;
+    .bind(on)
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
 /// Stores a reported permission state; answers the one it replaces.
 pub async fn save_permission(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     choice: &PermissionChoice,
 ) -> Result<Option<String>> {
-    let old: Option<String> = sqlx::query_scalar(
-        "SELECT state FROM permission_choices WHERE app = ? AND user_id = ? AND permission = ?",
+    let old: Option<String> = on!(conn, c => sqlx::query_scalar(
+        "SELECT state FROM permission_choices WHERE app = $1 AND user_id = $2 AND permission = $3",
     )
     .bind(app)
     .bind(user)
     .bind(&choice.permission)
-    .fetch_optional(&mut *conn)
-    .await?;
-    sqlx::query(
+    .fetch_optional(c).await)?;
+    on!(conn, c => sqlx::query(
         "INSERT INTO permission_choices (app, user_id, permission, state, source) \
-         VALUES (?, ?, ?, ?, ?) ON CONFLICT (app, user_id, permission) DO UPDATE SET \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (app, user_id, permission) DO UPDATE SET \
          state = excluded.state, source = excluded.source",
     )
     .bind(app)
@@ -411,27 +401,25 @@ pub async fn save_permission(
     .bind(&choice.permission)
     .bind(choice.state.as_str())
     .bind(choice.source.as_str())
-    .execute(&mut *conn)
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(old)
 }
 
 /// A user's settings history, newest first, at most `limit` rows.
 pub async fn history(
-    pool: &SqlitePool,
+    pool: &Db,
     app: &AppConfig,
     user: &str,
     limit: i64,
 ) -> Result<Vec<SettingChange>> {
-    let rows: Vec<HistoryRow> = sqlx::query_as(
+    let rows: Vec<HistoryRow> = on_db!(pool, c => sqlx::query_as(
         "SELECT kind, item, old, new, channel, at FROM setting_changes \
-         WHERE app = ? AND user_id = ? ORDER BY seq DESC LIMIT ?",
+         WHERE app = $1 AND user_id = $2 ORDER BY seq DESC LIMIT $3",
     )
     .bind(&app.id)
     .bind(user)
     .bind(limit)
-    .fetch_all(pool)
-    .await?;
+    .fetch_all(c).await)?;
     rows.into_iter()
         .map(|(kind, item, old, new, channel, at)| {
             let channel = Channel::parse(&channel)
@@ -455,7 +443,7 @@ pub const CHECK_CHUNK: usize = 500;
 /// Why each of `users` may not receive `category` at `now_ms` (`None` =
 /// allowed), in the order given: one query per [`CHECK_CHUNK`] users.
 pub async fn push_check(
-    pool: &SqlitePool,
+    pool: &Db,
     app: &str,
     category: &str,
     users: &[String],
@@ -467,19 +455,25 @@ pub async fn push_check(
     // each distinct setting is resolved once per request.
     let mut quiet_cache: HashMap<(String, String, String), bool> = HashMap::new();
     for chunk in users.chunks(CHECK_CHUNK) {
-        let marks = vec!["?"; chunk.len()].join(", ");
+        let marks = (3..3 + chunk.len())
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let sql = format!(
             "SELECT p.user_id, p.enabled, p.quiet_start, p.quiet_end, p.quiet_tz, \
              EXISTS (SELECT 1 FROM push_opt_outs o WHERE o.app = p.app \
-                     AND o.user_id = p.user_id AND o.category = ?) \
-             FROM push_settings p WHERE p.app = ? AND p.user_id IN ({marks})"
+                     AND o.user_id = p.user_id AND o.category = $1) \
+             FROM push_settings p WHERE p.app = $2 AND p.user_id IN ({marks})"
         );
-        let mut q = sqlx::query_as::<_, CheckRow>(&sql).bind(category).bind(app);
-        for u in chunk {
-            q = q.bind(u);
-        }
-        for (user, enabled, start, end, tz, opted_out) in q.fetch_all(&mut *conn).await? {
-            let reason = if enabled == 0 {
+        let rows = on!(&mut conn, c => {
+            let mut q = sqlx::query_as::<_, CheckRow>(&sql).bind(category).bind(app);
+            for u in chunk {
+                q = q.bind(u);
+            }
+            q.fetch_all(c).await
+        })?;
+        for (user, enabled, start, end, tz, opted_out) in rows {
+            let reason = if !enabled {
                 Some(PushRefusalReason::PushOff)
             } else if opted_out {
                 Some(PushRefusalReason::OptedOut)

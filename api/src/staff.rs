@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 use crate::identity::session::STAFF;
 use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
 use crate::state::Settings;
-use crate::store::Store;
+use crate::store::{AsConn, Store};
 use crate::throttle::Throttle;
 use std::sync::Arc;
 
@@ -178,8 +178,10 @@ pub fn client_address<'a>(
 /// Starts a staff session (deleting the one the browser replaces, if any,
 /// and expired ones); returns the cookie value.
 pub async fn start_staff_session(store: &Store, replaces: Option<&str>) -> Result<String> {
-    let mut tx = store.pool().begin().await?;
-    let value = STAFF.create(&mut tx, now_secs(), replaces, &[]).await?;
+    let mut tx = store.begin().await?;
+    let value = STAFF
+        .create(&mut tx.conn(), now_secs(), replaces, &[])
+        .await?;
     tx.commit().await?;
     Ok(value)
 }

@@ -149,7 +149,9 @@ impl AppState {
                 throttle: staff::sign_in_throttle(),
             }),
             staff_cookie: identity::SessionCookie::staff(settings.is_https()),
-            sessions: Arc::new(identity::SessionCache::new(identity::CACHED_SESSIONS)),
+            sessions: Arc::new(identity::SessionCache::new(
+                store.cache_capacity(identity::CACHED_SESSIONS),
+            )),
             store,
             keys: Arc::new(keys),
             ledger,

@@ -1,11 +1,26 @@
-//! Persistent state: one SQLite database file in the data directory.
+//! Persistent state: one SQLite database file in the data directory, or a
+//! PostgreSQL database shared by several API instances (`--database-url`).
 //!
-//! Every connection runs in WAL mode with `synchronous=FULL`, so a write the
-//! API has acknowledged survives a crash or power loss.
+//! Both engines run the same SQL (numbered `$1` parameters, which SQLite
+//! reads too); [`on!`] runs a statement on whichever engine a connection
+//! belongs to, and the few places where the dialects differ match on
+//! [`Engine`]. On SQLite every connection runs in WAL mode with
+//! `synchronous=FULL`, on PostgreSQL with `synchronous_commit=on`, so a
+//! write the API has acknowledged survives a crash or power loss.
+//!
+//! Writes take turns on both engines: SQLite lets one writer in at a time,
+//! and on PostgreSQL every write transaction takes one transaction-scoped
+//! advisory lock ([`WRITE_LOCK`]) first. So the rules that SQLite's single
+//! writer made true — a chain's tip read inside the transaction that
+//! extends it, the change feed's `seq` in commit order, one finaliser per
+//! cancellation — hold across any number of instances.
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions, Postgres};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -18,49 +33,226 @@ use crate::error::{Error, Result};
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "privacy-center.sqlite3";
 
+/// The PostgreSQL advisory lock every write transaction holds until it
+/// ends (and the change feed's insert trigger takes too): the engine-wide
+/// write turn that SQLite's own lock gives. Any fixed number; this one
+/// spells "privacy" in ASCII.
+pub const WRITE_LOCK: i64 = 0x0070_7269_7661_6379;
+
+/// Which database engine the store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// One file in the data directory (the default).
+    Sqlite,
+    /// A PostgreSQL server, shared by any number of instances.
+    Postgres,
+}
+
+/// The connection pool of either engine; cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    /// SQLite.
+    Sqlite(SqlitePool),
+    /// PostgreSQL.
+    Pg(PgPool),
+}
+
+/// A connection of either engine, borrowed: what statements run on.
+#[derive(Debug)]
+pub enum Conn<'c> {
+    /// SQLite.
+    Sqlite(&'c mut SqliteConnection),
+    /// PostgreSQL.
+    Pg(&'c mut PgConnection),
+}
+
+/// Anything that lends a [`Conn`]: a pooled connection, a transaction, a
+/// `Conn` itself (re-lent).
+pub trait AsConn: Send {
+    /// The connection, lent for one statement or several.
+    fn conn(&mut self) -> Conn<'_>;
+
+    /// Which engine the connection belongs to.
+    fn engine(&mut self) -> Engine {
+        self.conn().engine()
+    }
+}
+
+impl AsConn for Conn<'_> {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Conn::Sqlite(c) => Conn::Sqlite(c),
+            Conn::Pg(c) => Conn::Pg(c),
+        }
+    }
+}
+
+/// Runs `$body` with `$c` bound to the engine's own connection (`&mut
+/// SqliteConnection` or `&mut PgConnection`) of `$conn` (anything
+/// [`AsConn`]); the body is compiled once per engine, so the same sqlx code
+/// runs on both. It must give the same type on both (map a query result to
+/// `rows_affected()`, decode rows into tuples or `FromRow` types).
+/// Exported for the integration tests.
+#[macro_export]
+macro_rules! on {
+    ($conn:expr, $c:ident => $body:expr) => {
+        match $crate::store::AsConn::conn($conn) {
+            $crate::store::Conn::Sqlite($c) => $body,
+            $crate::store::Conn::Pg($c) => $body,
+        }
+    };
+}
+pub use crate::on;
+
+/// [`on!`] for a pool: `$c` is `&SqlitePool` or `&PgPool`, for one
+/// statement on whichever connection is free.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($c) => $body,
+            $crate::store::Db::Pg($c) => $body,
+        }
+    };
+}
+pub use crate::on_db;
+
+/// `rows` groups of `cols` numbered parameters, from `$first`:
+/// `($1, $2), ($3, $4)` for a multi-row `VALUES` of 2 rows of 2.
+pub fn values(rows: usize, cols: usize, first: usize) -> String {
+    let mut out = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(first + r * cols + c).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// A pooled connection of either engine.
+#[derive(Debug)]
+pub enum Pooled {
+    /// SQLite.
+    Sqlite(PoolConnection<Sqlite>),
+    /// PostgreSQL.
+    Pg(PoolConnection<Postgres>),
+}
+
+impl AsConn for Pooled {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Pooled::Sqlite(c) => Conn::Sqlite(c),
+            Pooled::Pg(c) => Conn::Pg(c),
+        }
+    }
+}
+
+/// A transaction of either engine.
+#[derive(Debug)]
+pub enum Tx<'c> {
+    /// SQLite.
+    Sqlite(Transaction<'c, Sqlite>),
+    /// PostgreSQL.
+    Pg(Transaction<'c, Postgres>),
+}
+
+impl Tx<'_> {
+    /// Commits: one fsync (`synchronous=FULL`, `synchronous_commit=on`).
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl AsConn for Tx<'_> {
+    fn conn(&mut self) -> Conn<'_> {
+        match self {
+            Tx::Sqlite(t) => Conn::Sqlite(t),
+            Tx::Pg(t) => Conn::Pg(t),
+        }
+    }
+}
+
+impl<'c> Conn<'c> {
+    /// Which engine this connection belongs to.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Conn::Sqlite(_) => Engine::Sqlite,
+            Conn::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// A write transaction on this connection, without this process's write
+    /// turn: `BEGIN IMMEDIATE` on SQLite (no upgrade deadlock), on
+    /// PostgreSQL `BEGIN` and the [`WRITE_LOCK`]. For the CLI and for short
+    /// bookkeeping writes; request handlers use [`Store::begin_write`].
+    pub async fn begin_write(self) -> Result<Tx<'c>> {
+        Ok(match self {
+            Conn::Sqlite(c) => {
+                Tx::Sqlite(sqlx::Connection::begin_with(c, "BEGIN IMMEDIATE").await?)
+            }
+            Conn::Pg(c) => {
+                let mut tx = sqlx::Connection::begin(c).await?;
+                write_lock(&mut tx).await?;
+                Tx::Pg(tx)
+            }
+        })
+    }
+
+    /// A transaction that reads one consistent snapshot (and may write
+    /// without the turn: only rows no other writer touches).
+    pub async fn begin(self) -> Result<Tx<'c>> {
+        Ok(match self {
+            Conn::Sqlite(c) => Tx::Sqlite(sqlx::Connection::begin(c).await?),
+            Conn::Pg(c) => Tx::Pg(sqlx::Connection::begin(c).await?),
+        })
+    }
+}
+
+/// Takes the [`WRITE_LOCK`] for the rest of the transaction.
+async fn write_lock(conn: &mut PgConnection) -> Result<()> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(WRITE_LOCK)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    db: Db,
     /// This process's write turn: see [`Store::begin_write`].
     writer: Arc<Mutex<()>>,
 }
 
-/// A write transaction (`BEGIN IMMEDIATE`: no upgrade deadlock) on a
-/// connection of the caller's, without this process's write turn: for the
-/// CLI and for short bookkeeping writes that hold the lock for a statement
-/// or two. Request handlers that write state use [`Store::begin_write`].
-pub async fn begin_immediate(conn: &mut sqlx::SqliteConnection) -> Result<Transaction<'_, Sqlite>> {
-    Ok(sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?)
-}
-
-/// A write transaction (`BEGIN IMMEDIATE`) that holds this process's write
-/// turn until it is committed or dropped. Derefs to the transaction, so
-/// `&mut tx` is a connection to run statements on.
+/// A write transaction that holds this process's write turn until it is
+/// committed or dropped; `&mut tx` lends its connection ([`AsConn`]).
 #[derive(Debug)]
 pub struct WriteTx {
-    tx: Transaction<'static, Sqlite>,
+    tx: Tx<'static>,
     _turn: OwnedMutexGuard<()>,
 }
 
 impl WriteTx {
-    /// Commits (one fsync with `synchronous=FULL`), then gives the turn on.
+    /// Commits (one fsync), then gives the turn on.
     pub async fn commit(self) -> Result<()> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await
     }
 }
 
-impl Deref for WriteTx {
-    type Target = Transaction<'static, Sqlite>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.tx
-    }
-}
-
-impl DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut Self::Target {
-        &mut self.tx
+impl AsConn for WriteTx {
+    fn conn(&mut self) -> Conn<'_> {
+        self.tx.conn()
     }
 }
 
@@ -95,7 +287,7 @@ async fn checkpoint(pool: &SqlitePool, mode: &'static str) -> i64 {
 }
 
 impl Store {
-    /// Opens (creating if needed) and migrates the database in `data_dir`.
+    /// Opens (creating if needed) and migrates the SQLite database in `data_dir`.
     pub async fn open(data_dir: &Path) -> Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(Error::io(data_dir))?;
         let path = data_dir.join(DB_FILE);
@@ -118,25 +310,118 @@ impl Store {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store {
-            pool,
-            writer: Arc::new(Mutex::new(())),
-        })
+        Ok(Store::with(Db::Sqlite(pool)))
     }
 
-    /// Starts a write transaction (`BEGIN IMMEDIATE`: no upgrade deadlock)
-    /// once this process's earlier writers are done (the turn is a
-    /// throughput and latency measure; correctness comes from SQLite's own
-    /// lock, which [`begin_immediate`] also takes). SQLite lets one writer
-    /// in at a time and makes the others wait in its busy handler, which
-    /// sleeps in growing steps (up to 100 ms) and lets no one queue: under
-    /// load, writes then waited half a second and more. In-process writers
-    /// instead take turns here, first come first served, and only another
-    /// process (a second API instance, the CLI) still meets the busy handler.
+    /// Connects to (and migrates) the PostgreSQL database at `url`
+    /// (`postgres://user@host:port/db`), with `synchronous_commit=on`
+    /// whatever the server's default.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let options = PgConnectOptions::from_str(url)?
+            .options([("synchronous_commit", "on")])
+            .application_name("privacy-center");
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        let migrator = sqlx::migrate!("./migrations-pg");
+        let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        // The API's own role may read `_sqlx_migrations` but not migrate:
+        // an up-to-date database is left alone.
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&pool)
+                .await
+                .unwrap_or(None);
+        if applied.unwrap_or(0) < latest {
+            migrator.run(&pool).await.map_err(|e| {
+                Error::Config(format!(
+                    "cannot bring the PostgreSQL database up to migration {latest}: {e} \
+                     (run `privacy-center migrate --database-url <the schema owner's URL>` \
+                     first; docs/deploy.md)"
+                ))
+            })?;
+        }
+        Ok(Store::with(Db::Pg(pool)))
+    }
+
+    /// Closes every pooled connection (waits for those lent out).
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite(p) => p.close().await,
+            Db::Pg(p) => p.close().await,
+        }
+    }
+
+    /// PostgreSQL when `database_url` is given, else SQLite in `data_dir`.
+    pub async fn open_either(data_dir: &Path, database_url: Option<&str>) -> Result<Store> {
+        match database_url {
+            Some(url) => Store::connect(url).await,
+            None => Store::open(data_dir).await,
+        }
+    }
+
+    fn with(db: Db) -> Store {
+        Store {
+            db,
+            writer: Arc::new(Mutex::new(())),
+        }
+    }
+
+    /// Which engine the store runs on.
+    pub fn engine(&self) -> Engine {
+        match self.db {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Pg(_) => Engine::Postgres,
+        }
+    }
+
+    /// A connection from the pool.
+    pub async fn acquire(&self) -> Result<Pooled> {
+        self.db.acquire().await
+    }
+
+    /// How many rows an in-memory cache in front of this store may keep:
+    /// `wanted` on SQLite, where this process is the database's one server,
+    /// and none on PostgreSQL, where other instances change the same rows
+    /// (a session ended there, a consent recorded there) and every read
+    /// must see it at once.
+    pub fn cache_capacity(&self, wanted: usize) -> usize {
+        match self.engine() {
+            Engine::Sqlite => wanted,
+            Engine::Postgres => 0,
+        }
+    }
+
+    /// Starts a write transaction once this process's earlier writers are
+    /// done (the turn is a throughput and latency measure; correctness
+    /// comes from the engine's own turn, which [`Conn::begin_write`] also
+    /// takes). SQLite lets one writer in at a time and makes the others
+    /// wait in its busy handler, which sleeps in growing steps (up to 100
+    /// ms) and lets no one queue: under load, writes then waited half a
+    /// second and more. In-process writers instead take turns here, first
+    /// come first served, and only another process (a second API instance,
+    /// the CLI) still meets the engine's wait.
     pub async fn begin_write(&self) -> Result<WriteTx> {
         let turn = self.writer.clone().lock_owned().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = match &self.db {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Pg(p) => {
+                let mut tx = p.begin().await?;
+                write_lock(&mut tx).await?;
+                Tx::Pg(tx)
+            }
+        };
         Ok(WriteTx { tx, _turn: turn })
+    }
+
+    /// A transaction that reads one consistent snapshot.
+    pub async fn begin(&self) -> Result<Tx<'static>> {
+        Ok(match &self.db {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Pg(p) => Tx::Pg(p.begin().await?),
+        })
     }
 
     /// Copies the write-ahead log into the database file every `every`, on
@@ -152,8 +437,12 @@ impl Store {
     /// [`RESTART_FRAMES`], a RESTART checkpoint follows the PASSIVE one: it
     /// holds writers back only while it copies the few frames written
     /// since, and the next commit writes from the start of the log again.
+    /// Nothing to do on PostgreSQL, which checkpoints by itself.
     pub fn spawn_checkpointer(&self, every: Duration) {
-        let pool = self.pool.clone();
+        let Db::Sqlite(pool) = &self.db else {
+            return;
+        };
+        let pool = pool.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -168,10 +457,7 @@ impl Store {
 
     /// Whether the database answers.
     pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
+        on_db!(&self.db, c => sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(c).await).is_ok()
     }
 
     /// Archives every loaded policy text by content hash. Texts already known
@@ -182,17 +468,18 @@ impl Store {
         let mut added = 0;
         for app in catalog.apps() {
             for v in &app.versions {
-                added += sqlx::query(
-                    "INSERT INTO policy_texts (sha256, app, version, content) VALUES (?, ?, ?, ?) \
+                let content = privacy_center_core::policy::normalise(&v.raw);
+                added += on!(&mut tx, c => sqlx::query(
+                    "INSERT INTO policy_texts (sha256, app, version, content) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (sha256) DO NOTHING",
                 )
                 .bind(&v.file.meta.sha256)
                 .bind(&app.config.id)
                 .bind(&v.file.meta.version)
-                .bind(privacy_center_core::policy::normalise(&v.raw))
-                .execute(&mut **tx)
-                .await?
-                .rows_affected();
+                .bind(&content)
+                .execute(c)
+                .await
+                .map(|r| r.rows_affected()))?;
             }
         }
         tx.commit().await?;
@@ -201,23 +488,53 @@ impl Store {
 
     /// The archived text with this hash, if any.
     pub async fn policy_text(&self, sha256: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT content FROM policy_texts WHERE sha256 = ?")
+        Ok(on_db!(&self.db, c =>
+            sqlx::query_scalar("SELECT content FROM policy_texts WHERE sha256 = $1")
                 .bind(sha256)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
+                .fetch_optional(c)
+                .await)?)
     }
 
-    /// The underlying pool, for tests and later modules.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// The pool, for one statement on any free connection ([`on_db!`]).
+    pub fn pool(&self) -> &Db {
+        &self.db
+    }
+}
+
+impl Db {
+    /// A connection from the pool.
+    pub async fn acquire(&self) -> Result<Pooled> {
+        Ok(match self {
+            Db::Sqlite(p) => Pooled::Sqlite(p.acquire().await?),
+            Db::Pg(p) => Pooled::Pg(p.acquire().await?),
+        })
+    }
+
+    /// Which engine the pool belongs to.
+    pub fn engine(&self) -> Engine {
+        match self {
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Pg(_) => Engine::Postgres,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sqlite(store: &Store) -> &SqlitePool {
+        match store.pool() {
+            Db::Sqlite(p) => p,
+            Db::Pg(_) => unreachable!("opened on SQLite"),
+        }
+    }
+
+    #[test]
+    fn values_numbers_every_parameter() {
+        assert_eq!(values(2, 2, 1), "($1, $2), ($3, $4)");
+        assert_eq!(values(1, 3, 4), "($4, $5, $6)");
+    }
 
     /// Under writes that never pause, the log still starts over. Counted
     /// from the log's own header (its checkpoint sequence number goes up
@@ -230,7 +547,7 @@ mod tests {
         let store = Store::open(dir.path()).await.unwrap();
         store.spawn_checkpointer(Duration::from_millis(20));
         sqlx::query("CREATE TABLE filler (data BLOB NOT NULL)")
-            .execute(store.pool())
+            .execute(sqlite(&store))
             .await
             .unwrap();
         let wal = dir.path().join(format!("{DB_FILE}-wal"));
@@ -246,9 +563,9 @@ mod tests {
         let (mut written, mut restarts, mut last) = (0u64, 0u32, None);
         // Well past the 64 MiB the log may keep, one commit after another.
         while written < 256 * 1024 * 1024 {
-            sqlx::query("INSERT INTO filler (data) VALUES (?)")
+            sqlx::query("INSERT INTO filler (data) VALUES ($1)")
                 .bind(&blob)
-                .execute(store.pool())
+                .execute(sqlite(&store))
                 .await
                 .unwrap();
             written += blob.len() as u64;

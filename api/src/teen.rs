@@ -4,6 +4,7 @@
 //! The rules themselves (weak codes, budgets, the throttle's arithmetic) are
 //! `core::teen`; the routes are `routes::teen`.
 
+use crate::store::{on, AsConn, Db};
 use argon2::{Algorithm, Argon2, Params, Version};
 use privacy_center_core::app::AppConfig;
 use privacy_center_core::teen::{Gate, Throttle};
@@ -12,7 +13,6 @@ use privacy_center_core::wire::{
     TeenStatus,
 };
 use rand::RngCore;
-use sqlx::{SqliteConnection, SqlitePool};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -147,18 +147,17 @@ pub struct Stored {
     pub pin_hash: Vec<u8>,
 }
 
-type Row = (String, Option<i64>, String, i64, String, Vec<u8>, Vec<u8>);
+type Row = (String, Option<i64>, String, bool, String, Vec<u8>, Vec<u8>);
 
 /// A user's teen mode, `None` when off.
-pub async fn load(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<Option<Stored>> {
-    let row: Option<Row> = sqlx::query_as(
+pub async fn load(conn: &mut impl AsConn, app: &str, user: &str) -> Result<Option<Stored>> {
+    let row: Option<Row> = on!(conn, c => sqlx::query_as(
         "SELECT age_band, daily_minutes, time_zone, follow_device, since, pin_salt, pin_hash \
-         FROM teen_mode WHERE app = ? AND user_id = ?",
+         FROM teen_mode WHERE app = $1 AND user_id = $2",
     )
     .bind(app)
     .bind(user)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(c).await)?;
     row.map(
         |(band, minutes, time_zone, follow, since, pin_salt, pin_hash)| {
             Ok(Stored {
@@ -166,7 +165,7 @@ pub async fn load(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<
                     .ok_or_else(|| Error::Unreadable(format!("teen-mode age band {band:?}")))?,
                 daily_minutes: minutes.and_then(|m| u16::try_from(m).ok()),
                 time_zone,
-                follow_device: follow != 0,
+                follow_device: follow,
                 since,
                 pin_salt,
                 pin_hash,
@@ -177,36 +176,38 @@ pub async fn load(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<
 }
 
 /// Writes (inserts or replaces) a user's teen mode.
-pub async fn save(conn: &mut SqliteConnection, app: &str, user: &str, s: &Stored) -> Result<()> {
-    sqlx::query(
-        "INSERT OR REPLACE INTO teen_mode (app, user_id, age_band, daily_minutes, time_zone, \
-         follow_device, since, pin_salt, pin_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+pub async fn save(conn: &mut impl AsConn, app: &str, user: &str, s: &Stored) -> Result<()> {
+    on!(conn, c => sqlx::query(
+        "INSERT INTO teen_mode (app, user_id, age_band, daily_minutes, time_zone, \
+         follow_device, since, pin_salt, pin_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+         ON CONFLICT (app, user_id) DO UPDATE SET age_band = excluded.age_band, \
+         daily_minutes = excluded.daily_minutes, time_zone = excluded.time_zone, \
+         follow_device = excluded.follow_device, since = excluded.since, \
+         pin_salt = excluded.pin_salt, pin_hash = excluded.pin_hash",
     )
     .bind(app)
     .bind(user)
     .bind(s.age_band.as_str())
     .bind(s.daily_minutes.map(i64::from))
     .bind(&s.time_zone)
-    .bind(i64::from(s.follow_device))
+    .bind(s.follow_device)
     .bind(&s.since)
     .bind(&s.pin_salt)
     .bind(&s.pin_hash)
-    .execute(&mut *conn)
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
 /// Turns teen mode off: removes the state, the password and its throttle.
-pub async fn remove(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<()> {
+pub async fn remove(conn: &mut impl AsConn, app: &str, user: &str) -> Result<()> {
     for sql in [
-        "DELETE FROM teen_mode WHERE app = ? AND user_id = ?",
-        "DELETE FROM teen_pin_throttle WHERE app = ? AND user_id = ?",
+        "DELETE FROM teen_mode WHERE app = $1 AND user_id = $2",
+        "DELETE FROM teen_pin_throttle WHERE app = $1 AND user_id = $2",
     ] {
-        sqlx::query(sql)
+        on!(conn, c => sqlx::query(sql)
             .bind(app)
             .bind(user)
-            .execute(&mut *conn)
-            .await?;
+            .execute(c).await.map(drop))?;
     }
     Ok(())
 }
@@ -215,26 +216,24 @@ pub async fn remove(conn: &mut SqliteConnection, app: &str, user: &str) -> Resul
 /// throttle, appeals): what account cancellation calls when it completes,
 /// inside its own transaction. The history and feed rows stay with the
 /// rest of the user's history.
-pub async fn delete_user_data(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<()> {
+pub async fn delete_user_data(conn: &mut impl AsConn, app: &str, user: &str) -> Result<()> {
     remove(conn, app, user).await?;
-    sqlx::query("DELETE FROM teen_appeals WHERE app = ? AND user_id = ?")
+    on!(conn, c => sqlx::query("DELETE FROM teen_appeals WHERE app = $1 AND user_id = $2")
         .bind(app)
         .bind(user)
-        .execute(&mut *conn)
-        .await?;
+        .execute(c).await.map(drop))?;
     Ok(())
 }
 
 /// A user's throttle (a fresh one when none is stored).
-pub async fn load_throttle(conn: &mut SqliteConnection, app: &str, user: &str) -> Result<Throttle> {
-    let row: Option<(i64, i64, i64, String)> = sqlx::query_as(
+pub async fn load_throttle(conn: &mut impl AsConn, app: &str, user: &str) -> Result<Throttle> {
+    let row: Option<(i64, i64, i64, String)> = on!(conn, c => sqlx::query_as(
         "SELECT failures, locks, locked_until_ms, recent_ms FROM teen_pin_throttle \
-         WHERE app = ? AND user_id = ?",
+         WHERE app = $1 AND user_id = $2",
     )
     .bind(app)
     .bind(user)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(c).await)?;
     let Some((failures, locks, locked_until_ms, recent)) = row else {
         return Ok(Throttle::default());
     };
@@ -256,7 +255,7 @@ pub async fn load_throttle(conn: &mut SqliteConnection, app: &str, user: &str) -
 
 /// Stores a user's throttle.
 pub async fn save_throttle(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     t: &Throttle,
@@ -267,9 +266,12 @@ pub async fn save_throttle(
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    sqlx::query(
-        "INSERT OR REPLACE INTO teen_pin_throttle (app, user_id, failures, locks, \
-         locked_until_ms, recent_ms) VALUES (?, ?, ?, ?, ?, ?)",
+    on!(conn, c => sqlx::query(
+        "INSERT INTO teen_pin_throttle (app, user_id, failures, locks, \
+         locked_until_ms, recent_ms) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (app, user_id) DO UPDATE SET failures = excluded.failures, \
+         locks = excluded.locks, locked_until_ms = excluded.locked_until_ms, \
+         recent_ms = excluded.recent_ms",
     )
     .bind(app)
     .bind(user)
@@ -277,8 +279,7 @@ pub async fn save_throttle(
     .bind(i64::from(t.locks))
     .bind(t.locked_until_ms)
     .bind(recent)
-    .execute(&mut *conn)
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
@@ -292,9 +293,9 @@ pub fn lock_of(t: &Throttle, now_ms: i64) -> PinLock {
 
 /// Counts one hash for `app`/`user` in the throttle, in its own write
 /// transaction, before any hashing: [`Error::PinLocked`] when it may not run.
-pub async fn admit(pool: &SqlitePool, app: &str, user: &str, now_ms: i64) -> Result<()> {
+pub async fn admit(pool: &Db, app: &str, user: &str, now_ms: i64) -> Result<()> {
     let mut conn = pool.acquire().await?;
-    let mut tx = crate::store::begin_immediate(&mut conn).await?;
+    let mut tx = conn.conn().begin_write().await?;
     let mut t = load_throttle(&mut tx, app, user).await?;
     match t.admit(now_ms) {
         Gate::Wait(until) => Err(Error::PinLocked {
@@ -311,13 +312,13 @@ pub async fn admit(pool: &SqlitePool, app: &str, user: &str, now_ms: i64) -> Res
 
 /// Applies `f` to the stored throttle in one write transaction.
 pub async fn update_throttle(
-    pool: &SqlitePool,
+    pool: &Db,
     app: &str,
     user: &str,
     f: impl FnOnce(&mut Throttle),
 ) -> Result<Throttle> {
     let mut conn = pool.acquire().await?;
-    let mut tx = crate::store::begin_immediate(&mut conn).await?;
+    let mut tx = conn.conn().begin_write().await?;
     let mut t = load_throttle(&mut tx, app, user).await?;
     f(&mut t);
     save_throttle(&mut tx, app, user, &t).await?;
@@ -330,7 +331,7 @@ pub async fn update_throttle(
 /// a wrong code answers 403 `wrong_pin` (and may start the lock). Every
 /// failure of a code that reached the hash takes one hash's time.
 pub async fn check_pin(
-    pool: &SqlitePool,
+    pool: &Db,
     hasher: &PinHasher,
     now_ms: impl Fn() -> i64,
     app: &str,
@@ -378,12 +379,7 @@ pub fn curfew_now(config: &AppConfig, s: &Stored, now_ms: i64) -> bool {
 }
 
 /// `GET /api/me/teen-mode`'s answer for a user at `now_ms`.
-pub async fn view(
-    pool: &SqlitePool,
-    config: &AppConfig,
-    user: &str,
-    now_ms: i64,
-) -> Result<TeenModeState> {
+pub async fn view(pool: &Db, config: &AppConfig, user: &str, now_ms: i64) -> Result<TeenModeState> {
     let mut conn = pool.acquire().await?;
     let app = config.id.as_str();
     let stored = load(&mut conn, app, user).await?;
@@ -406,12 +402,7 @@ pub async fn view(
 }
 
 /// What a host app reads of a user's teen mode at `now_ms`.
-pub async fn status(
-    pool: &SqlitePool,
-    config: &AppConfig,
-    user: &str,
-    now_ms: i64,
-) -> Result<TeenStatus> {
+pub async fn status(pool: &Db, config: &AppConfig, user: &str, now_ms: i64) -> Result<TeenStatus> {
     let mut conn = pool.acquire().await?;
     let Some(s) = load(&mut conn, &config.id, user).await? else {
         return Ok(TeenStatus::default());
@@ -433,7 +424,7 @@ pub async fn status(
 }
 
 /// Teen mode in the user's data export (never the password or its hash).
-pub async fn export(pool: &SqlitePool, config: &AppConfig, user: &str) -> Result<ExportTeenMode> {
+pub async fn export(pool: &Db, config: &AppConfig, user: &str) -> Result<ExportTeenMode> {
     let mut conn = pool.acquire().await?;
     let s = load(&mut conn, &config.id, user).await?;
     Ok(ExportTeenMode {
@@ -460,10 +451,10 @@ pub struct Reset {
 /// (`privacy-center teen reset`): teen mode off, password and throttle
 /// gone, the open appeal resolved, all in one transaction with history and
 /// feed rows (item `support_reset`, on the channel the appeal came from).
-pub async fn support_reset(pool: &SqlitePool, app: &str, user: &str, now_ms: i64) -> Result<Reset> {
+pub async fn support_reset(pool: &Db, app: &str, user: &str, now_ms: i64) -> Result<Reset> {
     let at = rfc3339_ms(now_ms);
     let mut conn = pool.acquire().await?;
-    let mut tx = crate::store::begin_immediate(&mut conn).await?;
+    let mut tx = conn.conn().begin_write().await?;
     let was_on = load(&mut tx, app, user).await?.is_some();
     let channel = resolve_appeal(&mut tx, app, user, &at).await?;
     remove(&mut tx, app, user).await?;
@@ -500,19 +491,14 @@ pub fn teen_mode_off() -> Error {
 type AppealRow = (String, String, Option<String>);
 
 /// A user's appeals, oldest first.
-pub async fn appeals(
-    conn: &mut SqliteConnection,
-    app: &str,
-    user: &str,
-) -> Result<Vec<TeenAppeal>> {
-    let rows: Vec<AppealRow> = sqlx::query_as(
+pub async fn appeals(conn: &mut impl AsConn, app: &str, user: &str) -> Result<Vec<TeenAppeal>> {
+    let rows: Vec<AppealRow> = on!(conn, c => sqlx::query_as(
         "SELECT status, filed_at, resolved_at FROM teen_appeals \
-         WHERE app = ? AND user_id = ? ORDER BY id",
+         WHERE app = $1 AND user_id = $2 ORDER BY id",
     )
     .bind(app)
     .bind(user)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_all(c).await)?;
     rows.into_iter()
         .map(|(status, filed_at, resolved_at)| {
             let status = match status.as_str() {
@@ -531,43 +517,41 @@ pub async fn appeals(
 
 /// Files an appeal unless one is open; answers whether one was filed.
 pub async fn file_appeal(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     channel: Channel,
     note: &str,
     at: &str,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "INSERT OR IGNORE INTO teen_appeals (app, user_id, channel, note, filed_at, status) \
-         VALUES (?, ?, ?, ?, ?, 'open')",
+    let done = on!(conn, c => sqlx::query(
+        "INSERT INTO teen_appeals (app, user_id, channel, note, filed_at, status) \
+         VALUES ($1, $2, $3, $4, $5, 'open') ON CONFLICT DO NOTHING",
     )
     .bind(app)
     .bind(user)
     .bind(channel.as_str())
     .bind(note)
     .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }
 
 /// Resolves the user's open appeal; answers the channel it was filed from.
 pub async fn resolve_appeal(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     app: &str,
     user: &str,
     at: &str,
 ) -> Result<Option<Channel>> {
-    let channel: Option<String> = sqlx::query_scalar(
-        "UPDATE teen_appeals SET status = 'resolved', resolved_at = ? \
-         WHERE app = ? AND user_id = ? AND status = 'open' RETURNING channel",
+    let channel: Option<String> = on!(conn, c => sqlx::query_scalar(
+        "UPDATE teen_appeals SET status = 'resolved', resolved_at = $1 \
+         WHERE app = $2 AND user_id = $3 AND status = 'open' RETURNING channel",
     )
     .bind(at)
     .bind(app)
     .bind(user)
-    .fetch_optional(&mut *conn)
-    .await?;
+    .fetch_optional(c).await)?;
     Ok(channel.and_then(|c| Channel::parse(&c)))
 }
 

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{on, on_db, Store};
 
 /// Sliding-window counter of events (failed staff sign-ins, receipt
 /// checks), per client address and overall. The events are rows of
@@ -45,16 +45,16 @@ impl Throttle {
         now_ms: i64,
     ) -> Result<std::result::Result<(), u64>> {
         let client = client.to_string();
-        let (all, oldest, mine, my_oldest): (i64, Option<i64>, i64, Option<i64>) = sqlx::query_as(
-            "SELECT count(*), min(at_ms), count(*) FILTER (WHERE client = ?), \
-             min(at_ms) FILTER (WHERE client = ?) FROM throttle_events WHERE kind = ? AND at_ms > ?",
+        let (all, oldest, mine, my_oldest): (i64, Option<i64>, i64, Option<i64>) = on_db!(store.pool(), c => sqlx::query_as(
+            "SELECT count(*), min(at_ms), count(*) FILTER (WHERE client = $1), \
+             min(at_ms) FILTER (WHERE client = $2) FROM throttle_events WHERE kind = $3 AND at_ms > $4",
         )
         .bind(&client)
         .bind(&client)
         .bind(self.kind)
         .bind(now_ms - self.window_ms)
-        .fetch_one(store.pool())
-        .await?;
+        .fetch_one(c)
+        .await)?;
         let wait = |oldest: Option<i64>| {
             let left = (oldest.unwrap_or(now_ms) + self.window_ms - now_ms).max(0);
             u64::try_from((left + 999) / 1000).unwrap_or(0)
@@ -72,17 +72,19 @@ impl Throttle {
     /// than the window.
     pub async fn record(&self, store: &Store, client: IpAddr, now_ms: i64) -> Result<()> {
         let mut tx = store.begin_write().await?;
-        sqlx::query("DELETE FROM throttle_events WHERE kind = ? AND at_ms <= ?")
+        on!(&mut tx, c => sqlx::query("DELETE FROM throttle_events WHERE kind = $1 AND at_ms <= $2")
             .bind(self.kind)
             .bind(now_ms - self.window_ms)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("INSERT INTO throttle_events (kind, client, at_ms) VALUES (?, ?, ?)")
+            .execute(c)
+            .await
+            .map(drop))?;
+        on!(&mut tx, c => sqlx::query("INSERT INTO throttle_events (kind, client, at_ms) VALUES ($1, $2, $3)")
             .bind(self.kind)
             .bind(client.to_string())
             .bind(now_ms)
-            .execute(&mut **tx)
-            .await?;
+            .execute(c)
+            .await
+            .map(drop))?;
         tx.commit().await?;
         Ok(())
     }

@@ -6,15 +6,14 @@ mod common;
 
 use axum::extract::FromRef;
 use axum::http::{Method, StatusCode};
-use common::{json_request, repo_policies, Resp, TestApp};
+use common::{json_request, json_text, ledger_refusal, repo_policies, Resp, TestApp};
 use privacy_center_api::cancellation::{Cancellations, FailPoint, LEASE_MS};
 use privacy_center_api::clock::now_ms;
 use privacy_center_api::ledger;
+use privacy_center_api::on_db;
 use privacy_center_core::calendar::LOG_KEEP_DAYS;
 use serde_json::{json, Value};
-use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_privacy-center");
 const DAY_MS: i64 = 86_400_000;
 const URI: &str = "/api/me/cancellation";
 
@@ -41,25 +40,24 @@ async fn withdraw(t: &TestApp, cookie: &str) -> Resp {
 
 /// The `account` events of the feed for `user` of `app`, in order.
 async fn account_events(t: &TestApp, app: &str, user: &str) -> Vec<String> {
-    sqlx::query_scalar(
-        "SELECT json_extract(data, '$.event') FROM changes \
-         WHERE app = ? AND user_id = ? AND kind = 'account' ORDER BY seq",
-    )
+    let sql = format!(
+        "SELECT {} FROM changes WHERE app = $1 AND user_id = $2 AND kind = 'account' ORDER BY seq",
+        json_text("data", "event")
+    );
+    on_db!(t.state.store.pool(), c => sqlx::query_scalar(&sql)
     .bind(app)
     .bind(user)
-    .fetch_all(t.state.store.pool())
-    .await
+    .fetch_all(c).await)
     .unwrap()
 }
 
 async fn rows_of(t: &TestApp, table: &str, app: &str, user: &str) -> i64 {
-    sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM {table} WHERE app = ? AND user_id = ?"
+    on_db!(t.state.store.pool(), c => sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {table} WHERE app = $1 AND user_id = $2"
     ))
     .bind(app)
     .bind(user)
-    .fetch_one(t.state.store.pool())
-    .await
+    .fetch_one(c).await)
     .unwrap()
 }
 
@@ -85,19 +83,6 @@ async fn user_with_data(t: &TestApp, user: &str) -> String {
         assert_eq!(res.status, StatusCode::OK, "{uri}: {}", res.json);
     }
     cookie
-}
-
-/// `ledger verify` on the server's data directory: (exit 0, stdout).
-fn ledger_verify(t: &TestApp) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(["ledger", "verify", "--data-dir"])
-        .arg(&t.data)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
 }
 
 #[tokio::test]
@@ -182,9 +167,8 @@ async fn an_old_session_must_sign_in_again_from_the_app() {
     let cookie = t.sign_in("weimeng", "cora").await;
     // The session started ten minutes ago (before its first use, so the
     // server reads it from the database).
-    sqlx::query("UPDATE sessions SET created_ms = created_ms - 600000 WHERE user_id = 'cora'")
-        .execute(t.state.store.pool())
-        .await
+    on_db!(t.state.store.pool(), c => sqlx::query("UPDATE sessions SET created_ms = created_ms - 600000 WHERE user_id = 'cora'")
+        .execute(c).await.map(|r| r.rows_affected()))
         .unwrap();
     let page = t.get(URI, Some(&cookie)).await;
     assert_eq!(page.json["verified"], false, "{}", page.json);
@@ -285,14 +269,13 @@ async fn completion_deletes_the_account_and_leaves_a_ledger_that_verifies() {
         rows_of(&t, "push_settings", "vchat", "hal").await > 0,
         "others keep theirs"
     );
-    let named: i64 = sqlx::query_scalar(
+    let named: i64 = on_db!(t.state.store.pool(), c => sqlx::query_scalar(
         "SELECT count(*) FROM consents WHERE user_id = 'gil' OR subject = 'gil'",
     )
-    .fetch_one(t.state.store.pool())
-    .await
+    .fetch_one(c).await)
     .unwrap();
     assert_eq!(named, 0, "no ledger row names the user");
-    let (ok, out) = ledger_verify(&t);
+    let (ok, out) = t.ledger_verify();
     assert!(ok, "{out}");
     assert!(
         out.contains("2 records in 2 chains: every chain verifies"),
@@ -324,7 +307,7 @@ async fn completion_deletes_the_account_and_leaves_a_ledger_that_verifies() {
     );
     let accepted = t.accept_current(&fresh).await;
     assert_eq!(accepted.json["prev_hash"], ledger::GENESIS);
-    let (ok, out) = ledger_verify(&t);
+    let (ok, out) = t.ledger_verify();
     assert!(
         out.contains("3 records in 3 chains: every chain verifies"),
         "{ok} {out}"
@@ -333,20 +316,17 @@ async fn completion_deletes_the_account_and_leaves_a_ledger_that_verifies() {
     // Still append-only: no hashed field changes, and a live row's user id
     // can only become its own subject.
     let pool = t.state.store.pool();
-    let err = sqlx::query("UPDATE consents SET version = 'x'")
-        .execute(pool)
-        .await
+    let err = on_db!(pool, c => sqlx::query("UPDATE consents SET version = 'x'")
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap_err();
+    assert!(err.to_string().contains(ledger_refusal()), "{err}");
+    let err = on_db!(pool, c => sqlx::query("UPDATE consents SET user_id = 'someone' WHERE user_id = 'hal'")
+        .execute(c).await.map(|r| r.rows_affected()))
         .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
-    let err = sqlx::query("UPDATE consents SET user_id = 'someone' WHERE user_id = 'hal'")
-        .execute(pool)
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("append-only"), "{err}");
-    let err = sqlx::query("DELETE FROM setting_changes")
-        .execute(pool)
-        .await
-        .unwrap_err();
+    assert!(err.to_string().contains(ledger_refusal()), "{err}");
+    let err = on_db!(pool, c => sqlx::query("DELETE FROM setting_changes")
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
 }
 
@@ -375,10 +355,9 @@ async fn a_cancelled_accounts_logs_are_kept_for_their_time_then_deleted() {
 
     // A live account's log cannot be deleted.
     let pool = t.state.store.pool();
-    let err = sqlx::query("DELETE FROM changes WHERE user_id = 'jon'")
-        .execute(pool)
-        .await
-        .unwrap_err();
+    let err = on_db!(pool, c => sqlx::query("DELETE FROM changes WHERE user_id = 'jon'")
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
 
     // The user id comes back meanwhile: the fresh account's rows are its own.
@@ -404,11 +383,10 @@ async fn a_cancelled_accounts_logs_are_kept_for_their_time_then_deleted() {
         .await
         .unwrap();
     assert_eq!(again, 0);
-    let deleted_at: Option<i64> = sqlx::query_scalar(
+    let deleted_at: Option<i64> = on_db!(pool, c => sqlx::query_scalar(
         "SELECT logs_deleted_ms FROM cancellations WHERE app = 'vchat' AND user_id = 'ida'",
     )
-    .fetch_one(pool)
-    .await
+    .fetch_one(c).await)
     .unwrap();
     assert!(deleted_at.is_some());
     // The request itself stays, as evidence it was honoured in time.
@@ -416,7 +394,7 @@ async fn a_cancelled_accounts_logs_are_kept_for_their_time_then_deleted() {
         t.internal_status("vchat", "ida").await.json["account"]["state"],
         "active"
     );
-    let (ok, out) = ledger_verify(&t);
+    let (ok, out) = t.ledger_verify();
     assert!(ok, "{out}");
 }
 
@@ -424,12 +402,11 @@ async fn a_cancelled_accounts_logs_are_kept_for_their_time_then_deleted() {
 async fn verify_reports_a_row_whose_user_id_disagrees_with_its_subject() {
     let t = app().await;
     let _ = user_with_data(&t, "ida").await;
-    sqlx::query("UPDATE ledger_subjects SET subject = ? WHERE user_id = 'ida'")
+    on_db!(t.state.store.pool(), c => sqlx::query("UPDATE ledger_subjects SET subject = $1 WHERE user_id = 'ida'")
         .bind("0".repeat(32))
-        .execute(t.state.store.pool())
-        .await
+        .execute(c).await.map(|r| r.rows_affected()))
         .unwrap();
-    let (ok, out) = ledger_verify(&t);
+    let (ok, out) = t.ledger_verify();
     assert!(!ok, "{out}");
     assert!(
         out.contains("does not agree with the user's ledger subject"),
@@ -501,7 +478,7 @@ async fn a_crash_at_any_step_leaves_the_old_state_and_the_next_run_completes() {
             ["requested", "completed"]
         );
     }
-    let (ok, out) = ledger_verify(&t);
+    let (ok, out) = t.ledger_verify();
     assert!(ok, "{out}");
 }
 
@@ -523,12 +500,12 @@ async fn two_schedulers_racing_complete_each_request_once() {
         tokio::spawn(async move { b.run_due("b").await.unwrap() }),
     );
     assert_eq!(x.unwrap() + y.unwrap(), users.len());
-    let completed: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM changes WHERE kind = 'account' \
-         AND json_extract(data, '$.event') = 'completed'",
-    )
-    .fetch_one(t.state.store.pool())
-    .await
+    let sql = format!(
+        "SELECT count(*) FROM changes WHERE kind = 'account' AND {} = 'completed'",
+        json_text("data", "event")
+    );
+    let completed: i64 = on_db!(t.state.store.pool(), c => sqlx::query_scalar(&sql)
+    .fetch_one(c).await)
     .unwrap();
     assert_eq!(completed, users.len() as i64, "one completion each");
     for user in &users {

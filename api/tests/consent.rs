@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::*;
 use privacy_center_api::ledger::{self, GENESIS};
+use privacy_center_api::on_db;
 use serde_json::{json, Value};
 use std::process::Command;
 
@@ -64,9 +65,9 @@ async fn consent_is_recorded_read_exported_and_withdrawn() {
     assert_eq!(sessions.len(), 1);
     assert_eq!(sessions[0]["current"], true);
     let text = export.json.to_string();
-    let id_hash: String = sqlx::query_scalar("SELECT id_hash FROM sessions")
-        .fetch_one(t.state.store.pool())
-        .await
+    let id_hash: String =
+        on_db!(t.state.store.pool(), c => sqlx::query_scalar("SELECT id_hash FROM sessions")
+        .fetch_one(c).await)
         .unwrap();
     assert!(!text.contains(&id_hash), "no session hashes in the export");
     assert!(!text.contains(cookie.split_once('=').unwrap().1));
@@ -448,7 +449,7 @@ async fn not_now_is_recorded_and_reported_until_the_user_decides() {
         .clock
         .run_from(common::at("2030-01-01T00:00:00+08:00"));
     assert_eq!(t.internal_status("vchat", "heidi").await.json, status.json);
-    assert_verifies(ledger_verify(data.path()), 6, 1);
+    assert_verifies(t.ledger_verify(), 6, 1);
 }
 
 #[tokio::test]
@@ -522,6 +523,7 @@ async fn refused_deferrals_write_nothing() {
 /// still signs its user in, and the ledger takes `defer` records.
 #[tokio::test]
 async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
+    sqlite_only!();
     let data = tempfile::tempdir().unwrap();
     let db = data.path().join(privacy_center_api::store::DB_FILE);
     let (version, sha256) = {
@@ -581,14 +583,13 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
         let now = privacy_center_api::clock::now_secs();
         sqlx::query(
             "INSERT INTO sessions (id_hash, app, user_id, channel, created_at, last_seen_at, expires_at) \
-             VALUES (?, 'vchat', 'olga', 'webview', ?, ?, ?)",
+             VALUES ($1, 'vchat', 'olga', 'webview', $2, $3, $4)",
         )
         .bind(privacy_center_api::identity::sha256_hex(b"old-session"))
         .bind(now - 60)
         .bind(now - 60)
         .bind(now + 3600)
-        .execute(&mut conn)
-        .await
+        .execute(&mut conn).await
         .unwrap();
         conn.close().await.unwrap();
         rows
@@ -617,11 +618,10 @@ async fn an_old_database_is_upgraded_with_its_ledger_and_sessions_intact() {
     let me = t.get("/api/me", Some(cookie)).await;
     assert_eq!(me.json["deferred_in_session"], true);
     let pool = t.state.store.pool();
-    let update = sqlx::query("UPDATE consents SET action = 'accept'")
-        .execute(pool)
-        .await;
+    let update = on_db!(pool, c => sqlx::query("UPDATE consents SET action = 'accept'")
+        .execute(c).await.map(|r| r.rows_affected()));
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM consents").execute(pool).await;
+    let delete = on_db!(pool, c => sqlx::query("DELETE FROM consents").execute(c).await.map(|r| r.rows_affected()));
     assert!(delete.unwrap_err().to_string().contains("append-only"));
     assert_verifies(ledger_verify(data.path()), 4, 1);
 }
@@ -651,7 +651,7 @@ async fn two_hundred_concurrent_consents_share_commits() {
         "group commit: {} commits for 200 records",
         stats.commits()
     );
-    assert_verifies(ledger_verify(&t.data), 200, 200);
+    assert_verifies(t.ledger_verify(), 200, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -703,12 +703,20 @@ async fn the_ledger_refuses_update_and_delete() {
     let cookie = t.sign_in("vchat", "erin").await;
     t.accept_current(&cookie).await;
     let pool = t.state.store.pool();
-    let update = sqlx::query("UPDATE consents SET version = 'x'")
-        .execute(pool)
-        .await;
-    assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM consents").execute(pool).await;
-    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    // SQLite's triggers refuse; on PostgreSQL the API's role has no UPDATE,
+    // DELETE or TRUNCATE on the table at all (and the triggers stand behind).
+    let refusal = common::ledger_refusal();
+    let mut statements = vec!["UPDATE consents SET version = 'x'", "DELETE FROM consents"];
+    if common::on_postgres() {
+        statements.push("TRUNCATE consents");
+    }
+    for sql in statements {
+        let refused =
+            on_db!(pool, c => sqlx::query(sql).execute(c).await.map(|r| r.rows_affected()));
+        let err = refused.expect_err(sql).to_string();
+        assert!(err.contains(refusal), "{sql}: {err}");
+    }
+    assert_eq!(t.count("consents").await, 1);
 }
 
 /// Three records for `frank` (accept, withdraw, accept) and one for `grace`;
@@ -737,7 +745,7 @@ async fn tampered_verify(tamper: &str) -> (bool, String) {
         sqlx::raw_sql(tamper).execute(&mut raw).await.unwrap();
         raw.close().await.unwrap();
     }
-    ledger_verify(&t.data)
+    t.ledger_verify()
 }
 
 /// Asserts that `body`, fine as a same-origin POST to `/api/me/consents`
@@ -797,11 +805,13 @@ fn ledger_verify(data: &std::path::Path) -> (bool, String) {
 /// frank's rows have seq 1, 3, 4; grace's has seq 2.
 #[tokio::test]
 async fn verify_passes_on_an_untouched_ledger() {
+    sqlite_only!();
     assert_verifies(tampered_verify("SELECT 1").await, 4, 2);
 }
 
 #[tokio::test]
 async fn verify_reports_an_altered_field() {
+    sqlite_only!();
     let (ok, out) = tampered_verify("UPDATE consents SET channel = 'webview' WHERE seq = 3").await;
     assert!(!ok, "{out}");
     // Notes (no checkpoint in an in-process server) are not problems.
@@ -814,6 +824,7 @@ async fn verify_reports_an_altered_field() {
 
 #[tokio::test]
 async fn verify_reports_a_deleted_row() {
+    sqlite_only!();
     let (ok, out) = tampered_verify("DELETE FROM consents WHERE seq = 3").await;
     assert!(!ok, "{out}");
     assert!(out.contains("vchat/frank: seq 4 "), "{out}");
@@ -823,6 +834,7 @@ async fn verify_reports_a_deleted_row() {
 
 #[tokio::test]
 async fn verify_reports_reordered_rows() {
+    sqlite_only!();
     // Swap the contents of frank's first two rows by swapping their seq.
     let (ok, out) = tampered_verify(
         "UPDATE consents SET seq = 100 WHERE seq = 1; \
@@ -883,6 +895,7 @@ async fn accept_concurrently(t: &common::TestApp, cookies: Vec<String>) {
 /// everywhere it is read, never taken for an acceptance.
 #[tokio::test]
 async fn an_unknown_stored_action_is_an_error_never_an_acceptance() {
+    sqlite_only!();
     let t = TestApp::new(&repo_policies()).await;
     let cookie = t.sign_in("vchat", "mallory").await;
     let (version, sha256) = t.vchat_current().await;
@@ -929,7 +942,7 @@ async fn an_unknown_stored_action_is_an_error_never_an_acceptance() {
         .await
         .assert_error(StatusCode::INTERNAL_SERVER_ERROR, "internal");
     assert_eq!(t.count("consents").await, 1, "nothing linked to it");
-    let (ok, out) = ledger_verify(&t.data);
+    let (ok, out) = t.ledger_verify();
     assert!(!ok, "{out}");
     assert!(out.contains("vchat/mallory: seq 1 "), "{out}");
     assert!(
@@ -942,7 +955,7 @@ async fn an_unknown_stored_action_is_an_error_never_an_acceptance() {
 async fn insert_row(conn: &mut sqlx::SqliteConnection, row: &ledger::Row) {
     sqlx::query(
         "INSERT INTO consents (record_id, app, user_id, version, sha256, action, channel, \
-         recorded_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         recorded_at, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&row.record_id)
     .bind(&row.app)
@@ -954,7 +967,7 @@ async fn insert_row(conn: &mut sqlx::SqliteConnection, row: &ledger::Row) {
     .bind(&row.recorded_at)
     .bind(&row.prev_hash)
     .bind(&row.hash)
-    .execute(conn)
+    .execute(&mut *conn)
     .await
     .unwrap();
 }

@@ -11,6 +11,7 @@ mod common;
 use common::server::{mint_token, request, Conn, Server, BIN};
 use hyper::{Method, StatusCode};
 use privacy_center_api::ledger::{self, GENESIS};
+use privacy_center_api::on_db;
 use privacy_center_api::store::{Store, DB_FILE};
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
@@ -215,10 +216,9 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
     assert!(stdout.contains("every chain verifies"), "{stdout}");
 
     let store = Store::open(data.path()).await.unwrap();
-    let integrity: String = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let integrity: String = on_db!(store.pool(), c => sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_one(c).await)
+    .unwrap();
     assert_eq!(integrity, "ok", "{}", data.path().join(DB_FILE).display());
     let (mut total_acked, mut total_unknown, mut total_stored) = (0, 0, 0);
     for (i, log) in logs.iter().enumerate() {
@@ -466,19 +466,17 @@ async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next
         );
         let store = Store::open(data.path()).await.unwrap();
         for table in ["push_settings", "sessions", "consents", "ledger_subjects"] {
-            let n: i64 = sqlx::query_scalar(&format!(
+            let n: i64 = on_db!(store.pool(), c => sqlx::query_scalar(&format!(
                 "SELECT count(*) FROM {table} WHERE app = 'vchat' AND user_id = ?"
             ))
             .bind(&user)
-            .fetch_one(store.pool())
-            .await
+            .fetch_one(c).await)
             .unwrap();
             assert_eq!(n, 0, "{step}: {table}");
         }
         let completed: i64 =
-            sqlx::query_scalar("SELECT count(*) FROM cancellations WHERE state = 'completed'")
-                .fetch_one(store.pool())
-                .await
+            on_db!(store.pool(), c => sqlx::query_scalar("SELECT count(*) FROM cancellations WHERE state = 'completed'")
+                .fetch_one(c).await)
                 .unwrap();
         assert_eq!(completed, 1, "{step}");
         let out = Command::new(BIN)

@@ -8,6 +8,7 @@ use axum::Router;
 use common::{copy_policies, repo_policies};
 use http_body_util::BodyExt;
 use privacy_center_api::catalog::Catalog;
+use privacy_center_api::on_db;
 use privacy_center_api::store::{Store, DB_FILE};
 use privacy_center_api::web::Spa;
 use privacy_center_api::{router, AppState, Settings};
@@ -230,11 +231,10 @@ async fn every_served_text_is_archived_and_the_archive_is_append_only() {
     assert_eq!(privacy_center_core::policy::content_hash(&text), sha);
 
     let pool = t.store.pool();
-    let update = sqlx::query("UPDATE policy_texts SET content = 'x'")
-        .execute(pool)
-        .await;
+    let update = on_db!(pool, c => sqlx::query("UPDATE policy_texts SET content = 'x'")
+        .execute(c).await.map(|r| r.rows_affected()));
     assert!(update.unwrap_err().to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM policy_texts").execute(pool).await;
+    let delete = on_db!(pool, c => sqlx::query("DELETE FROM policy_texts").execute(c).await.map(|r| r.rows_affected()));
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
 
@@ -245,15 +245,13 @@ async fn the_database_is_durable_and_migrations_rerun_cleanly() {
     let store = Store::open(data.path()).await.unwrap();
     let first = store.archive_policy_texts(&catalog).await.unwrap();
     assert_eq!(first as usize, catalog.version_count());
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let mode: String = on_db!(store.pool(), c => sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(c).await)
+    .unwrap();
     assert_eq!(mode, "wal");
-    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
-        .fetch_one(store.pool())
-        .await
-        .unwrap();
+    let sync: i64 = on_db!(store.pool(), c => sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(c).await)
+    .unwrap();
     assert_eq!(sync, 2, "synchronous=FULL");
     drop(store);
     assert!(data.path().join(DB_FILE).is_file());

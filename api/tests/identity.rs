@@ -9,6 +9,7 @@ use base64::Engine;
 use common::*;
 use privacy_center_api::clock::now_secs;
 use privacy_center_api::identity::sha256_hex;
+use privacy_center_api::on_db;
 use serde_json::json;
 
 fn session_body(token: &str) -> String {
@@ -45,9 +46,9 @@ async fn a_token_becomes_a_session_cookie_and_logout_ends_it() {
     let cookie = res.cookie();
     let value = cookie.strip_prefix("pc_session=").unwrap();
     assert!(URL_SAFE_NO_PAD.decode(value).unwrap().len() >= 16);
-    let stored: Vec<(String, String)> = sqlx::query_as("SELECT id_hash, channel FROM sessions")
-        .fetch_all(t.state.store.pool())
-        .await
+    let stored: Vec<(String, String)> =
+        on_db!(t.state.store.pool(), c => sqlx::query_as("SELECT id_hash, channel FROM sessions")
+        .fetch_all(c).await)
         .unwrap();
     assert_eq!(
         stored,
@@ -133,16 +134,14 @@ async fn idle_and_absolute_expiry_end_sessions() {
     let old = t.sign_in("vchat", "old").await;
     let pool = t.state.store.pool();
     let now = now_secs();
-    sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE user_id = 'idle'")
+    on_db!(pool, c => sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = 'idle'")
         .bind(now - 31 * 60)
-        .execute(pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE sessions SET expires_at = ? WHERE user_id = 'old'")
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap();
+    on_db!(pool, c => sqlx::query("UPDATE sessions SET expires_at = $1 WHERE user_id = 'old'")
         .bind(now - 1)
-        .execute(pool)
-        .await
-        .unwrap();
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap();
     for cookie in [idle, old] {
         t.get("/api/me", Some(&cookie))
             .await
@@ -152,16 +151,14 @@ async fn idle_and_absolute_expiry_end_sessions() {
 
     // Activity slides the idle window, at most once a minute.
     let busy = t.sign_in("vchat", "busy").await;
-    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+    on_db!(pool, c => sqlx::query("UPDATE sessions SET last_seen_at = $1")
         .bind(now - 29 * 60)
-        .execute(pool)
-        .await
-        .unwrap();
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap();
     assert_eq!(t.get("/api/me", Some(&busy)).await.status, StatusCode::OK);
-    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let seen: i64 = on_db!(pool, c => sqlx::query_scalar("SELECT last_seen_at FROM sessions")
+        .fetch_one(c).await)
+    .unwrap();
     assert!(seen >= now, "last_seen_at moved forward");
 }
 
@@ -473,18 +470,16 @@ async fn the_session_state_answers_signed_out_without_an_error_and_writes_nothin
     let ended = t.sign_in("vchat", "ended").await;
     let pool = t.state.store.pool();
     let idle_since = now_secs() - 31 * 60;
-    sqlx::query("UPDATE sessions SET last_seen_at = ?")
+    on_db!(pool, c => sqlx::query("UPDATE sessions SET last_seen_at = $1")
         .bind(idle_since)
-        .execute(pool)
-        .await
-        .unwrap();
+        .execute(c).await.map(|r| r.rows_affected()))
+    .unwrap();
     let res = t.get("/api/session", Some(&ended)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json);
     assert_eq!(res.json["me"], json!(null));
-    let seen: i64 = sqlx::query_scalar("SELECT last_seen_at FROM sessions")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let seen: i64 = on_db!(pool, c => sqlx::query_scalar("SELECT last_seen_at FROM sessions")
+        .fetch_one(c).await)
+    .unwrap();
     assert_eq!(seen, idle_since, "nothing written");
 }
 

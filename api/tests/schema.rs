@@ -22,16 +22,16 @@ fn add(columns: &mut Columns, table: String, column: String) {
 async fn sqlite_columns() -> Columns {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).await.unwrap();
-    let rows = sqlx::query(
+    let rows: Vec<(String, String)> = privacy_center_api::on_db!(store.pool(), c => sqlx::query_as(
         "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p \
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'",
     )
-    .fetch_all(store.pool())
-    .await
+    .fetch_all(c)
+    .await)
     .unwrap();
     let mut columns = Columns::new();
-    for row in rows {
-        add(&mut columns, row.get(0), row.get(1));
+    for (table, column) in rows {
+        add(&mut columns, table, column);
     }
     columns
 }

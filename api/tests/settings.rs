@@ -7,6 +7,7 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{add_other_app, copy_policies, json_request, repo_policies, Resp, TestApp, HOST};
+use privacy_center_api::on_db;
 use serde_json::{json, Value};
 
 /// 2026-01-01T00:00:00Z.
@@ -150,10 +151,9 @@ async fn push_settings_start_at_the_defaults_and_keep_what_the_user_sets() {
         "UPDATE changes SET kind = 'switch'",
         "DELETE FROM changes",
     ] {
-        let err = sqlx::query(sql)
-            .execute(t.state.store.pool())
-            .await
-            .unwrap_err();
+        let err = on_db!(t.state.store.pool(), c => sqlx::query(sql)
+            .execute(c).await.map(|r| r.rows_affected()))
+        .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
 }
@@ -774,9 +774,8 @@ async fn paging_the_feed_while_others_write_skips_and_repeats_nothing() {
         w.await.unwrap();
     }
     let stored: Vec<i64> =
-        sqlx::query_scalar("SELECT seq FROM changes WHERE app = 'vchat' ORDER BY seq")
-            .fetch_all(t.state.store.pool())
-            .await
+        on_db!(t.state.store.pool(), c => sqlx::query_scalar("SELECT seq FROM changes WHERE app = 'vchat' ORDER BY seq")
+            .fetch_all(c).await)
             .unwrap();
     assert_eq!(stored.len(), 120, "60 settings changes and 60 consents");
     assert_eq!(seen, stored, "every change once, in order");

@@ -10,6 +10,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use common::server::run_ok;
 use common::*;
 use privacy_center_api::identity::sha256_hex;
+use privacy_center_api::on_db;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::process::Command;
@@ -72,9 +73,9 @@ async fn drafts_are_hidden_without_the_staff_cookie_and_shown_with_it() {
     assert!(!set.contains("Secure"), "{set}");
     let cookie = res.cookie();
     let value = cookie.strip_prefix("pc_staff=").unwrap();
-    let stored: Vec<(String,)> = sqlx::query_as("SELECT id_hash FROM staff_sessions")
-        .fetch_all(t.state.store.pool())
-        .await
+    let stored: Vec<(String,)> =
+        on_db!(t.state.store.pool(), c => sqlx::query_as("SELECT id_hash FROM staff_sessions")
+        .fetch_all(c).await)
         .unwrap();
     assert_eq!(
         stored,

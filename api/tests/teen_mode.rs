@@ -68,6 +68,7 @@ fn support_reset(t: &TestApp, user: &str) -> std::process::Output {
             user,
             "--data-dir",
         ])
+        .envs(t.cli_env())
         .arg(&t.data)
         .output()
         .unwrap()

@@ -7,11 +7,13 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
+use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{FromRow, SqliteConnection, SqliteExecutor, SqlitePool};
+use sqlx::FromRow;
 
 use super::sha256_hex;
 use crate::error::Result;
+use crate::store::{on, on_db, AsConn, Db};
 
 /// `last_seen_at` is written at most this often, so reads stay reads.
 pub const TOUCH_INTERVAL_SECS: i64 = 60;
@@ -72,95 +74,86 @@ impl SessionKind {
     /// statement writes, so the transaction takes the write lock at once.
     pub async fn create(
         self,
-        conn: &mut SqliteConnection,
+        conn: &mut impl AsConn,
         now: i64,
         replaces: Option<&str>,
         extra: &[(&str, Column<'_>)],
     ) -> Result<String> {
-        sqlx::query(&format!(
-            "DELETE FROM {} WHERE expires_at <= ? OR last_seen_at <= ?",
+        let sweep = format!(
+            "DELETE FROM {} WHERE expires_at <= $1 OR last_seen_at <= $2",
             self.table
-        ))
-        .bind(now)
-        .bind(now - self.idle_secs)
-        .execute(&mut *conn)
-        .await?;
+        );
+        on!(conn, c => sqlx::query(&sweep)
+            .bind(now)
+            .bind(now - self.idle_secs)
+            .execute(c)
+            .await
+            .map(drop))?;
         if let Some(old) = replaces {
-            self.delete(&mut *conn, &sha256_hex(old.as_bytes())).await?;
+            self.delete(conn, &sha256_hex(old.as_bytes())).await?;
         }
         let value = new_session_value();
         let names: String = extra.iter().map(|(name, _)| format!(", {name}")).collect();
-        let marks = ", ?".repeat(extra.len());
+        let marks: String = (0..extra.len()).map(|i| format!(", ${}", 5 + i)).collect();
         let sql = format!(
             "INSERT INTO {} (id_hash, created_at, last_seen_at, expires_at{names}) \
-             VALUES (?, ?, ?, ?{marks})",
+             VALUES ($1, $2, $3, $4{marks})",
             self.table
         );
-        let mut q = sqlx::query(&sql)
-            .bind(sha256_hex(value.as_bytes()))
-            .bind(now)
-            .bind(now)
-            .bind(now + self.absolute_secs);
-        for (_, v) in extra {
-            q = match v {
-                Column::Text(s) => q.bind(*s),
-                Column::Int(i) => q.bind(*i),
-            };
-        }
-        q.execute(&mut *conn).await?;
+        let id_hash = sha256_hex(value.as_bytes());
+        on!(conn, c => {
+            let mut q = sqlx::query(&sql)
+                .bind(&id_hash)
+                .bind(now)
+                .bind(now)
+                .bind(now + self.absolute_secs);
+            for (_, v) in extra {
+                q = match v {
+                    Column::Text(s) => q.bind(*s),
+                    Column::Int(i) => q.bind(*i),
+                };
+            }
+            q.execute(c).await.map(drop)
+        })?;
         Ok(value)
     }
 
     /// The row of the session whose id hash is `id_hash`, as `columns`
     /// (a comma-separated list matching `T`), without writing anything.
-    pub async fn find<T>(self, pool: &SqlitePool, id_hash: &str, columns: &str) -> Result<Option<T>>
+    pub async fn find<T>(self, db: &Db, id_hash: &str, columns: &str) -> Result<Option<T>>
     where
-        T: for<'r> FromRow<'r, SqliteRow> + Send + Unpin,
+        T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
     {
-        Ok(sqlx::query_as(&format!(
-            "SELECT {columns} FROM {} WHERE id_hash = ?",
-            self.table
-        ))
-        .bind(id_hash)
-        .fetch_optional(pool)
-        .await?)
+        let sql = format!("SELECT {columns} FROM {} WHERE id_hash = $1", self.table);
+        Ok(on_db!(db, c => sqlx::query_as(&sql).bind(id_hash).fetch_optional(c).await)?)
     }
 
     /// Records a use at `now` when the last one written is a minute old or
     /// more; returns whether it wrote.
-    pub async fn touch(
-        self,
-        pool: &SqlitePool,
-        id_hash: &str,
-        last_seen_at: i64,
-        now: i64,
-    ) -> Result<bool> {
+    pub async fn touch(self, db: &Db, id_hash: &str, last_seen_at: i64, now: i64) -> Result<bool> {
         if now - last_seen_at < TOUCH_INTERVAL_SECS {
             return Ok(false);
         }
-        sqlx::query(&format!(
-            "UPDATE {} SET last_seen_at = ? WHERE id_hash = ?",
+        let sql = format!(
+            "UPDATE {} SET last_seen_at = $1 WHERE id_hash = $2",
             self.table
-        ))
-        .bind(now)
-        .bind(id_hash)
-        .execute(pool)
-        .await?;
+        );
+        on_db!(db, c => sqlx::query(&sql).bind(now).bind(id_hash).execute(c).await.map(drop))?;
         Ok(true)
     }
 
     /// Deletes the session whose id hash is `id_hash` (if it exists).
-    pub async fn delete<'e>(self, db: impl SqliteExecutor<'e>, id_hash: &str) -> Result<()> {
-        sqlx::query(&format!("DELETE FROM {} WHERE id_hash = ?", self.table))
-            .bind(id_hash)
-            .execute(db)
-            .await?;
+    pub async fn delete(self, conn: &mut impl AsConn, id_hash: &str) -> Result<()> {
+        let sql = format!("DELETE FROM {} WHERE id_hash = $1", self.table);
+        on!(conn, c => sqlx::query(&sql).bind(id_hash).execute(c).await.map(drop))?;
         Ok(())
     }
 
     /// Ends the session whose cookie value is `value` (if it exists).
-    pub async fn end(self, pool: &SqlitePool, value: &str) -> Result<()> {
-        self.delete(pool, &sha256_hex(value.as_bytes())).await
+    pub async fn end(self, db: &Db, value: &str) -> Result<()> {
+        let mut conn = db.acquire().await?;
+        self.delete(&mut conn.conn(), &sha256_hex(value.as_bytes()))
+            .await
     }
 }
 

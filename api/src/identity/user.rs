@@ -9,7 +9,7 @@ use super::token::Claims;
 use crate::cache::EpochCache;
 use crate::clock::now_ms;
 use crate::error::{Error, Result, TokenRefusal};
-use crate::store::Store;
+use crate::store::{on, AsConn, Store};
 
 /// A user session unused this long ends.
 pub const SESSION_IDLE_SECS: i64 = USER.idle_secs;
@@ -66,20 +66,22 @@ pub async fn start_session(
 ) -> Result<String> {
     let now_ms = now_ms();
     let now = now_ms.div_euclid(1000);
-    let mut tx = store.pool().begin().await?;
-    // A write comes first so the transaction takes the write lock at once.
-    sqlx::query("DELETE FROM used_tokens WHERE expires_at < ?")
+    let mut pooled = store.acquire().await?;
+    let mut tx = pooled.conn().begin_write().await?;
+    on!(&mut tx, c => sqlx::query("DELETE FROM used_tokens WHERE expires_at < $1")
         .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        .execute(c)
+        .await
+        .map(drop))?;
     if let Some(claims) = token {
-        let inserted =
-            sqlx::query("INSERT INTO used_tokens (jti, app, expires_at) VALUES (?, ?, ?)")
+        let inserted = on!(&mut tx, c =>
+            sqlx::query("INSERT INTO used_tokens (jti, app, expires_at) VALUES ($1, $2, $3)")
                 .bind(&claims.jti)
                 .bind(&claims.app)
                 .bind(claims.exp)
-                .execute(&mut *tx)
-                .await;
+                .execute(c)
+                .await
+                .map(drop));
         match inserted {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -94,8 +96,8 @@ pub async fn start_session(
         ("channel", Column::Text(channel.as_str())),
         ("created_ms", Column::Int(now_ms)),
     ];
-    let value = USER.create(&mut tx, now, replaces, &extra).await?;
-    crate::cancellation::on_sign_in(&mut tx, app, user, clock_ms).await?;
+    let value = USER.create(&mut tx.conn(), now, replaces, &extra).await?;
+    crate::cancellation::on_sign_in(&mut tx.conn(), app, user, clock_ms).await?;
     tx.commit().await?;
     if let Some(old) = replaces {
         sessions.invalidate(&sha256_hex(old.as_bytes()));

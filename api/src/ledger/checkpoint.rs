@@ -23,7 +23,7 @@ use super::seal::Keyring;
 use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{Error, Result};
 use crate::identity::random_hex;
-use crate::store::Store;
+use crate::store::{on, on_db, Db, Store};
 
 /// The checkpoint log under the data directory.
 pub const LOG_FILE: &str = "checkpoints.log";
@@ -122,12 +122,11 @@ pub fn read_log(data_dir: &Path) -> Result<(Vec<Checkpoint>, usize)> {
 }
 
 /// Every checkpoint in the database, oldest first.
-pub async fn stored(pool: &sqlx::SqlitePool) -> Result<Vec<Checkpoint>> {
-    Ok(sqlx::query_as(
+pub async fn stored(pool: &Db) -> Result<Vec<Checkpoint>> {
+    Ok(on_db!(pool, c => sqlx::query_as(
         "SELECT id, last_seq, records, root, at, key_id, signature FROM ledger_checkpoints ORDER BY id",
     )
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(c).await)?)
 }
 
 /// Writes a checkpoint of every row since the last one (or the first
@@ -139,18 +138,15 @@ pub async fn write(
     data_dir: &Path,
 ) -> Result<Option<Checkpoint>> {
     let mut tx = store.begin_write().await?;
-    let last: Option<Checkpoint> = sqlx::query_as(
+    let last: Option<Checkpoint> = on!(&mut tx, c => sqlx::query_as(
         "SELECT id, last_seq, records, root, at, key_id, signature FROM ledger_checkpoints \
          ORDER BY id DESC LIMIT 1",
     )
-    .fetch_optional(&mut **tx)
-    .await?;
+    .fetch_optional(c).await)?;
     let after = last.as_ref().map_or(0, |c| c.last_seq);
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT seq, hash FROM consents WHERE seq > ? ORDER BY seq")
+    let rows: Vec<(i64, String)> = on!(&mut tx, c => sqlx::query_as("SELECT seq, hash FROM consents WHERE seq > $1 ORDER BY seq")
             .bind(after)
-            .fetch_all(&mut **tx)
-            .await?;
+            .fetch_all(c).await)?;
     if rows.is_empty() && last.is_some() {
         return Ok(None);
     }
@@ -165,9 +161,9 @@ pub async fn write(
     };
     checkpoint.key_id = keyring.current_id().to_owned();
     checkpoint.signature = keyring.sign(&checkpoint.message()).1;
-    sqlx::query(
+    on!(&mut tx, c => sqlx::query(
         "INSERT INTO ledger_checkpoints (id, last_seq, records, root, at, key_id, signature) \
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(checkpoint.id)
     .bind(checkpoint.last_seq)
@@ -176,8 +172,7 @@ pub async fn write(
     .bind(&checkpoint.at)
     .bind(&checkpoint.key_id)
     .bind(&checkpoint.signature)
-    .execute(&mut **tx)
-    .await?;
+    .execute(c).await.map(drop))?;
     // The file first: a crash before COMMIT leaves a checkpoint in the file
     // that the database lacks, whose rows are all there (verify accepts it
     // as the last line); never one in the database the file lacks.
@@ -223,29 +218,26 @@ fn torn(file: &mut std::fs::File) -> std::io::Result<bool> {
 /// holds it now.
 async fn claim(store: &Store, holder: &str) -> Result<bool> {
     let now = now_ms();
-    let taken = sqlx::query(
-        "UPDATE ledger_checkpoint_lease SET holder = ?, lease_until_ms = ? \
-         WHERE id = 1 AND (holder = ? OR lease_until_ms <= ?)",
+    let taken = on_db!(store.pool(), c => sqlx::query(
+        "UPDATE ledger_checkpoint_lease SET holder = $1, lease_until_ms = $2 \
+         WHERE id = 1 AND (holder = $3 OR lease_until_ms <= $4)",
     )
     .bind(holder)
     .bind(now + LEASE_MS)
     .bind(holder)
     .bind(now)
-    .execute(store.pool())
-    .await?
-    .rows_affected();
+    .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(taken == 1)
 }
 
 /// Lets the lease go, so another instance takes over at once.
 async fn release(store: &Store, holder: &str) -> Result<()> {
-    sqlx::query(
+    on_db!(store.pool(), c => sqlx::query(
         "UPDATE ledger_checkpoint_lease SET holder = NULL, lease_until_ms = 0 \
-         WHERE id = 1 AND holder = ?",
+         WHERE id = 1 AND holder = $1",
     )
     .bind(holder)
-    .execute(store.pool())
-    .await?;
+    .execute(c).await.map(drop))?;
     Ok(())
 }
 
@@ -275,12 +267,11 @@ impl Checkpointer {
     /// and rows came since the last.
     pub async fn tick(&self) -> Result<Option<Checkpoint>> {
         // A read first: an idle ledger costs no write (and no fsync).
-        let behind: bool = sqlx::query_scalar(
+        let behind: bool = on_db!(self.store.pool(), c => sqlx::query_scalar(
             "SELECT coalesce((SELECT max(seq) FROM consents), 0) > \
              coalesce((SELECT max(last_seq) FROM ledger_checkpoints), 0)",
         )
-        .fetch_one(self.store.pool())
-        .await?;
+        .fetch_one(c).await)?;
         if !behind || !claim(&self.store, &self.holder).await? {
             return Ok(None);
         }

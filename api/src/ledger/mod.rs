@@ -22,10 +22,10 @@ pub mod seal;
 pub mod verify;
 mod writer;
 
+use crate::store::{on_db, AsConn, Db};
 use privacy_center_core::consent::{self, Answer, Deferral, Latest};
 use privacy_center_core::schedule::Schedule;
 use privacy_center_core::wire::{Channel, ConsentAction, ConsentRecord, ConsentStatus};
-use sqlx::SqlitePool;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
@@ -47,26 +47,23 @@ pub const DEFAULT_BATCH: usize = 512;
 const CACHED_HEADS: usize = 100_000;
 
 /// A user's records, oldest first.
-pub async fn records(pool: &SqlitePool, app: &str, user: &str) -> Result<Vec<Row>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {} FROM consents WHERE app = ? AND user_id = ? ORDER BY seq",
+pub async fn records(db: &Db, app: &str, user: &str) -> Result<Vec<Row>> {
+    let sql = format!(
+        "SELECT {} FROM consents WHERE app = $1 AND user_id = $2 ORDER BY seq",
         chain::COLUMNS
-    ))
-    .bind(app)
-    .bind(user)
-    .fetch_all(pool)
-    .await?)
+    );
+    Ok(on_db!(db, c => sqlx::query_as(&sql).bind(app).bind(user).fetch_all(c).await)?)
 }
 
 /// A user's records as sent on the wire, oldest first, each with its
 /// receipt where its seal checks; fails if any row cannot be read.
 pub async fn records_wire(
-    pool: &SqlitePool,
+    db: &Db,
     keyring: &Keyring,
     app: &str,
     user: &str,
 ) -> Result<Vec<ConsentRecord>> {
-    records(pool, app, user)
+    records(db, app, user)
         .await?
         .iter()
         .map(|row| {
@@ -189,7 +186,7 @@ impl Ledger {
         let max_batch = max_batch.max(1);
         let (tx, rx) = mpsc::channel(max_batch.max(1024));
         let stats = Arc::new(Stats::default());
-        let heads = Arc::new(Heads::new(CACHED_HEADS));
+        let heads = Arc::new(Heads::new(store.cache_capacity(CACHED_HEADS)));
         tokio::spawn(writer::run(
             store,
             rx,
@@ -215,14 +212,14 @@ impl Ledger {
     /// verdict needs them. Served from memory once read: the writer task is
     /// the only thing that changes chain heads, and it updates the cache
     /// after each commit.
-    pub async fn head(&self, pool: &SqlitePool, app: &str, user: &str) -> Result<Head> {
+    pub async fn head(&self, db: &Db, app: &str, user: &str) -> Result<Head> {
         let key = (app.to_owned(), user.to_owned());
         if let Some(head) = self.heads.get(&key) {
             return Ok(head);
         }
         let epoch = self.heads.epoch();
-        let mut conn = pool.acquire().await?;
-        let head = Tip::group(writer::tips_of(&mut conn, &[(app, user)]).await?)?
+        let mut conn = db.acquire().await?;
+        let head = Tip::group(writer::tips_of(&mut conn.conn(), &[(app, user)]).await?)?
             .remove(&key)
             .map(|tip| tip.head())
             .unwrap_or_default();

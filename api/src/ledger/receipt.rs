@@ -1,8 +1,8 @@
 //! Receipts: the signed statement a user keeps for each recorded event
 //! ([`Receipt`]), and the check of one against the ledger.
 
+use crate::store::{on_db, Db};
 use privacy_center_core::wire::{Receipt, ReceiptCheck, ReceiptVerdict};
-use sqlx::SqlitePool;
 
 use super::chain::{Row, COLUMNS, FORMAT_V2};
 use super::seal::Keyring;
@@ -51,22 +51,17 @@ pub(super) fn sign(keyring: &Keyring, receipt: &mut Receipt) {
 
 /// Whether the ledger still holds the exact record `receipt` describes.
 /// Reads one row by its record id.
-pub async fn check(
-    pool: &SqlitePool,
-    keyring: &Keyring,
-    receipt: &Receipt,
-) -> Result<ReceiptCheck> {
+pub async fn check(db: &Db, keyring: &Keyring, receipt: &Receipt) -> Result<ReceiptCheck> {
     let verdict =
         match keyring.check_signature(&receipt.key_id, &receipt.message(), &receipt.signature) {
             None => ReceiptVerdict::UnknownKey,
             Some(false) => ReceiptVerdict::BadSignature,
             Some(true) => {
-                let row: Option<Row> = sqlx::query_as(&format!(
-                    "SELECT {COLUMNS} FROM consents WHERE record_id = ?"
-                ))
-                .bind(&receipt.record_id)
-                .fetch_optional(pool)
-                .await?;
+                let sql = format!("SELECT {COLUMNS} FROM consents WHERE record_id = $1");
+                let row: Option<Row> = on_db!(db, c => sqlx::query_as(&sql)
+                    .bind(&receipt.record_id)
+                    .fetch_optional(c)
+                    .await)?;
                 match row {
                     None => ReceiptVerdict::Missing,
                     Some(row) => compare(keyring, &row, receipt),

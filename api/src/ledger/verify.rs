@@ -2,7 +2,7 @@
 //! MAC under the ledger key) and the signed checkpoints against both the
 //! database and `checkpoints.log`, and names what is wrong.
 
-use sqlx::SqlitePool;
+use crate::store::{on_db, Db};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::Path;
@@ -272,12 +272,12 @@ pub struct Report {
 /// Walks every chain in the database page by page, checking links and
 /// seals, then every checkpoint in the database and in
 /// `<data_dir>/checkpoints.log` against the rows.
-pub async fn verify_store(pool: &SqlitePool, keyring: &Keyring, data_dir: &Path) -> Result<Report> {
+pub async fn verify_store(pool: &Db, keyring: &Keyring, data_dir: &Path) -> Result<Report> {
     verify_in_pages(pool, keyring, data_dir, 5000).await
 }
 
 async fn verify_in_pages(
-    pool: &SqlitePool,
+    pool: &Db,
     keyring: &Keyring,
     data_dir: &Path,
     page_rows: i64,
@@ -311,26 +311,20 @@ async fn verify_in_pages(
     let mut after: Option<(String, String, i64)> = None;
     loop {
         let page: Vec<Checked> = match &after {
-            None => {
-                sqlx::query_as(&format!(
-                    "SELECT {COLUMNS}, {MAPPED} FROM consents ORDER BY app, user_id, seq LIMIT ?"
+            None => on_db!(pool, c => sqlx::query_as(&format!(
+                    "SELECT {COLUMNS}, {MAPPED} FROM consents ORDER BY app, user_id, seq LIMIT $1"
                 ))
                 .bind(page_rows)
-                .fetch_all(pool)
-                .await?
-            }
-            Some((app, user, seq)) => {
-                sqlx::query_as(&format!(
-                "SELECT {COLUMNS}, {MAPPED} FROM consents WHERE (app, user_id, seq) > (?, ?, ?) \
-                     ORDER BY app, user_id, seq LIMIT ?"
+                .fetch_all(c).await)?,
+            Some((app, user, seq)) => on_db!(pool, c => sqlx::query_as(&format!(
+                "SELECT {COLUMNS}, {MAPPED} FROM consents WHERE (app, user_id, seq) > ($1, $2, $3) \
+                     ORDER BY app, user_id, seq LIMIT $4"
             ))
                 .bind(app)
                 .bind(user)
                 .bind(seq)
                 .bind(page_rows)
-                .fetch_all(pool)
-                .await?
-            }
+                .fetch_all(c).await)?,
         };
         let Some(last) = page.last() else { break };
         after = Some((last.row.app.clone(), last.row.user_id.clone(), last.row.seq));
@@ -373,7 +367,7 @@ async fn verify_in_pages(
 /// the log's; answers the checkpoints the rows are checked against (the
 /// log's, where it has them), oldest first.
 async fn check_checkpoints(
-    pool: &SqlitePool,
+    pool: &Db,
     keyring: &Keyring,
     data_dir: &Path,
     report: &mut Report,
@@ -447,7 +441,7 @@ async fn check_checkpoints(
 /// Recomputes each checkpoint's root from the rows in `seq` order: a
 /// mismatch names the range of rows that changed since it was signed.
 async fn check_rows_against(
-    pool: &SqlitePool,
+    pool: &Db,
     checkpoints: &[Checkpoint],
     page_rows: i64,
     report: &mut Report,
@@ -486,12 +480,10 @@ async fn check_rows_against(
         }
     };
     loop {
-        let page: Vec<(i64, String)> =
-            sqlx::query_as("SELECT seq, hash FROM consents WHERE seq > ? ORDER BY seq LIMIT ?")
+        let page: Vec<(i64, String)> = on_db!(pool, c => sqlx::query_as("SELECT seq, hash FROM consents WHERE seq > $1 ORDER BY seq LIMIT $2")
                 .bind(after)
                 .bind(page_rows)
-                .fetch_all(pool)
-                .await?;
+                .fetch_all(c).await)?;
         let Some(&(last_seq, _)) = page.last() else {
             break;
         };

@@ -3,10 +3,9 @@
 //! its user's chain head with [`consent::record`] and linking what that
 //! allows into the chain.
 
-use crate::store::Store;
+use crate::store::{on, values, AsConn, Store};
 use privacy_center_core::consent;
 use privacy_center_core::wire::ConsentRecord;
-use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -229,7 +228,7 @@ async fn write_all(
     keys.dedup();
     let mut tips: HashMap<(String, String), Tip> = HashMap::with_capacity(keys.len());
     for chunk in keys.chunks(HEADS_PER_QUERY) {
-        tips.extend(Tip::group(tips_of(&mut tx, chunk).await?)?);
+        tips.extend(Tip::group(tips_of(&mut tx.conn(), chunk).await?)?);
     }
     // A chain continues in its own format and subject; a new chain is
     // format 2 with the user's pseudonymous subject.
@@ -240,7 +239,7 @@ async fn write_all(
         .collect();
     let mut subjects: HashMap<(String, String), String> = HashMap::new();
     for chunk in new_chains.chunks(HEADS_PER_QUERY) {
-        subjects.extend(subjects_of(&mut tx, chunk).await?);
+        subjects.extend(subjects_of(&mut tx.conn(), chunk).await?);
     }
     for chunk in new_chains.chunks(HEADS_PER_QUERY) {
         let missing: Vec<(&str, &str, String)> = chunk
@@ -248,7 +247,7 @@ async fn write_all(
             .filter(|(app, user)| !subjects.contains_key(&((*app).to_owned(), (*user).to_owned())))
             .map(|(app, user)| (*app, *user, random_hex(16)))
             .collect();
-        insert_subjects(&mut tx, &missing).await?;
+        insert_subjects(&mut tx.conn(), &missing).await?;
         for (app, user, subject) in missing {
             subjects.insert((app.to_owned(), user.to_owned()), subject);
         }
@@ -278,8 +277,8 @@ async fn write_all(
         }
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
-        insert_rows(&mut tx, chunk).await?;
-        insert_feed(&mut tx, chunk).await?;
+        insert_rows(&mut tx.conn(), chunk).await?;
+        insert_feed(&mut tx.conn(), chunk).await?;
     }
     tx.commit().await.map_err(Failed::Commit)?;
     changed.sort_unstable();
@@ -296,15 +295,12 @@ async fn write_all(
 
 /// For each (app, user) given that has records: its newest row and its
 /// newest decision (non-`defer`) row, one row when they are the same.
-pub(super) async fn tips_of(
-    conn: &mut SqliteConnection,
-    keys: &[(&str, &str)],
-) -> Result<Vec<Row>> {
-    let values = vec!["(?, ?)"; keys.len()].join(", ");
+pub(super) async fn tips_of(conn: &mut impl AsConn, keys: &[(&str, &str)]) -> Result<Vec<Row>> {
+    let marks = values(keys.len(), 2, 1);
     // Index probes on consents_user (app, user_id, seq): one per user for the
     // newest row, and a walk back past any "Not now" rows for the decision.
     let sql = format!(
-        "WITH k(app, user_id) AS (VALUES {values}) \
+        "WITH k(app, user_id) AS (VALUES {marks}) \
          SELECT {COLUMNS} FROM consents WHERE seq IN (\
            SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
                    ORDER BY c.seq DESC LIMIT 1) FROM k \
@@ -312,56 +308,63 @@ pub(super) async fn tips_of(
            SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
                    AND c.action <> 'defer' ORDER BY c.seq DESC LIMIT 1) FROM k)"
     );
-    let mut q = sqlx::query_as::<_, Row>(&sql);
-    for (app, user) in keys {
-        q = q.bind(*app).bind(*user);
-    }
-    Ok(q.fetch_all(&mut *conn).await?)
+    Ok(on!(conn, c => {
+        let mut q = sqlx::query_as::<_, Row>(&sql);
+        for (app, user) in keys {
+            q = q.bind(*app).bind(*user);
+        }
+        q.fetch_all(c).await
+    })?)
 }
 
 /// The pseudonymous subjects already assigned to the (app, user)s given.
 async fn subjects_of(
-    conn: &mut SqliteConnection,
+    conn: &mut impl AsConn,
     keys: &[(&str, &str)],
 ) -> Result<Vec<((String, String), String)>> {
-    let values = vec!["(?, ?)"; keys.len()].join(", ");
+    let marks = values(keys.len(), 2, 1);
     let sql = format!(
-        "WITH k(app, user_id) AS (VALUES {values}) \
+        "WITH k(app, user_id) AS (VALUES {marks}) \
          SELECT s.app, s.user_id, s.subject FROM ledger_subjects s \
          JOIN k ON s.app = k.app AND s.user_id = k.user_id"
     );
-    let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
-    for (app, user) in keys {
-        q = q.bind(*app).bind(*user);
-    }
-    Ok(q.fetch_all(&mut *conn)
-        .await?
+    let found = on!(conn, c => {
+        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
+        for (app, user) in keys {
+            q = q.bind(*app).bind(*user);
+        }
+        q.fetch_all(c).await
+    })?;
+    Ok(found
         .into_iter()
         .map(|(app, user, subject)| ((app, user), subject))
         .collect())
 }
 
 /// Assigns new users their subject, one multi-row INSERT.
-async fn insert_subjects(conn: &mut SqliteConnection, new: &[(&str, &str, String)]) -> Result<()> {
+async fn insert_subjects(conn: &mut impl AsConn, new: &[(&str, &str, String)]) -> Result<()> {
     if new.is_empty() {
         return Ok(());
     }
-    let values = vec!["(?, ?, ?)"; new.len()].join(", ");
-    let sql = format!("INSERT INTO ledger_subjects (app, user_id, subject) VALUES {values}");
-    let mut q = sqlx::query(&sql);
-    for (app, user, subject) in new {
-        q = q.bind(*app).bind(*user).bind(subject);
-    }
-    q.execute(&mut *conn).await?;
+    let marks = values(new.len(), 3, 1);
+    let sql = format!("INSERT INTO ledger_subjects (app, user_id, subject) VALUES {marks}");
+    on!(conn, c => {
+        let mut q = sqlx::query(&sql);
+        for (app, user, subject) in new {
+            q = q.bind(*app).bind(*user).bind(subject);
+        }
+        q.execute(c).await.map(drop)
+    })?;
     Ok(())
 }
 
-async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
-    let values = vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; rows.len()].join(", ");
+async fn insert_rows(conn: &mut impl AsConn, rows: &[Row]) -> Result<()> {
+    let marks = values(rows.len(), 14, 1);
     let sql = format!(
         "INSERT INTO consents (record_id, app, user_id, format, subject, version, sha256, \
-         action, channel, recorded_at, prev_hash, hash, key_id, mac) VALUES {values}"
+         action, channel, recorded_at, prev_hash, hash, key_id, mac) VALUES {marks}"
     );
+    let inserted = on!(conn, c => {
     let mut q = sqlx::query(&sql);
     for r in rows {
         q = q
@@ -380,7 +383,8 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
             .bind(&r.key_id)
             .bind(&r.mac);
     }
-    let inserted = q.execute(&mut *conn).await?.rows_affected();
+    q.execute(c).await.map(|r| r.rows_affected())
+    })?;
     if inserted != rows.len() as u64 {
         return Err(Error::Internal(format!(
             "inserted {inserted} of {} ledger rows",
@@ -392,25 +396,43 @@ async fn insert_rows(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
 
 /// The change-feed rows of ledger rows (`kind` `consent`), one multi-row
 /// INSERT in the batch's transaction, so the feed holds exactly what committed.
-async fn insert_feed(conn: &mut SqliteConnection, rows: &[Row]) -> Result<()> {
-    let values = vec!["(?, ?, 'consent', ?, ?)"; rows.len()].join(", ");
-    let sql = format!("INSERT INTO changes (app, user_id, kind, at, data) VALUES {values}");
-    let mut q = sqlx::query(&sql);
-    for r in rows {
-        // The stored action and channel are the wire names (`wire::ConsentChange`).
-        let data = serde_json::json!({
-            "action": r.action,
-            "version": r.version,
-            "sha256": r.sha256,
-            "channel": r.channel,
-        });
-        q = q
-            .bind(&r.app)
-            .bind(&r.user_id)
-            .bind(&r.recorded_at)
-            .bind(data.to_string());
-    }
-    q.execute(&mut *conn).await?;
+async fn insert_feed(conn: &mut impl AsConn, rows: &[Row]) -> Result<()> {
+    let marks: Vec<String> = (0..rows.len())
+        .map(|i| {
+            let n = 4 * i;
+            format!(
+                "(${}, ${}, 'consent', ${}, ${})",
+                n + 1,
+                n + 2,
+                n + 3,
+                n + 4
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO changes (app, user_id, kind, at, data) VALUES {}",
+        marks.join(", ")
+    );
+    // The stored action and channel are the wire names (`wire::ConsentChange`).
+    let data: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "action": r.action,
+                "version": r.version,
+                "sha256": r.sha256,
+                "channel": r.channel,
+            })
+            .to_string()
+        })
+        .collect();
+    on!(conn, c => {
+        let mut q = sqlx::query(&sql);
+        for (r, data) in rows.iter().zip(&data) {
+            q = q.bind(&r.app).bind(&r.user_id).bind(&r.recorded_at).bind(data);
+        }
+        q.execute(c).await.map(drop)
+    })?;
     Ok(())
 }
 

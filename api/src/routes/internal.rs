@@ -21,6 +21,7 @@ use crate::identity::valid_user_id;
 use crate::json::ApiJson;
 use crate::settings;
 use crate::state::AppState;
+use crate::store::on_db;
 
 /// Most users one push-check asks about.
 pub const MAX_PUSH_CHECK_USERS: usize = 10_000;
@@ -264,15 +265,14 @@ async fn changes(
 ) -> Result<Response> {
     host_app(&state, &app_id, &headers)?;
     let (after, limit) = feed_query(query.as_deref())?;
-    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
-        "SELECT seq, user_id, kind, at, data FROM changes WHERE app = ? AND seq > ? \
-         ORDER BY seq LIMIT ?",
+    let rows: Vec<(i64, String, String, String, String)> = on_db!(state.store.pool(), c => sqlx::query_as(
+        "SELECT seq, user_id, kind, at, data FROM changes WHERE app = $1 AND seq > $2 \
+         ORDER BY seq LIMIT $3",
     )
     .bind(&app_id)
     .bind(after)
     .bind(limit)
-    .fetch_all(state.store.pool())
-    .await?;
+    .fetch_all(c).await)?;
     let mut feed = ChangeFeed {
         changes: Vec::with_capacity(rows.len()),
         next: rows.last().map_or(after, |r| r.0),

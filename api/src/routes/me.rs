@@ -23,6 +23,7 @@ use crate::identity::CurrentUser;
 use crate::json::ApiQuery;
 use crate::ledger;
 use crate::state::AppState;
+use crate::store::on_db;
 
 use super::doc::SignedOut;
 
@@ -142,14 +143,13 @@ async fn export(
             .map_or(Lang::ZhCn, Lang::from_accept_language),
     };
     let app = app_of(&state, &user)?;
-    let sessions: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+    let sessions: Vec<(String, String, i64, i64, i64)> = on_db!(state.store.pool(), c => sqlx::query_as(
         "SELECT id_hash, channel, created_at, last_seen_at, expires_at FROM sessions \
-         WHERE app = ? AND user_id = ? ORDER BY created_at",
+         WHERE app = $1 AND user_id = $2 ORDER BY created_at",
     )
     .bind(&user.app)
     .bind(&user.user_id)
-    .fetch_all(state.store.pool())
-    .await?;
+    .fetch_all(c).await)?;
     let consents = ledger::records_wire(
         state.store.pool(),
         state.ledger.keyring(),

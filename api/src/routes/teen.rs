@@ -24,6 +24,7 @@ use crate::identity::CurrentUser;
 use crate::json::ApiJson;
 use crate::settings::on_off;
 use crate::state::AppState;
+use crate::store::AsConn;
 use crate::teen::{self, Stored};
 
 use super::doc::{BodyErrors, CrossSite, PinErrors, SignedOut};
@@ -213,11 +214,7 @@ async fn turn_off(
 
 /// 403 when the password changed (or teen mode went off) between the check
 /// and this write: the code checked is no longer the one that guards it.
-async fn unchanged(
-    conn: &mut sqlx::SqliteConnection,
-    user: &CurrentUser,
-    checked: &Stored,
-) -> Result<Stored> {
+async fn unchanged(conn: &mut impl AsConn, user: &CurrentUser, checked: &Stored) -> Result<Stored> {
     match teen::load(conn, &user.app, &user.user_id).await? {
         Some(now) if now.pin_hash == checked.pin_hash => Ok(now),
         Some(_) => Err(Error::WrongPin {

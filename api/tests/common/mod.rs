@@ -11,6 +11,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use privacy_center_api::catalog::Catalog;
 use privacy_center_api::clock::now_secs;
+use privacy_center_api::on_db;
 use privacy_center_api::store::Store;
 use privacy_center_api::{router, AppState, Settings};
 use serde_json::Value;
@@ -100,10 +101,67 @@ pub fn add_vchat_version(policies: &Path, version: &str, material: bool, summary
     .unwrap();
 }
 
+/// Whether the in-process suites run on PostgreSQL (a throwaway cluster
+/// of the test binary's own, [`pg::cluster`]):
+/// `PRIVACY_CENTER_TEST_ENGINE=postgres`. SQLite otherwise.
+pub fn on_postgres() -> bool {
+    std::env::var("PRIVACY_CENTER_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+}
+
+/// What the database answers the API's own connection that tries to change
+/// or remove a ledger row: SQLite's append-only triggers, or on PostgreSQL
+/// the missing privilege of the API's role (the triggers stand behind it).
+pub fn ledger_refusal() -> &'static str {
+    if on_postgres() {
+        "permission denied for table consents"
+    } else {
+        "append-only"
+    }
+}
+
+/// SQL for the text of field `key` of the JSON held in text column `column`.
+pub fn json_text(column: &str, key: &str) -> String {
+    if on_postgres() {
+        format!("({column}::jsonb ->> '{key}')")
+    } else {
+        format!("json_extract({column}, '$.{key}')")
+    }
+}
+
+/// On PostgreSQL, the database of the test whose data directory is `data`
+/// (created and migrated on first use, the same one after a restart).
+async fn test_database(data: &Path) -> Option<String> {
+    if !on_postgres() {
+        return None;
+    }
+    let file = data.join("test-database-url");
+    if let Ok(url) = std::fs::read_to_string(&file) {
+        return Some(url);
+    }
+    let url = pg::cluster().fresh_api_database().await;
+    std::fs::create_dir_all(data).unwrap();
+    std::fs::write(&file, &url).unwrap();
+    Some(url)
+}
+
+/// Ends a test that works on the SQLite file itself (opens it raw, drops
+/// its triggers) when the suites run on PostgreSQL, saying so.
+#[macro_export]
+macro_rules! sqlite_only {
+    () => {
+        if $crate::common::on_postgres() {
+            eprintln!("works on the SQLite file itself: not run on PostgreSQL");
+            return;
+        }
+    };
+}
+
 pub struct TestApp {
     pub router: Router,
     pub state: AppState,
     pub data: PathBuf,
+    /// The PostgreSQL database, when the suites run there ([`on_postgres`]).
+    pub database_url: Option<String>,
     _data: Option<tempfile::TempDir>,
 }
 
@@ -122,7 +180,10 @@ impl TestApp {
     /// A server on an existing data directory (a restart).
     pub async fn on(policies: &Path, data: &Path, tweak: impl FnOnce(&mut Settings)) -> TestApp {
         let catalog = Catalog::load(policies).unwrap();
-        let store = Store::open(data).await.unwrap();
+        let database_url = test_database(data).await;
+        let store = Store::open_either(data, database_url.as_deref())
+            .await
+            .unwrap();
         store.archive_policy_texts(&catalog).await.unwrap();
         let mut settings = Settings::new(data);
         tweak(&mut settings);
@@ -132,8 +193,34 @@ impl TestApp {
             router: router(state.clone(), None),
             state,
             data: data.to_owned(),
+            database_url,
             _data: None,
         }
+    }
+
+    /// `privacy-center ledger verify` on this server's store: (exit 0,
+    /// stdout and stderr).
+    pub fn ledger_verify(&self) -> (bool, String) {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_privacy-center"))
+            .args(["ledger", "verify", "--data-dir"])
+            .arg(&self.data)
+            .envs(self.cli_env())
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    }
+
+    /// The environment a `privacy-center` command run on this test's data
+    /// directory needs: the database URL on PostgreSQL.
+    pub fn cli_env(&self) -> Vec<(&'static str, String)> {
+        self.database_url
+            .iter()
+            .map(|url| ("DATABASE_URL", url.clone()))
+            .collect()
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
@@ -189,9 +276,8 @@ impl TestApp {
 
     /// Rows in a table.
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
-            .fetch_one(self.state.store.pool())
-            .await
+        on_db!(self.state.store.pool(), c => sqlx::query_scalar(&format!("SELECT count(*) FROM {table}"))
+            .fetch_one(c).await)
             .unwrap()
     }
 

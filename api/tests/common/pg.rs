@@ -17,8 +17,13 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{mpsc, OnceLock};
 use std::time::{Duration, Instant};
 
-/// The superuser `initdb` creates (trust authentication, loopback only).
+/// The superuser `initdb` creates (trust authentication, loopback only);
+/// it owns every test database and runs their migrations.
 const SUPERUSER: &str = "privacy_center";
+/// The login role the API connects as in the tests: a member of
+/// `privacy_center_api` (migrations-pg/0013), owning nothing, as in
+/// docs/deploy.md.
+pub const API_USER: &str = "pc_api";
 /// Names the clusters' directories, so a later run can find stale ones.
 const DIR_PREFIX: &str = "privacy-center-pg-";
 
@@ -54,6 +59,17 @@ impl Cluster {
         );
         self.psql("postgres", &format!("CREATE DATABASE {name}"));
         self.url(&name)
+    }
+
+    /// A fresh database, migrated by its owner (as `privacy-center migrate`
+    /// would), and the URL the API connects to it with, as [`API_USER`].
+    pub async fn fresh_api_database(&self) -> String {
+        let owner_url = self.fresh_database();
+        let store = privacy_center_api::store::Store::connect(&owner_url)
+            .await
+            .unwrap();
+        store.close().await;
+        owner_url.replacen(&format!("//{SUPERUSER}@"), &format!("//{API_USER}@"), 1)
     }
 
     /// Runs one SQL command with `psql` as the superuser; panics with its
@@ -155,6 +171,13 @@ impl Cluster {
         ready.recv().unwrap().expect("start postgres");
         let cluster = Cluster { port, dir, bindir };
         cluster.wait_ready();
+        cluster.psql(
+            "postgres",
+            &format!(
+                "CREATE ROLE privacy_center_api NOLOGIN; \
+                 CREATE ROLE {API_USER} LOGIN IN ROLE privacy_center_api"
+            ),
+        );
         cluster
     }
 
