@@ -138,11 +138,18 @@ fn in_table(table: &str, problem: impl std::fmt::Display) -> Error {
 /// copy (only the migrations, when they had not run there before).
 pub async fn migrate_store(data_dir: &Path, url: &str) -> Result<Vec<Copied>> {
     let mut source = open_source(data_dir).await?;
-    let options = PgConnectOptions::from_str(url).map_err(|e| {
+    let not_postgres = |why: String| {
         Error::Config(format!(
-            "--to is not a PostgreSQL URL (postgres://user@host:port/database): {e}"
+            "--to is not a PostgreSQL URL (postgres://user@host:port/database){why}"
         ))
-    })?;
+    };
+    if !["postgres://", "postgresql://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+    {
+        return Err(not_postgres(String::new()));
+    }
+    let options = PgConnectOptions::from_str(url).map_err(|e| not_postgres(format!(": {e}")))?;
     let mut target =
         PgConnection::connect_with(&options.application_name("privacy-center migrate-store"))
             .await

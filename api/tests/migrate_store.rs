@@ -606,8 +606,8 @@ async fn the_store_of_a_server_killed_with_kill_9_is_copied_whole() {
     assert_ledger_verifies(&url, data.path()).await;
 }
 
-#[test]
-fn help_names_what_is_not_copied_and_a_missing_store_is_refused() {
+#[tokio::test]
+async fn help_names_what_is_not_copied_and_bad_arguments_are_refused() {
     let out = Command::new(BIN)
         .args(["migrate-store", "--help"])
         .output()
@@ -625,4 +625,8 @@ fn help_names_what_is_not_copied_and_a_missing_store_is_refused() {
     let (ok, _, err) = migrate(empty.path(), "postgres://nobody@127.0.0.1:1/none");
     assert!(!ok);
     assert!(err.contains("no SQLite store at"), "{err}");
+    let t = TestApp::new(&repo_policies()).await;
+    let (ok, _, err) = migrate(&t.data, "sqlite://elsewhere.sqlite3");
+    assert!(!ok);
+    assert!(err.contains("--to is not a PostgreSQL URL"), "{err}");
 }
