@@ -1,6 +1,7 @@
 //! The `privacy-center` command line: `serve`, and the operations
-//! subcommands `policy check|import|publish`, `token`, `staff-credential` and
-//! `ledger verify|verify-receipt|rotate-key|public-keys`.
+//! subcommands `policy check|import|publish`, `token`, `staff-credential`,
+//! `ledger verify|verify-receipt|rotate-key|public-keys`, `teen reset` and
+//! `migrate-store`.
 
 use axum::extract::FromRef;
 use clap::{Args, Parser, Subcommand};
@@ -56,6 +57,35 @@ enum Command {
     /// Support's side of teen mode.
     #[command(subcommand)]
     Teen(TeenCommand),
+    /// Copy the store of a SQLite data directory into an empty PostgreSQL
+    /// database (to serve from PostgreSQL, e.g. several instances).
+    ///
+    /// Runs the PostgreSQL migrations on the target, refuses a target that
+    /// holds any row, then copies every table in one transaction: every
+    /// column, the same ids, the same ledger hashes and MACs. It reads one
+    /// consistent snapshot of the SQLite store (what a running server has
+    /// committed, write-ahead log included), so nothing written after the
+    /// copy starts is copied: stop the server (or at least its writes)
+    /// first. Prints the rows copied per table; on any error nothing is
+    /// copied and the message names the table.
+    ///
+    /// Only the database is copied. The data directory's keys/ (each app's
+    /// token key and service token, the staff credential, the teen-mode
+    /// pepper, ledger.keys) and checkpoints.log must be shared with every
+    /// instance that serves from PostgreSQL, or given to each of them in the
+    /// environment (PRIVACY_CENTER_LEDGER_KEYS, PRIVACY_CENTER_KEY_<APP>, …):
+    /// without the ledger keys no copied record's seal checks, without the
+    /// log `ledger verify` reports every checkpoint missing from it, and
+    /// without the pepper no teen-mode password verifies. Keep the database
+    /// password out of the URL: PGPASSWORD or ~/.pgpass are read.
+    MigrateStore {
+        /// The SQLite data directory (the one `serve --data-dir` used).
+        #[arg(long, value_name = "DATA_DIR")]
+        from: PathBuf,
+        /// The PostgreSQL database: postgres://user@host:port/database.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -363,6 +393,7 @@ pub fn main() -> ExitCode {
             Ok(false) => return ExitCode::FAILURE,
             Err(e) => Err(e),
         },
+        Command::MigrateStore { from, to } => runtime.block_on(migrate_store(&from, &to)),
         Command::Ledger(LedgerCommand::RotateKey { data_dir }) => {
             ledger::seal::rotate(&data_dir, std::env::var(ledger::seal::KEYS_ENV).ok())
                 .map(|id| println!("new ledger key {id}; restart every instance to seal with it"))
@@ -415,6 +446,28 @@ async fn teen_reset(
             Ok(())
         }
     }
+}
+
+/// Copies the store and prints what it copied, table by table.
+async fn migrate_store(from: &std::path::Path, to: &str) -> Result<()> {
+    let copied = crate::migrate_store::migrate_store(from, to).await?;
+    let width = copied.iter().map(|c| c.table.len()).max().unwrap_or(0);
+    for c in &copied {
+        let unit = if c.rows == 1 { "row" } else { "rows" };
+        println!("{:width$}  {} {unit}", c.table, c.rows);
+    }
+    println!(
+        "copied {} rows in {} tables; identity sequences moved past the copied ids",
+        copied.iter().map(|c| c.rows).sum::<u64>(),
+        copied.len()
+    );
+    println!(
+        "not copied: {}/keys/ and {}/{} — share them with every PostgreSQL instance",
+        from.display(),
+        from.display(),
+        ledger::checkpoint::LOG_FILE
+    );
+    Ok(())
 }
 
 fn check_policies(dir: &std::path::Path) -> Result<()> {

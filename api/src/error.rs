@@ -143,6 +143,10 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// `migrate-store` refused or failed; the message names the table (or
+    /// the tables) concerned and says what was written (nothing).
+    #[error("{0}")]
+    StoreCopy(String),
     /// The policy tree has problems (at start-up, on a reload, before a
     /// publish); each names its file and line.
     #[error("policy tree has {} problem(s):\n{}", .0.len(), .0.join("\n"))]
@@ -286,6 +290,7 @@ impl Error {
             | Error::Migrate(_)
             | Error::Io { .. }
             | Error::Policies(_)
+            | Error::StoreCopy(_)
             | Error::Internal(_)
             | Error::Unreadable(_)
             | Error::Config(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),

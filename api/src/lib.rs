@@ -16,6 +16,7 @@ pub mod export_doc;
 pub mod identity;
 pub mod json;
 pub mod ledger;
+pub mod migrate_store;
 pub mod prerender;
 pub mod publish;
 pub mod reload;
