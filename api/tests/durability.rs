@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::server::{mint_token, request, Conn, Server, BIN};
+use common::server::{account_state, call, mint_token, request, Conn, Server, BIN};
 use hyper::{Method, StatusCode};
 use privacy_center_api::ledger::{self, GENESIS};
 use privacy_center_api::on_db;
@@ -299,39 +299,6 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
     );
     assert!(total_acked >= MIN_ACKED);
     assert!(kills > MIN_KILLS);
-}
-
-/// Sends one request on a fresh connection.
-async fn call(
-    addr: &str,
-    method: Method,
-    path: &str,
-    cookie: Option<&str>,
-    body: Option<&str>,
-) -> common::server::Answer {
-    let mut c = Conn::open(addr).await.unwrap();
-    c.send(request(method, addr, path, cookie, body))
-        .await
-        .unwrap()
-}
-
-/// What the host app's status API says of `user`'s account.
-async fn account_state(addr: &str, data: &std::path::Path, user: &str) -> serde_json::Value {
-    let keys = privacy_center_api::identity::Keys::load(data, ["vchat"]).unwrap();
-    let mut c = Conn::open(addr).await.unwrap();
-    let mut req = request(
-        Method::GET,
-        addr,
-        &format!("/api/internal/apps/vchat/users/{user}/status"),
-        None,
-        None,
-    );
-    let bearer = format!("Bearer {}", keys.service_token("vchat").unwrap());
-    req.headers_mut()
-        .insert(hyper::header::AUTHORIZATION, bearer.parse().unwrap());
-    let a = c.send(req).await.unwrap();
-    assert_eq!(a.status, StatusCode::OK);
-    a.json()["account"]["state"].clone()
 }
 
 /// A real server sends itself SIGKILL at each step of an account

@@ -323,8 +323,8 @@ fn assert_ledger_verifies(url: &str, data: &Path) -> usize {
         .args(["--database-url", url])
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("every chain verifies"), "{text}");
     let chains = text

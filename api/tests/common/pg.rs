@@ -72,6 +72,12 @@ impl Cluster {
         owner_url.replacen(&format!("//{SUPERUSER}@"), &format!("//{API_USER}@"), 1)
     }
 
+    /// The owner's URL of the database an API URL names (to look at rows
+    /// the API's role may not touch, or to tamper as only an owner could).
+    pub fn owner_url(&self, api_url: &str) -> String {
+        api_url.replacen(&format!("//{API_USER}@"), &format!("//{SUPERUSER}@"), 1)
+    }
+
     /// Runs one SQL command with `psql` as the superuser; panics with its
     /// output when it fails.
     pub fn psql(&self, db: &str, sql: &str) -> String {

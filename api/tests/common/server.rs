@@ -272,3 +272,36 @@ pub fn request(
     };
     b.body(Full::new(body)).unwrap()
 }
+
+/// Sends one request on a fresh connection.
+pub async fn call(
+    addr: &str,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<&str>,
+) -> Answer {
+    let mut c = Conn::open(addr).await.unwrap();
+    c.send(request(method, addr, path, cookie, body))
+        .await
+        .unwrap()
+}
+
+/// What the host app's status API says of `user`'s account.
+pub async fn account_state(addr: &str, data: &std::path::Path, user: &str) -> serde_json::Value {
+    let keys = privacy_center_api::identity::Keys::load(data, ["vchat"]).unwrap();
+    let mut c = Conn::open(addr).await.unwrap();
+    let mut req = request(
+        Method::GET,
+        addr,
+        &format!("/api/internal/apps/vchat/users/{user}/status"),
+        None,
+        None,
+    );
+    let bearer = format!("Bearer {}", keys.service_token("vchat").unwrap());
+    req.headers_mut()
+        .insert(hyper::header::AUTHORIZATION, bearer.parse().unwrap());
+    let a = c.send(req).await.unwrap();
+    assert_eq!(a.status, StatusCode::OK);
+    a.json()["account"]["state"].clone()
+}
