@@ -57,6 +57,15 @@ enum Command {
     /// Support's side of teen mode.
     #[command(subcommand)]
     Teen(TeenCommand),
+    /// Create or bring up to date the PostgreSQL store's tables, as the
+    /// schema's owner. Instances then connect as a role that owns nothing
+    /// (granted privacy_center_api, which the migrations create): that role
+    /// cannot change or remove ledger rows, nor migrate (docs/deploy.md).
+    Migrate {
+        /// The owner's connection URL (postgres://owner@host:port/db).
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: String,
+    },
     /// Copy the store of a SQLite data directory into an empty PostgreSQL
     /// database (to serve from PostgreSQL, e.g. several instances).
     ///
@@ -394,6 +403,12 @@ pub fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::MigrateStore { from, to } => runtime.block_on(migrate_store(&from, &to)),
+        Command::Migrate { database_url } => runtime.block_on(async {
+            let store = Store::connect(&database_url).await?;
+            store.close().await;
+            println!("the PostgreSQL store is up to date");
+            Ok(())
+        }),
         Command::Ledger(LedgerCommand::RotateKey { data_dir }) => {
             ledger::seal::rotate(&data_dir, std::env::var(ledger::seal::KEYS_ENV).ok())
                 .map(|id| println!("new ledger key {id}; restart every instance to seal with it"))

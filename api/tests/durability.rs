@@ -128,7 +128,9 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
     let log_file =
         |n: usize| std::fs::File::create(log_dir.path().join(format!("{n}.log"))).unwrap();
 
-    let mut server = Server::start_with(data.path(), &[], log_file(0));
+    let url = common::test_database(data.path()).await;
+    let db = common::database_args(&url);
+    let mut server = Server::start_with(data.path(), &db, log_file(0));
     // Users sign in with tokens minted by the CLI, as a host app's backend would.
     let mut cookies = Vec::new();
     let mut conn = Conn::open(&server.addr).await.unwrap();
@@ -188,7 +190,7 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
         println!("kill {kills} after {wait} ms, {before} writes acknowledged so far");
         // Let the writers hit the dead server for a moment.
         tokio::time::sleep(Duration::from_millis(rng.gen_range(0..50))).await;
-        server = Server::start_with(data.path(), &[], log_file(kills));
+        server = Server::start_with(data.path(), &db, log_file(kills));
         addr_tx.send(server.addr.clone()).unwrap();
         assert!(
             started.elapsed() < Duration::from_secs(45),
@@ -209,17 +211,23 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
     let out = Command::new(BIN)
         .args(["ledger", "verify", "--data-dir"])
         .arg(data.path())
+        .args(&db)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "ledger verify: {stdout}");
     assert!(stdout.contains("every chain verifies"), "{stdout}");
 
-    let store = Store::open(data.path()).await.unwrap();
-    let integrity: String = on_db!(store.pool(), c => sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_one(c).await)
-    .unwrap();
-    assert_eq!(integrity, "ok", "{}", data.path().join(DB_FILE).display());
+    let store = Store::open_either(data.path(), url.as_deref())
+        .await
+        .unwrap();
+    if url.is_none() {
+        let integrity: String =
+            on_db!(store.pool(), c => sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(c).await)
+            .unwrap();
+        assert_eq!(integrity, "ok", "{}", data.path().join(DB_FILE).display());
+    }
     let (mut total_acked, mut total_unknown, mut total_stored) = (0, 0, 0);
     for (i, log) in logs.iter().enumerate() {
         let user = format!("durable-{i}");
@@ -316,7 +324,12 @@ async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next
         "before-commit",
     ] {
         let data = tempfile::tempdir().unwrap();
-        let mut server = Server::start(data.path(), &["--dev", "--dev-kill-at", step]);
+        let url = common::test_database(data.path()).await;
+        let db = common::database_args(&url);
+        let mut server = Server::start(
+            data.path(),
+            &[&["--dev", "--dev-kill-at", step][..], &db].concat(),
+        );
         let user = format!("kill-{step}");
         let token = mint_token(data.path(), "vchat", &user);
         let cookie = Conn::open(&server.addr)
@@ -381,7 +394,7 @@ async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next
         assert_eq!(status.signal(), Some(9), "{step}: {status:?}");
 
         // Back up, with its own clock (the request not yet due): the old state, whole.
-        let server = Server::start(data.path(), &["--dev"]);
+        let server = Server::start(data.path(), &[&["--dev"][..], &db].concat());
         assert_eq!(
             account_state(&server.addr, data.path(), &user).await,
             "pending",
@@ -431,10 +444,12 @@ async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next
             StatusCode::UNAUTHORIZED,
             "{step}: the session is gone"
         );
-        let store = Store::open(data.path()).await.unwrap();
+        let store = Store::open_either(data.path(), url.as_deref())
+            .await
+            .unwrap();
         for table in ["push_settings", "sessions", "consents", "ledger_subjects"] {
             let n: i64 = on_db!(store.pool(), c => sqlx::query_scalar(&format!(
-                "SELECT count(*) FROM {table} WHERE app = 'vchat' AND user_id = ?"
+                "SELECT count(*) FROM {table} WHERE app = 'vchat' AND user_id = $1"
             ))
             .bind(&user)
             .fetch_one(c).await)
@@ -449,6 +464,7 @@ async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next
         let out = Command::new(BIN)
             .args(["ledger", "verify", "--data-dir"])
             .arg(data.path())
+            .args(&db)
             .output()
             .unwrap();
         assert!(

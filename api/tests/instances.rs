@@ -38,7 +38,7 @@ impl Pair {
 
     /// Instance A for even `i`, B for odd.
     fn addr(&self, i: usize) -> &str {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             &self.a.addr
         } else {
             &self.b.addr

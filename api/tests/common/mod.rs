@@ -130,7 +130,7 @@ pub fn json_text(column: &str, key: &str) -> String {
 
 /// On PostgreSQL, the database of the test whose data directory is `data`
 /// (created and migrated on first use, the same one after a restart).
-async fn test_database(data: &Path) -> Option<String> {
+pub async fn test_database(data: &Path) -> Option<String> {
     if !on_postgres() {
         return None;
     }
@@ -154,6 +154,14 @@ macro_rules! sqlite_only {
             return;
         }
     };
+}
+
+/// The `serve` / CLI arguments naming a test's database: `--database-url
+/// URL` on PostgreSQL ([`test_database`]), none on SQLite.
+pub fn database_args(url: &Option<String>) -> Vec<&str> {
+    url.iter()
+        .flat_map(|u| ["--database-url", u.as_str()])
+        .collect()
 }
 
 pub struct TestApp {
