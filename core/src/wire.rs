@@ -30,7 +30,7 @@ pub use lists::{AppLists, CollectedRow, ThirdPartyKind, ThirdPartyRow};
 pub use permissions::{
     AppPermissions, PermissionEntry, PermissionGroup, PermissionKind, Platform, WebApi,
 };
-pub use receipt::{LedgerPublicKey, Receipt, ReceiptCheck, ReceiptVerdict};
+pub use receipt::{LedgerPublicKey, Receipt, ReceiptBatch, ReceiptCheck, ReceiptVerdict};
 pub use reload::{PolicyTreeStatus, RefusedReload, ReloadTrigger};
 pub use settings::{
     Change, ChangeData, ChangeFeed, ConsentChange, ExportSettings, ItemChange, PermissionChoice,

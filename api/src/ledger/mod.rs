@@ -6,7 +6,8 @@
 //! link that [`verify_chain`] reports. Against someone who can write the
 //! database, each row also carries a MAC under a key kept outside it
 //! ([`seal`]), signed checkpoints of the whole ledger ([`checkpoint`]) show
-//! removed tails and chains, and each user gets a signed [`receipt`].
+//! removed tails and chains, and each user gets a signed [`receipt`] (one
+//! signature per batch of receipts, over a [`merkle`] tree).
 //!
 //! Events are decisions (`accept`, `withdraw`) and "Not now" (`defer`), in
 //! one chain: the order of what a user was asked and answered is evidence
@@ -17,6 +18,7 @@
 
 pub mod chain;
 pub mod checkpoint;
+pub mod merkle;
 pub mod receipt;
 pub mod seal;
 pub mod verify;
@@ -56,19 +58,20 @@ pub async fn records(db: &Db, app: &str, user: &str) -> Result<Vec<Row>> {
 }
 
 /// A user's records as sent on the wire, oldest first, each with its
-/// receipt where its seal checks; fails if any row cannot be read.
+/// receipt where its seal checks (all signed as one batch); fails if any
+/// row cannot be read.
 pub async fn records_wire(
     db: &Db,
     keyring: &Keyring,
     app: &str,
     user: &str,
 ) -> Result<Vec<ConsentRecord>> {
-    records(db, app, user)
-        .await?
-        .iter()
-        .map(|row| {
+    let rows = records(db, app, user).await?;
+    rows.iter()
+        .zip(receipt::issue_all(keyring, &rows))
+        .map(|(row, receipt)| {
             let mut record = row.to_wire()?;
-            record.receipt = receipt::issue(keyring, row);
+            record.receipt = receipt;
             Ok(record)
         })
         .collect()
@@ -233,21 +236,17 @@ impl Ledger {
         self.heads.invalidate(&(app.to_owned(), user.to_owned()));
     }
 
-    /// Appends a record; answers once it is committed, with its signed
-    /// receipt (signed here, in the caller's task, not in the writer's).
+    /// Appends a record; answers once it is committed, with its receipt
+    /// (signed with the rest of its batch's).
     pub async fn append(&self, append: Append) -> Result<ConsentRecord> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(writer::Job { append, reply })
             .await
             .map_err(|_| Error::Internal("the ledger writer has stopped".into()))?;
-        let mut record = answer
+        answer
             .await
-            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))??;
-        if let Some(receipt) = &mut record.receipt {
-            receipt::sign(&self.keyring, receipt);
-        }
-        Ok(record)
+            .map_err(|_| Error::Internal("the ledger writer dropped a request".into()))?
     }
 
     /// How the writer has grouped its work so far.

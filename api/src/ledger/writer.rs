@@ -132,7 +132,7 @@ async fn write_batch(
     keyring: Option<&Keyring>,
 ) {
     let mut tips = Vec::new();
-    let outcomes = match write_all(store, &jobs, keyring).await {
+    let mut outcomes = match write_all(store, &jobs, keyring).await {
         Ok((outcomes, written)) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
             tips = written;
@@ -177,6 +177,13 @@ async fn write_batch(
     }
     for (key, head) in tips {
         heads.set(key, head);
+    }
+    if let Some(keyring) = keyring {
+        // One signature for the batch's receipts, after the commit.
+        let receipts = outcomes
+            .iter_mut()
+            .filter_map(|o| o.as_mut().ok()?.receipt.as_mut());
+        super::receipt::sign_all(keyring, receipts);
     }
     for (job, outcome) in jobs.into_iter().zip(outcomes) {
         let _ = job.reply.send(outcome);
@@ -488,4 +495,146 @@ fn next_row(
         recorded_at: row.recorded_at.clone(),
     };
     Ok((row, mark))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::receipt;
+    use privacy_center_core::consent::Answer;
+    use privacy_center_core::wire::{Channel, Receipt, ReceiptVerdict};
+
+    /// An accept of `user`'s, and where its answer will come.
+    fn accept(user: String) -> (Job, oneshot::Receiver<Result<ConsentRecord>>) {
+        let (reply, answer) = oneshot::channel();
+        let append = Append {
+            app: "app".into(),
+            user_id: user,
+            channel: Channel::Browser,
+            answer: Answer::Accept {
+                version: "v".into(),
+                sha256: "e".repeat(64),
+            },
+        };
+        (Job { append, reply }, answer)
+    }
+
+    /// `s` with its first character changed (hex stays hex).
+    fn flip(s: &mut String) {
+        let first = if s.starts_with('0') { "1" } else { "0" };
+        s.replace_range(..1, first);
+    }
+
+    /// Every way of changing one thing in `r`, named.
+    fn tampered(r: &Receipt) -> Vec<(String, Receipt)> {
+        let mut out = Vec::new();
+        let mut with = |what: &str, change: &dyn Fn(&mut Receipt)| {
+            let mut t = r.clone();
+            change(&mut t);
+            assert_ne!(&t, r, "{what} changes something");
+            out.push((what.to_owned(), t));
+        };
+        with("record id", &|t| flip(&mut t.record_id));
+        with("app", &|t| t.app.push('x'));
+        with("user", &|t| t.user.push('x'));
+        with("subject", &|t| flip(&mut t.subject));
+        with("version", &|t| t.version.push('x'));
+        with("sha256", &|t| flip(&mut t.sha256));
+        with("action", &|t| t.action = "withdraw".into());
+        with("time", &|t| t.recorded_at.replace_range(..1, "1"));
+        with("hash", &|t| flip(&mut t.hash));
+        with("signature", &|t| flip(&mut t.signature));
+        let batch = r.batch.clone().expect("a batch receipt");
+        for k in 0..batch.path.len() {
+            with(&format!("path hash {k}"), &|t| {
+                flip(&mut t.batch.as_mut().unwrap().path[k]);
+            });
+        }
+        if !batch.path.is_empty() {
+            with("path dropped", &|t| t.batch.as_mut().unwrap().path.clear());
+        }
+        with("path longer", &|t| {
+            t.batch.as_mut().unwrap().path.push("ab".repeat(32));
+        });
+        with("no batch", &|t| t.batch = None);
+        for index in [batch.index + 1, batch.index.wrapping_sub(1), batch.size] {
+            with(&format!("index {index}"), &|t| {
+                t.batch.as_mut().unwrap().index = index;
+            });
+        }
+        for size in [batch.size + 1, batch.size - 1, batch.size * 2 + 1] {
+            with(&format!("size {size}"), &|t| {
+                t.batch.as_mut().unwrap().size = size;
+            });
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn a_batch_is_signed_once_and_each_receipt_in_it_checks_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let keyring = Keyring::load_with(dir.path(), None).unwrap();
+        let (stats, heads) = (Stats::default(), Heads::new(16));
+        for n in [1, 2, 3, 5, 64] {
+            let (jobs, answers): (Vec<_>, Vec<_>) =
+                (0..n).map(|i| accept(format!("{n}-{i}"))).unzip();
+            write_batch(&store, jobs, &stats, &heads, Some(&keyring)).await;
+            let mut receipts = Vec::new();
+            for answer in answers {
+                receipts.push(answer.await.unwrap().unwrap().receipt.unwrap());
+            }
+            for (i, r) in receipts.iter().enumerate() {
+                let batch = r.batch.as_ref().unwrap();
+                assert_eq!((batch.index, batch.size), (i as u64, n as u64));
+                assert_eq!(r.signature, receipts[0].signature, "one signature");
+                let check = receipt::check(store.pool(), &keyring, r).await.unwrap();
+                assert_eq!(check.verdict, ReceiptVerdict::Held, "{i} of {n}");
+            }
+            for r in [&receipts[0], &receipts[n / 2], &receipts[n - 1]] {
+                for (what, t) in tampered(r) {
+                    let check = receipt::check(store.pool(), &keyring, &t).await.unwrap();
+                    assert_eq!(
+                        check.verdict,
+                        ReceiptVerdict::BadSignature,
+                        "{what}, of {n}"
+                    );
+                }
+                let mut t = r.clone();
+                t.key_id = "0123456789abcdef".into();
+                let check = receipt::check(store.pool(), &keyring, &t).await.unwrap();
+                assert_eq!(check.verdict, ReceiptVerdict::UnknownKey);
+            }
+        }
+        assert_eq!(stats.records(), 75);
+    }
+
+    #[tokio::test]
+    async fn a_receipt_signed_alone_still_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let keyring = Keyring::load_with(dir.path(), None).unwrap();
+        let (job, answer) = accept("u".into());
+        write_batch(
+            &store,
+            vec![job],
+            &Stats::default(),
+            &Heads::new(4),
+            Some(&keyring),
+        )
+        .await;
+        let mut alone = answer.await.unwrap().unwrap().receipt.unwrap();
+        // The form before batches: a signature of the receipt's message.
+        alone.batch = None;
+        alone.signature = keyring.sign(&alone.message()).1;
+        let check = receipt::check(store.pool(), &keyring, &alone)
+            .await
+            .unwrap();
+        assert_eq!(check.verdict, ReceiptVerdict::Held);
+        alone.action = "withdraw".into();
+        let check = receipt::check(store.pool(), &keyring, &alone)
+            .await
+            .unwrap();
+        assert_eq!(check.verdict, ReceiptVerdict::BadSignature);
+    }
 }

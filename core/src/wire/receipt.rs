@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 /// A signed statement that the ledger recorded one event: the user keeps
 /// it, and can later ask whether the ledger still holds that exact record.
-/// `signature` is an Ed25519 signature (hex) by the ledger key `key_id` over
-/// [`Receipt::message`]; the key's public half is in the server's
-/// `GET /api/receipts/keys`.
+/// `signature` is an Ed25519 signature (hex) by the ledger key `key_id`;
+/// the key's public half is in the server's `GET /api/receipts/keys`.
+/// With `batch` absent it signs [`Receipt::message`]; with `batch` it signs
+/// the root of the batch's Merkle tree, to which `batch` leads from this
+/// receipt's message (see [`ReceiptBatch`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
@@ -31,8 +33,33 @@ pub struct Receipt {
     pub hash: String,
     /// The ledger key that signed the receipt.
     pub key_id: String,
-    /// Ed25519 signature of [`Receipt::message`], hex.
+    /// Ed25519 signature, hex: of [`Receipt::message`], or with `batch`
+    /// of its batch's root.
     pub signature: String,
+    /// Where the receipt sits in the batch of receipts signed together;
+    /// absent on a receipt signed alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<ReceiptBatch>,
+}
+
+/// A receipt's place in a batch of receipts that share one signature, in
+/// the manner of Certificate Transparency (RFC 6962 §2.1): the leaves of a
+/// Merkle tree are the batch's [`Receipt::message`]s, in order; a leaf
+/// hashes as `SHA-256(0x00 ‖ message)`, an inner node as `SHA-256(0x01 ‖
+/// left ‖ right)`, and a tree of n > 1 leaves splits at the largest power
+/// of two below n. The signature is over the domain tag `privacy-center
+/// receipt batch v1` (as an 8-byte big-endian length and its bytes), then
+/// `size` (8 bytes, big-endian), then the root (32 bytes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceiptBatch {
+    /// The receipt's leaf, from 0.
+    pub index: u64,
+    /// Receipts in the batch.
+    pub size: u64,
+    /// The audit path: each sibling's hash (hex) from the leaf up to the
+    /// root, folded as RFC 9162 §2.1.3.2 says.
+    pub path: Vec<String>,
 }
 
 /// Separates receipt signatures from any other use of the key.
@@ -79,7 +106,8 @@ pub enum ReceiptVerdict {
     /// The receipt's signature is genuine but the record under its id
     /// differs from it (or no longer carries a valid seal): it was rewritten.
     Altered,
-    /// The signature does not match the receipt: it was not issued as it reads.
+    /// The signature does not match the receipt (or its batch path leads
+    /// to no signed root): it was not issued as it reads.
     BadSignature,
     /// The receipt names a key this ledger does not have.
     UnknownKey,
