@@ -37,19 +37,8 @@ impl User {
     /// Records `action` ("accept" or "withdraw") and answers the record
     /// the server acknowledged (with its receipt).
     async fn record(&mut self, action: &str) -> Value {
+        let me = self.get("/api/me").await;
         let addr = self.conn.addr().to_owned();
-        let me = self
-            .conn
-            .send(request(
-                Method::GET,
-                &addr,
-                "/api/me",
-                Some(&self.cookie),
-                None,
-            ))
-            .await
-            .unwrap()
-            .json();
         let body = if action == "withdraw" {
             serde_json::json!({ "action": "withdraw" })
         } else {
@@ -76,6 +65,28 @@ impl User {
             "{}",
             String::from_utf8_lossy(&a.body)
         );
+        a.json()
+    }
+
+    /// The records page's records, newest first (their receipts issued as
+    /// one batch).
+    async fn records(&mut self) -> Vec<Value> {
+        self.get("/api/me/consents")
+            .await
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    /// The JSON of a GET that must succeed.
+    async fn get(&mut self, path: &str) -> Value {
+        let addr = self.conn.addr().to_owned();
+        let a = self
+            .conn
+            .send(request(Method::GET, &addr, path, Some(&self.cookie), None))
+            .await
+            .unwrap();
+        assert_eq!(a.status, StatusCode::OK, "GET {path}");
         a.json()
     }
 }
@@ -152,6 +163,51 @@ fn verify_receipt(data: &Path, receipt: &Value) -> (bool, String) {
     let file = data.join("receipt.json");
     std::fs::write(&file, receipt.to_string()).unwrap();
     ledger_cli(data, &["verify-receipt".as_ref(), file.as_os_str()])
+}
+
+/// A batch receipt changed in each way that must make it fail its check:
+/// a field, each hash of its audit path, its index, the batch's size.
+fn tampered(receipt: &Value) -> Vec<(String, Value)> {
+    let batch = &receipt["batch"];
+    let (index, size) = (
+        batch["index"].as_u64().unwrap(),
+        batch["size"].as_u64().unwrap(),
+    );
+    let mut out = Vec::new();
+    let mut with = |what: String, change: &dyn Fn(&mut Value)| {
+        let mut t = receipt.clone();
+        change(&mut t);
+        out.push((what, t));
+    };
+    let other = if receipt["action"] == "accept" {
+        "withdraw"
+    } else {
+        "accept"
+    };
+    with("action".into(), &|t| t["action"] = other.into());
+    with("user".into(), &|t| t["user"] = "someone-else".into());
+    for k in 0..batch["path"].as_array().unwrap().len() {
+        with(format!("path hash {k}"), &|t| {
+            let h = t["batch"]["path"][k].as_str().unwrap();
+            let first = if h.starts_with('0') { "1" } else { "0" };
+            t["batch"]["path"][k] = format!("{first}{}", &h[1..]).into();
+        });
+    }
+    with("index".into(), &|t| {
+        t["batch"]["index"] = ((index + 1) % size).into()
+    });
+    with("size".into(), &|t| t["batch"]["size"] = (size + 1).into());
+    out
+}
+
+/// `receipt` as receipts were signed before batches: a signature of its
+/// own message, no batch.
+fn signed_alone(receipt: &Value, keyring: &privacy_center_api::ledger::Keyring) -> Value {
+    let mut r: privacy_center_core::wire::Receipt =
+        serde_json::from_value(receipt.clone()).unwrap();
+    r.batch = None;
+    r.signature = keyring.sign(&r.message()).1;
+    serde_json::to_value(r).unwrap()
 }
 
 /// The database of `data`, opened directly as an attacker would.
@@ -418,6 +474,47 @@ async fn every_attack_of_the_review_is_detected_and_an_untouched_ledger_verifies
     }
 }
 
+/// Receipts signed as a batch (a user's records page: one signature for
+/// all) and alone (before batches) verify with `ledger verify-receipt`; a
+/// batch receipt with any field, path hash, index or size changed does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_receipts_verify_with_the_cli_and_tampered_ones_do_not() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = Server::start(data.path(), &[]);
+    let mut user = User::sign_in(&server, data.path(), "olga").await;
+    let mut answered = Vec::new();
+    for action in ["accept", "withdraw", "accept"] {
+        answered.push(user.record(action).await["receipt"].clone());
+    }
+    let records = user.records().await;
+    assert!(server.terminate(Duration::from_secs(10)));
+    let page: Vec<Value> = records.iter().map(|r| r["receipt"].clone()).collect();
+    assert_eq!(page.len(), 3);
+    for (i, r) in page.iter().enumerate() {
+        assert_eq!(r["batch"]["size"], 3, "one batch for the page: {r}");
+        assert_eq!(
+            r["batch"]["index"],
+            2 - i as u64,
+            "oldest first in the tree"
+        );
+        assert_eq!(r["signature"], page[0]["signature"]);
+    }
+    let keyring = privacy_center_api::ledger::Keyring::load(data.path()).unwrap();
+    for r in page.iter().chain(&answered) {
+        let (held, out) = verify_receipt(data.path(), r);
+        assert!(held, "{out}");
+        let (held, out) = verify_receipt(data.path(), &signed_alone(r, &keyring));
+        assert!(held, "a receipt signed alone: {out}");
+    }
+    for r in &page {
+        for (what, t) in tampered(r) {
+            let (held, out) = verify_receipt(data.path(), &t);
+            assert!(!held, "{what}: {out}");
+            assert!(out.contains("does not match the receipt"), "{what}: {out}");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_receipt_still_verifies_after_the_account_is_pseudonymised() {
     let (data, written) = real_data_dir().await;
@@ -565,6 +662,44 @@ async fn the_public_check_answers_the_verdict_only_and_throttles_a_flood() {
     t.post("/api/receipts/verify", &receipt.to_string(), None)
         .await
         .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+}
+
+/// The public check takes batch receipts (the records page's, signed as
+/// one) and receipts signed alone, and refuses a batch receipt changed in
+/// any field, path hash, index or size.
+#[tokio::test]
+async fn the_public_check_takes_batch_receipts_and_refuses_tampered_ones() {
+    use common::{repo_policies, TestApp};
+    let t = TestApp::new(&repo_policies()).await;
+    let cookie = t.sign_in("vchat", "pia").await;
+    let accepted = t.accept_current(&cookie).await.json["receipt"].clone();
+    assert_eq!(accepted["batch"]["size"], 1, "{accepted}");
+    t.withdraw(&cookie).await;
+    let page = t.get("/api/me/consents", Some(&cookie)).await;
+    let page: Vec<Value> = page
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["receipt"].clone())
+        .collect();
+    assert_eq!(page[0]["batch"]["size"], 2, "{page:?}");
+    let verdict = |r: &Value| {
+        let t = &t;
+        let body = r.to_string();
+        async move {
+            let c = t.post("/api/receipts/verify", &body, None).await;
+            assert_eq!(c.status, StatusCode::OK, "{}", c.json);
+            c.json["verdict"].as_str().unwrap().to_owned()
+        }
+    };
+    let alone = signed_alone(&accepted, t.state.ledger.keyring());
+    for r in page.iter().chain([&accepted, &alone]) {
+        assert_eq!(verdict(r).await, "held", "{r}");
+    }
+    for (what, r) in tampered(&page[0]) {
+        assert_eq!(verdict(&r).await, "bad_signature", "{what}");
+    }
 }
 
 /// Rows written before the ledger had keys (an upgraded data directory):

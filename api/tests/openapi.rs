@@ -39,6 +39,25 @@ async fn the_description_is_openapi_3_1_with_both_security_schemes() {
     for code in ["200", "400", "401", "403", "413", "415", "422"] {
         assert!(push[code].is_object(), "PUT /api/me/push lacks {code}");
     }
+    // A receipt's batch proof is described, so a client can check one.
+    let schemas = &doc["components"]["schemas"];
+    let batch = &schemas["Receipt"]["properties"]["batch"];
+    assert!(
+        batch
+            .to_string()
+            .contains("#/components/schemas/ReceiptBatch"),
+        "{batch}"
+    );
+    for field in ["index", "size", "path"] {
+        assert!(
+            schemas["ReceiptBatch"]["required"]
+                .as_array()
+                .unwrap()
+                .contains(&field.into()),
+            "{}",
+            schemas["ReceiptBatch"]
+        );
+    }
     // Operation ids are unique (clients name methods after them).
     let mut ids: Vec<&str> = doc["paths"]
         .as_object()
