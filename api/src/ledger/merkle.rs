@@ -9,8 +9,7 @@
 //! 9162's §2.1.3.2 algorithm, which also checks that the path has exactly
 //! the shape the leaf's index and the tree's size give it. Kept here, in one
 //! small module tested against the RFC's reference trees, rather than taken
-//! from a crate: the Rust ones either hash differently from RFC 6962 or keep
-//! a whole append-only log in memory and pull a second `sha2`.
+//! from a crate (ARCHITECTURE.md says why).
 
 use sha2::{Digest, Sha256};
 
