@@ -118,9 +118,9 @@ pub(super) async fn run(
     keyring: Option<Arc<Keyring>>,
 ) {
     let mut batch = Vec::with_capacity(max_batch);
-    let keyring = keyring.as_deref();
     while rx.recv_many(&mut batch, max_batch).await > 0 {
-        write_batch(&store, std::mem::take(&mut batch), &stats, &heads, keyring).await;
+        let jobs = std::mem::take(&mut batch);
+        write_batch(&store, jobs, &stats, &heads, keyring.as_ref()).await;
     }
 }
 
@@ -129,10 +129,10 @@ async fn write_batch(
     jobs: Vec<Job>,
     stats: &Stats,
     heads: &Heads,
-    keyring: Option<&Keyring>,
+    keyring: Option<&Arc<Keyring>>,
 ) {
     let mut tips = Vec::new();
-    let mut outcomes = match write_all(store, &jobs, keyring).await {
+    let outcomes = match write_all(store, &jobs, keyring.map(|k| &**k)).await {
         Ok((outcomes, written)) => {
             stats.commits.fetch_add(1, Ordering::Relaxed);
             tips = written;
@@ -145,7 +145,8 @@ async fn write_batch(
             tracing::warn!(error = %e, requests = jobs.len(), "ledger batch failed; retrying one by one");
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
-                let outcome = match write_all(store, std::slice::from_ref(job), keyring).await {
+                let one = std::slice::from_ref(job);
+                let outcome = match write_all(store, one, keyring.map(|k| &**k)).await {
                     Ok((mut one, written)) => {
                         stats.commits.fetch_add(1, Ordering::Relaxed);
                         tips.extend(written);
@@ -178,8 +179,21 @@ async fn write_batch(
     for (key, head) in tips {
         heads.set(key, head);
     }
+    match keyring {
+        // The receipts' one signature is made off the writer's path: the
+        // next batch does not wait for it.
+        Some(keyring) => {
+            let keyring = keyring.clone();
+            tokio::spawn(async move { answer(jobs, outcomes, Some(&keyring)) });
+        }
+        None => answer(jobs, outcomes, None),
+    }
+}
+
+/// Signs the committed batch's receipts with one signature, then answers
+/// each request.
+fn answer(jobs: Vec<Job>, mut outcomes: Vec<Result<ConsentRecord>>, keyring: Option<&Keyring>) {
     if let Some(keyring) = keyring {
-        // One signature for the batch's receipts, after the commit.
         let receipts = outcomes
             .iter_mut()
             .filter_map(|o| o.as_mut().ok()?.receipt.as_mut());
@@ -574,7 +588,7 @@ mod tests {
     async fn a_batch_is_signed_once_and_each_receipt_in_it_checks_alone() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
-        let keyring = Keyring::load_with(dir.path(), None).unwrap();
+        let keyring = Arc::new(Keyring::load_with(dir.path(), None).unwrap());
         let (stats, heads) = (Stats::default(), Heads::new(16));
         for n in [1, 2, 3, 5, 64] {
             let (jobs, answers): (Vec<_>, Vec<_>) =
@@ -613,7 +627,7 @@ mod tests {
     async fn a_receipt_signed_alone_still_checks() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
-        let keyring = Keyring::load_with(dir.path(), None).unwrap();
+        let keyring = Arc::new(Keyring::load_with(dir.path(), None).unwrap());
         let (job, answer) = accept("u".into());
         write_batch(
             &store,
