@@ -1,5 +1,14 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/** A downloaded receipt: its fields, and its place among the receipts signed with it. */
+export type Receipt = {
+  [field: string]: unknown;
+  action: string;
+  version: string;
+  signature: string;
+  batch: { index: number; size: number; path: string[] };
+};
+
 /** `/me/consents`: the signed-in user's consent records. */
 export class ConsentsPage {
   readonly heading: Locator;
@@ -32,7 +41,7 @@ export class ConsentsPage {
   }
 
   /** Downloads a record row's receipt; answers the file's name and JSON. */
-  async downloadReceipt(row: Locator): Promise<{ name: string; receipt: Record<string, string> }> {
+  async downloadReceipt(row: Locator): Promise<{ name: string; receipt: Receipt }> {
     const [download] = await Promise.all([
       this.page.waitForEvent('download'),
       this.receiptLink(row).click(),
