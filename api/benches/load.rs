@@ -32,7 +32,12 @@
 //!    rounds on fresh data directories: back to back, and open loop at
 //!    1,000/s.
 //!
-//! Environment: `LOAD_ONLY` (`writes`, `me`, `settings`, `pin` or `seal`: one part only),
+//! 7. the store's engines (issue #13): consent writes on SQLite with one
+//!    instance, on PostgreSQL with one instance and with two instances on
+//!    one database (connections split between them), back to back and open
+//!    loop at 1,000/s, with the CPU of the instances and of the database.
+//!
+//! Environment: `LOAD_ONLY` (`writes`, `me`, `settings`, `pin`, `seal` or `engines`: one part only),
 //! `LOAD_SECS` (default 5) per measurement, `LOAD_CONNS`
 //! (default 64) connections for the saturation runs, `LOAD_THREADS`
 //! (default 1) generator threads. It prints what it measures and the CPU
@@ -41,6 +46,9 @@
 
 #[path = "../tests/common/server.rs"]
 mod server;
+#[path = "../tests/common/pg.rs"]
+#[allow(dead_code)]
+mod pg;
 
 use hdrhistogram::Histogram;
 use hyper::{Method, StatusCode};
@@ -118,6 +126,9 @@ struct Run {
     hist: Histogram<u64>,
     server_cpu: f64,
     own_cpu: f64,
+    /// Cores the database server (PostgreSQL: the postmaster and its
+    /// backends) used; 0 for SQLite, which runs inside the server.
+    db_cpu: f64,
 }
 
 impl Run {
@@ -143,7 +154,34 @@ impl Run {
             self.server_cpu * 1e6 / self.rate().max(1.0),
             self.own_cpu,
         );
+        if self.db_cpu > 0.0 {
+            println!(
+                "{:<44} database {:.2} cores ({:.0} µs/request); server + database {:.0} µs/request",
+                "",
+                self.db_cpu,
+                self.db_cpu * 1e6 / self.rate().max(1.0),
+                (self.server_cpu + self.db_cpu) * 1e6 / self.rate().max(1.0),
+            );
+        }
     }
+}
+
+/// CPU seconds a process and its children (PostgreSQL's postmaster and
+/// backends) have used so far: `root` and every process whose parent it is.
+fn tree_cpu_secs(root: u32) -> f64 {
+    let mut total = cpu_secs(root);
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+        // Field 4 (after the name and state) is the parent's pid.
+        if rest.split_whitespace().nth(1) == Some(&root.to_string()) {
+            total += cpu_secs(pid);
+        }
+    }
+    total
 }
 
 /// CPU seconds (user + system) a process has used so far.
@@ -195,17 +233,33 @@ async fn measure(
     rate: Option<f64>,
     secs: f64,
 ) -> Run {
+    measure_on(&[addr], &[server_pid], None, shapes, rate, secs).await
+}
+
+/// [`measure`] over several instances: connection k goes to `addrs[k % n]`;
+/// the server CPU is every instance's, and the database's (the process tree
+/// under `db_pid`) is counted apart.
+async fn measure_on(
+    addrs: &[&str],
+    server_pids: &[u32],
+    db_pid: Option<u32>,
+    shapes: &[Shape],
+    rate: Option<f64>,
+    secs: f64,
+) -> Run {
     let conns = shapes.len();
     let mut opened = Vec::with_capacity(conns);
-    for _ in 0..conns {
-        opened.push(Conn::open(addr).await.unwrap());
+    for k in 0..conns {
+        opened.push(Conn::open(addrs[k % addrs.len()]).await.unwrap());
     }
-    let (server0, own0) = (cpu_secs(server_pid), cpu_secs(std::process::id()));
+    let servers_cpu = || server_pids.iter().map(|p| cpu_secs(*p)).sum::<f64>();
+    let db_cpu = || db_pid.map_or(0.0, tree_cpu_secs);
+    let (server0, own0, db0) = (servers_cpu(), cpu_secs(std::process::id()), db_cpu());
     let start = Instant::now() + Duration::from_millis(20);
     let end = start + Duration::from_secs_f64(secs);
     let mut tasks = tokio::task::JoinSet::new();
     for (k, (mut conn, shape)) in opened.into_iter().zip(shapes.iter().cloned()).enumerate() {
-        let addr = addr.to_owned();
+        let addr = conn.addr().to_owned();
         tasks.spawn(async move {
             let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
             let (mut ok, mut failed) = (0u64, 0u64);
@@ -257,8 +311,9 @@ async fn measure(
         failed,
         secs,
         hist,
-        server_cpu: (cpu_secs(server_pid) - server0) / secs,
+        server_cpu: (servers_cpu() - server0) / secs,
         own_cpu: (cpu_secs(std::process::id()) - own0) / secs,
+        db_cpu: (db_cpu() - db0) / secs,
     }
 }
 
@@ -496,6 +551,58 @@ async fn seal_cost(secs: f64, conns: usize) {
         "keyed / unsealed back to back = {sealed:.0}/s / {unsealed:.0}/s = {:.1} % lost",
         100.0 * (1.0 - sealed / unsealed)
     );
+}
+
+/// Consent writes on each store (issue #13), one after the other on the
+/// same machine: SQLite with one instance, PostgreSQL (a throwaway cluster
+/// of Debian's PostgreSQL 15, `synchronous_commit=on`) with one instance
+/// and with two sharing the database and the data directory, the
+/// connections split between them as a load balancer would. Back to back
+/// on `conns` connections, then open loop at 1,000/s.
+async fn engine_writes(secs: f64, conns: usize) {
+    let cluster = pg::cluster();
+    let postmaster: u32 = std::fs::read_to_string(cluster.dir.join("postmaster.pid"))
+        .ok()
+        .and_then(|t| t.lines().next().and_then(|l| l.trim().parse().ok()))
+        .expect("the cluster's postmaster.pid");
+    for (label, instances) in [
+        ("SQLite, 1 instance", 0),
+        ("PostgreSQL, 1 instance", 1),
+        ("PostgreSQL, 2 instances", 2),
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        let url = if instances > 0 {
+            Some(cluster.fresh_api_database().await)
+        } else {
+            None
+        };
+        let args: Vec<&str> = url.iter().flat_map(|u| ["--database-url", u.as_str()]).collect();
+        let servers: Vec<Server> = (0..instances.max(1))
+            .map(|_| Server::start(data.path(), &args))
+            .collect();
+        let addrs: Vec<&str> = servers.iter().map(|s| s.addr.as_str()).collect();
+        let pids: Vec<u32> = servers.iter().map(Server::pid).collect();
+        let db = url.is_some().then_some(postmaster);
+        let cookies = sign_in(addrs[0], data.path(), USERS).await;
+        let body = accept_current(addrs[0], &cookies[0]).await;
+        println!("{label}: load average {}", loadavg());
+        let shapes = consent_shapes(&cookies, &body, conns);
+        measure_on(&addrs, &pids, db, &shapes, None, 1.0).await;
+        measure_on(&addrs, &pids, db, &shapes, None, secs)
+            .await
+            .line(&format!("writes, {conns} conns back to back, {label}"));
+        measure_on(
+            &addrs,
+            &pids,
+            db,
+            &consent_shapes(&cookies, &body, 100),
+            Some(1000.0),
+            secs.max(10.0),
+        )
+        .await
+        .line(&format!("writes, open loop 1000/s, {label}"));
+        drop(servers);
+    }
 }
 
 /// A tiny axum server answering `GET /api/me` with a fixed JSON value (read
@@ -736,6 +843,9 @@ async fn run(threads: usize) {
     }
     if only.is_empty() || only == "seal" {
         seal_cost(secs, conns).await;
+    }
+    if only.is_empty() || only == "engines" {
+        engine_writes(secs, conns).await;
     }
     println!("load average after: {}", loadavg());
 }
