@@ -44,11 +44,11 @@
 //! time the server and the generator each used, since on a 2-core machine
 //! they compete.
 
-#[path = "../tests/common/server.rs"]
-mod server;
 #[path = "../tests/common/pg.rs"]
 #[allow(dead_code)]
 mod pg;
+#[path = "../tests/common/server.rs"]
+mod server;
 
 use hdrhistogram::Histogram;
 use hyper::{Method, StatusCode};
@@ -171,7 +171,11 @@ impl Run {
 fn tree_cpu_secs(root: u32) -> f64 {
     let mut total = cpu_secs(root);
     for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -576,7 +580,10 @@ async fn engine_writes(secs: f64, conns: usize) {
         } else {
             None
         };
-        let args: Vec<&str> = url.iter().flat_map(|u| ["--database-url", u.as_str()]).collect();
+        let args: Vec<&str> = url
+            .iter()
+            .flat_map(|u| ["--database-url", u.as_str()])
+            .collect();
         let servers: Vec<Server> = (0..instances.max(1))
             .map(|_| Server::start(data.path(), &args))
             .collect();
