@@ -371,10 +371,7 @@ impl Store {
 
     /// Which engine the store runs on.
     pub fn engine(&self) -> Engine {
-        match self.db {
-            Db::Sqlite(_) => Engine::Sqlite,
-            Db::Pg(_) => Engine::Postgres,
-        }
+        self.db.engine()
     }
 
     /// A connection from the pool.

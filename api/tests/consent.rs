@@ -10,9 +10,6 @@ use common::*;
 use privacy_center_api::ledger::{self, GENESIS};
 use privacy_center_api::on_db;
 use serde_json::{json, Value};
-use std::process::Command;
-
-const BIN: &str = env!("CARGO_BIN_EXE_privacy-center");
 
 #[tokio::test]
 async fn consent_is_recorded_read_exported_and_withdrawn() {
@@ -804,17 +801,9 @@ fn assert_verifies((ok, out): (bool, String), records: usize, chains: usize) {
     assert!(out.contains(&all_good), "{out}");
 }
 
-/// Runs `privacy-center ledger verify` on a data directory: (exit 0, stdout).
+/// Runs `privacy-center ledger verify` on a SQLite data directory.
 fn ledger_verify(data: &std::path::Path) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(["ledger", "verify", "--data-dir"])
-        .arg(data)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
+    common::server::ledger_verify(data, None)
 }
 
 /// frank's rows have seq 1, 3, 4; grace's has seq 2.

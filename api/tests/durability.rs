@@ -8,14 +8,13 @@
 
 mod common;
 
-use common::server::{account_state, call, mint_token, request, Conn, Server, BIN};
+use common::server::{account_state, call, mint_token, request, Conn, Server};
 use hyper::{Method, StatusCode};
 use privacy_center_api::ledger::{self, GENESIS};
 use privacy_center_api::on_db;
 use privacy_center_api::store::{Store, DB_FILE};
 use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -208,15 +207,9 @@ async fn acknowledged_consents_survive_repeated_kill_9() {
         logs.push(w.await.unwrap());
     }
 
-    let out = Command::new(BIN)
-        .args(["ledger", "verify", "--data-dir"])
-        .arg(data.path())
-        .args(&db)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "ledger verify: {stdout}");
-    assert!(stdout.contains("every chain verifies"), "{stdout}");
+    let (ok, out) = common::server::ledger_verify(data.path(), url.as_deref());
+    assert!(ok, "ledger verify: {out}");
+    assert!(out.contains("every chain verifies"), "{out}");
 
     let store = Store::open_either(data.path(), url.as_deref())
         .await
@@ -461,16 +454,7 @@ async fn kill_9_at_each_step_of_a_cancellation_leaves_the_old_state_and_the_next
                 .fetch_one(c).await)
                 .unwrap();
         assert_eq!(completed, 1, "{step}");
-        let out = Command::new(BIN)
-            .args(["ledger", "verify", "--data-dir"])
-            .arg(data.path())
-            .args(&db)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{step}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
+        let (ok, out) = common::server::ledger_verify(data.path(), url.as_deref());
+        assert!(ok, "{step}: {out}");
     }
 }

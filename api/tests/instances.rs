@@ -7,11 +7,10 @@
 mod common;
 
 use common::pg;
-use common::server::{account_state, call, mint_token, Answer, Conn, Server, BIN};
+use common::server::{account_state, call, mint_token, Answer, Conn, Server};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,17 +56,7 @@ impl Pair {
 
     /// `privacy-center ledger verify` on the pair's database: (exit 0, output).
     fn ledger_verify(&self) -> (bool, String) {
-        let out = Command::new(BIN)
-            .args(["ledger", "verify", "--data-dir"])
-            .arg(self.data.path())
-            .args(["--database-url", &self.url])
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
+        common::server::ledger_verify(self.data.path(), Some(&self.url))
     }
 
     /// The database as its owner sees it (the API's role sees less).

@@ -317,15 +317,8 @@ async fn busy_server() -> TestApp {
 /// MAC checks, every checkpoint is signed, logged and recomputes. Answers
 /// the number of chains.
 fn assert_ledger_verifies(url: &str, data: &Path) -> usize {
-    let out = Command::new(BIN)
-        .args(["ledger", "verify", "--data-dir"])
-        .arg(data)
-        .args(["--database-url", url])
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{text}");
+    let (ok, text) = common::server::ledger_verify(data, Some(url));
+    assert!(ok, "{text}");
     assert!(text.contains("every chain verifies"), "{text}");
     let chains = text
         .split(" chains:")

@@ -209,17 +209,7 @@ impl TestApp {
     /// `privacy-center ledger verify` on this server's store: (exit 0,
     /// stdout and stderr).
     pub fn ledger_verify(&self) -> (bool, String) {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_privacy-center"))
-            .args(["ledger", "verify", "--data-dir"])
-            .arg(&self.data)
-            .envs(self.cli_env())
-            .output()
-            .unwrap();
-        (
-            out.status.success(),
-            String::from_utf8_lossy(&out.stdout).into_owned()
-                + &String::from_utf8_lossy(&out.stderr),
-        )
+        server::ledger_verify(&self.data, self.database_url.as_deref())
     }
 
     /// The environment a `privacy-center` command run on this test's data

@@ -141,6 +141,21 @@ pub fn run_ok(cmd: &mut Command) -> Output {
     out
 }
 
+/// `privacy-center ledger verify` on the store of `data` (the PostgreSQL
+/// database at `database_url` when given): (exit 0, stdout and stderr).
+pub fn ledger_verify(data: &Path, database_url: Option<&str>) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(["ledger", "verify", "--data-dir"])
+        .arg(data)
+        .args(database_url.iter().flat_map(|u| ["--database-url", u]))
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
 /// Runs `privacy-center token` as a host app's backend would mint: the
 /// token alone, signed with the keys in `data_dir`.
 pub fn mint_token(data_dir: &Path, app: &str, user: &str) -> String {
