@@ -42,7 +42,9 @@
 //! (default 64) connections for the saturation runs, `LOAD_THREADS`
 //! (default 1) generator threads. It prints what it measures and the CPU
 //! time the server and the generator each used, since on a 2-core machine
-//! they compete.
+//! they compete. `LOAD_PG_STATEMENTS=1` also prints, for each saturation
+//! run on PostgreSQL, the statements the database spent its time on
+//! (`pg_stat_statements`, wall time, so it includes waits).
 
 #[path = "../tests/common/pg.rs"]
 #[allow(dead_code)]
@@ -595,9 +597,31 @@ async fn engine_writes(secs: f64, conns: usize) {
         println!("{label}: load average {}", loadavg());
         let shapes = consent_shapes(&cookies, &body, conns);
         measure_on(&addrs, &pids, db, &shapes, None, 1.0).await;
+        let statements = instances > 0 && pg::statement_stats();
+        if statements {
+            cluster.psql(
+                "postgres",
+                "CREATE EXTENSION IF NOT EXISTS pg_stat_statements",
+            );
+            cluster.psql("postgres", "SELECT pg_stat_statements_reset()");
+        }
         measure_on(&addrs, &pids, db, &shapes, None, secs)
             .await
             .line(&format!("writes, {conns} conns back to back, {label}"));
+        if statements {
+            println!("the database's statements (calls | ms in all | µs a call | rows | text):");
+            println!(
+                "{}",
+                cluster.psql(
+                    "postgres",
+                    "SELECT calls, round(total_exec_time::numeric, 1), \
+                     round((total_exec_time / calls * 1000)::numeric, 1), rows, \
+                     left(regexp_replace(query, '\\s+', ' ', 'g'), 100) \
+                     FROM pg_stat_statements WHERE calls > 10 \
+                     ORDER BY total_exec_time DESC LIMIT 8"
+                )
+            );
+        }
         measure_on(
             &addrs,
             &pids,

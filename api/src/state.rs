@@ -101,6 +101,9 @@ pub struct AppState {
     pub staff_cookie: identity::SessionCookie,
     /// Sessions read so far (see [`identity::SessionCache`]).
     pub sessions: Arc<identity::SessionCache>,
+    /// Sessions read for consent writes on PostgreSQL (see
+    /// [`identity::LedgerUser`]); nothing on SQLite.
+    pub ledger_sessions: Arc<identity::SessionCache>,
     /// How the server runs.
     pub settings: Arc<Settings>,
     /// The clock time-of-day rules read (quiet hours); tests may set it.
@@ -152,6 +155,10 @@ impl AppState {
             sessions: Arc::new(identity::SessionCache::new(
                 store.cache_capacity(identity::CACHED_SESSIONS),
             )),
+            ledger_sessions: Arc::new(identity::SessionCache::new(match store.engine() {
+                store::Engine::Sqlite => 0,
+                store::Engine::Postgres => identity::CACHED_SESSIONS,
+            })),
             store,
             keys: Arc::new(keys),
             ledger,
@@ -182,6 +189,7 @@ impl FromRef<AppState> for identity::UserSessions {
         identity::UserSessions {
             cookie: state.cookie,
             cache: state.sessions.clone(),
+            ledger_cache: state.ledger_sessions.clone(),
             store: state.store.clone(),
             catalog: state.catalog.clone(),
         }

@@ -30,6 +30,10 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 
+mod rows;
+pub use crate::on_rows;
+pub use rows::Rows;
+
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "privacy-center.sqlite3";
 
@@ -200,11 +204,7 @@ impl<'c> Conn<'c> {
             Conn::Sqlite(c) => {
                 Tx::Sqlite(sqlx::Connection::begin_with(c, "BEGIN IMMEDIATE").await?)
             }
-            Conn::Pg(c) => {
-                let mut tx = sqlx::Connection::begin(c).await?;
-                write_lock(&mut tx).await?;
-                Tx::Pg(tx)
-            }
+            Conn::Pg(c) => Tx::Pg(sqlx::Connection::begin_with(c, begin_locked()).await?),
         })
     }
 
@@ -218,13 +218,14 @@ impl<'c> Conn<'c> {
     }
 }
 
-/// Takes the [`WRITE_LOCK`] for the rest of the transaction.
-async fn write_lock(conn: &mut PgConnection) -> Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(WRITE_LOCK)
-        .execute(conn)
-        .await?;
-    Ok(())
+/// `BEGIN` and the [`WRITE_LOCK`] for the rest of the transaction, sent
+/// as one simple query: one round trip, where a `BEGIN` and then a
+/// `SELECT pg_advisory_xact_lock($1)` took two, both inside the turn of
+/// whoever waits for it. The lock is its own statement, so the statements
+/// after it take their snapshots once it is held and see every write
+/// committed before.
+fn begin_locked() -> String {
+    format!("BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 }
 
 /// Handle to the database; cheap to clone.
@@ -404,11 +405,7 @@ impl Store {
         let turn = self.writer.clone().lock_owned().await;
         let tx = match &self.db {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Pg(p) => {
-                let mut tx = p.begin().await?;
-                write_lock(&mut tx).await?;
-                Tx::Pg(tx)
-            }
+            Db::Pg(p) => Tx::Pg(p.begin_with(begin_locked()).await?),
         };
         Ok(WriteTx { tx, _turn: turn })
     }

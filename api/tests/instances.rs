@@ -215,6 +215,113 @@ async fn a_session_ended_or_a_setting_saved_on_one_instance_shows_on_the_other()
     assert_eq!(me.json()["consent"], "current");
 }
 
+/// A consent is refused on one instance once its session ended anywhere,
+/// although that instance has recorded consents in this session before
+/// (and so knows it): signed out on A, or left idle past 30 minutes as the
+/// database records it, whichever instance saw its last use. A live
+/// session's last use is recorded by the consent as by any request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consent_is_refused_on_one_instance_once_the_session_ended_anywhere() {
+    let pair = Pair::start(&[]).await;
+    let owner = pair.owner().await;
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+    };
+    let last_seen = |user: &'static str| {
+        let owner = owner.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT last_seen_at FROM sessions WHERE app = 'vchat' AND user_id = $1",
+            )
+            .bind(user)
+            .fetch_one(&owner)
+            .await
+            .unwrap()
+        }
+    };
+    // Agrees on B, so B has read the session.
+    let consent = |cookie: String| {
+        let addr = pair.b.addr.clone();
+        async move {
+            let me = call(&addr, Method::GET, "/api/me", Some(&cookie), None).await;
+            let body = accept_body(&me.json());
+            call(
+                &addr,
+                Method::POST,
+                "/api/me/consents",
+                Some(&cookie),
+                Some(&body),
+            )
+            .await
+        }
+    };
+    // Withdraws on B: what B answers.
+    let withdraw = |cookie: String| {
+        let addr = pair.b.addr.clone();
+        async move {
+            let body = r#"{"action": "withdraw"}"#;
+            let answer = call(
+                &addr,
+                Method::POST,
+                "/api/me/consents",
+                Some(&cookie),
+                Some(body),
+            )
+            .await;
+            (answer.status, answer.json())
+        }
+    };
+    let last_used = |user: &'static str, secs_ago: i64| {
+        let owner = owner.clone();
+        async move {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1 WHERE app = 'vchat' AND user_id = $2",
+            )
+            .bind(now() - secs_ago)
+            .bind(user)
+            .execute(&owner)
+            .await
+            .unwrap();
+        }
+    };
+
+    // Signed out through A.
+    let kim = pair.sign_in("kim").await;
+    assert_eq!(consent(kim.clone()).await.status, StatusCode::CREATED);
+    let out = call(
+        &pair.a.addr,
+        Method::DELETE,
+        "/api/session",
+        Some(&kim),
+        None,
+    )
+    .await;
+    assert!(out.status.is_success(), "{}", out.status);
+    let (status, body) = withdraw(kim).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+
+    // Idle: its last use, as the database has it, 31 minutes ago.
+    let lea = pair.sign_in("lea").await;
+    assert_eq!(consent(lea.clone()).await.status, StatusCode::CREATED);
+    last_used("lea", 31 * 60).await;
+    let (status, body) = withdraw(lea).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+
+    // Live, last written five minutes ago: recorded, and the use with it.
+    let max = pair.sign_in("max").await;
+    assert_eq!(consent(max.clone()).await.status, StatusCode::CREATED);
+    last_used("max", 5 * 60).await;
+    let (status, body) = withdraw(max).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(
+        last_seen("max").await >= now() - 60,
+        "the consent counts as a use"
+    );
+}
+
 /// A throttle counts across instances: wrong staff credentials sent to A
 /// and B in turn lock the client out of both.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

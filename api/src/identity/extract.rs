@@ -10,11 +10,11 @@ use std::sync::Arc;
 use super::cookie::SessionCookie;
 use super::session::USER;
 use super::sha256_hex;
-use super::user::{end_session, find_session, SessionCache};
+use super::user::{end_session, find_session, SessionCache, SessionRow};
 use crate::catalog::Live;
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Engine, Store};
 
 /// What finding the signed-in user needs of the server's state (taken from
 /// it with [`FromRef`], so this module does not depend on the whole state).
@@ -24,6 +24,10 @@ pub struct UserSessions {
     pub cookie: SessionCookie,
     /// Sessions read so far.
     pub cache: Arc<SessionCache>,
+    /// Sessions a [`LedgerUser`] has read on PostgreSQL, where [`Self::cache`]
+    /// keeps nothing: whether each is still live, the ledger writer asks
+    /// the database again.
+    pub ledger_cache: Arc<SessionCache>,
     /// The database.
     pub store: Store,
     /// The apps served: a session of an app no longer served is no session.
@@ -71,17 +75,25 @@ async fn lookup(state: &UserSessions, headers: &HeaderMap) -> Result<Lookup> {
     if state.catalog.app(&session.app).is_none() {
         return Ok(Lookup::None);
     }
-    let user = CurrentUser {
-        app: session.app,
-        user_id: session.user_id,
-        channel: session.channel,
-        session: id_hash,
-        started_ms: session.created_ms,
-    };
-    Ok(Lookup::Live(user, session.last_seen_at))
+    let last_seen_at = session.last_seen_at;
+    Ok(Lookup::Live(
+        CurrentUser::of(session, id_hash),
+        last_seen_at,
+    ))
 }
 
 impl CurrentUser {
+    /// The user of `session`, whose id hash is `id_hash`.
+    fn of(session: SessionRow, id_hash: String) -> CurrentUser {
+        CurrentUser {
+            app: session.app,
+            user_id: session.user_id,
+            channel: session.channel,
+            session: id_hash,
+            started_ms: session.created_ms,
+        }
+    }
+
     /// Records this use of the session (at most once a minute).
     async fn touch(&self, state: &UserSessions, last_seen_at: i64) -> Result<()> {
         let now = now_secs();
@@ -127,9 +139,7 @@ where
             Lookup::None => Err(Error::Unauthenticated("please sign in first".to_owned())),
             Lookup::Ended(value) => {
                 end_session(&state.store, &state.cache, &value).await?;
-                Err(Error::Unauthenticated(
-                    "your session has ended; please sign in again".to_owned(),
-                ))
+                Err(ended())
             }
             Lookup::Live(user, last_seen_at) => {
                 user.touch(state, last_seen_at).await?;
@@ -137,4 +147,68 @@ where
             }
         }
     }
+}
+
+/// The signed-in user of a request whose one database write goes through
+/// the ledger writer (recording a consent), and the session the writer
+/// must find live before it writes (`check`).
+///
+/// On SQLite this is [`CurrentUser`] (no `check`): its cache is exact, as
+/// this process makes every change to a session. On PostgreSQL another
+/// instance may have ended the session, so [`CurrentUser`] reads it on
+/// every request; a `LedgerUser` instead reads it once (then from
+/// [`UserSessions::ledger_cache`]) and leaves the check to the writer,
+/// which reads every session of its batch with one statement just before
+/// writing. A session ended anywhere before the request reached the writer
+/// is refused with the same 401 as by [`CurrentUser`], and a consent then
+/// costs no statement of its own (docs/benchmarks.md, part 7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerUser {
+    /// The user.
+    pub user: CurrentUser,
+    /// The session's id hash, for the writer to check; `None` when the
+    /// extractor already did.
+    pub check: Option<String>,
+}
+
+impl<S> FromRequestParts<S> for LedgerUser
+where
+    S: Send + Sync,
+    UserSessions: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
+        let sessions = &UserSessions::from_ref(state);
+        if sessions.store.engine() == Engine::Sqlite {
+            let user = CurrentUser::from_request_parts(parts, state).await?;
+            return Ok(LedgerUser { user, check: None });
+        }
+        let signed_out = || Error::Unauthenticated("please sign in first".to_owned());
+        let value = sessions
+            .cookie
+            .read(&parts.headers)
+            .ok_or_else(signed_out)?;
+        let id_hash = sha256_hex(value.as_bytes());
+        let session = find_session(&sessions.store, &sessions.ledger_cache, &id_hash)
+            .await?
+            .ok_or_else(signed_out)?;
+        // Only the absolute end is judged here: the idle one depends on
+        // `last_seen_at`, which other instances move.
+        if session.expires_at <= now_secs() {
+            return Err(ended());
+        }
+        if sessions.catalog.app(&session.app).is_none() {
+            return Err(signed_out());
+        }
+        Ok(LedgerUser {
+            user: CurrentUser::of(session, id_hash.clone()),
+            check: Some(id_hash),
+        })
+    }
+}
+
+/// The refusal of a request whose session has ended.
+pub fn ended() -> Error {
+    Error::Unauthenticated("your session has ended; please sign in again".to_owned())
 }

@@ -15,7 +15,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub use cookie::{CookieKind, SessionCookie};
-pub use extract::{CurrentUser, UserSessions};
+pub use extract::{CurrentUser, LedgerUser, UserSessions};
 pub use keys::{env_suffix, file_secret, Keys};
 pub use session::new_session_value;
 pub use token::{Claims, CLOCK_SKEW_SECS, DEFAULT_TTL_SECS, MAX_TTL_SECS};

@@ -89,6 +89,9 @@ pub struct Append {
     /// The answer, as read by [`Answer::from_request`]; the writer checks it
     /// against the chain with [`consent::record`].
     pub answer: Answer,
+    /// The id hash of a session the writer must find live before it writes
+    /// (`crate::identity::LedgerUser::check`); `None`: already checked.
+    pub session: Option<String>,
 }
 
 /// One record as the consent verdict needs it.

@@ -574,6 +574,7 @@ mod tests {
                         user_id: user.into(),
                         channel: Channel::Webview,
                         answer,
+                        session: None,
                     })
                     .await
                     .unwrap();

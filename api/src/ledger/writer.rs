@@ -3,7 +3,7 @@
 //! its user's chain head with [`consent::record`] and linking what that
 //! allows into the chain.
 
-use crate::store::{on, values, AsConn, Store};
+use crate::store::{on_rows, AsConn, Engine, Rows, Store};
 use privacy_center_core::consent;
 use privacy_center_core::wire::ConsentRecord;
 use std::collections::HashMap;
@@ -14,9 +14,11 @@ use tokio::sync::{mpsc, oneshot};
 use super::chain::{Row, COLUMNS, FORMAT_V2, GENESIS};
 use super::seal::Keyring;
 use super::{Append, Head, Heads, Mark};
-use crate::clock::{now_ms, rfc3339_ms};
+use crate::clock::{now_ms, now_secs, rfc3339_ms};
 use crate::error::{Error, Result};
+use crate::identity::extract::ended;
 use crate::identity::random_hex;
+use crate::identity::session::USER;
 
 /// A chain's newest row and its newest decision (the same record unless
 /// "Not now" came since), as the writer checks a request against them.
@@ -124,6 +126,38 @@ pub(super) async fn run(
     }
 }
 
+/// Answers the jobs whose session has ended (or cannot be checked) and
+/// returns the others: one read for the batch's sessions, before the write
+/// turn. A session ended before its request reached the writer is refused.
+async fn live_only(store: &Store, jobs: Vec<Job>) -> Vec<Job> {
+    let ids: Vec<&str> = jobs
+        .iter()
+        .filter_map(|j| j.append.session.as_deref())
+        .collect();
+    if ids.is_empty() {
+        return jobs;
+    }
+    let live = USER.live_of(store.pool(), &ids, now_secs()).await;
+    let mut kept = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let refusal = match (&job.append.session, &live) {
+            (None, _) => None,
+            (Some(id), Ok(live)) => (!live.contains(id)).then(ended),
+            (Some(_), Err(e)) => {
+                tracing::error!(error = %e, "checking a ledger batch's sessions failed");
+                Some(Error::Internal("the session check failed".into()))
+            }
+        };
+        match refusal {
+            Some(e) => {
+                let _ = job.reply.send(Err(e));
+            }
+            None => kept.push(job),
+        }
+    }
+    kept
+}
+
 async fn write_batch(
     store: &Store,
     jobs: Vec<Job>,
@@ -131,6 +165,10 @@ async fn write_batch(
     heads: &Heads,
     keyring: Option<&Arc<Keyring>>,
 ) {
+    let jobs = live_only(store, jobs).await;
+    if jobs.is_empty() {
+        return;
+    }
     let mut tips = Vec::new();
     let outcomes = match write_all(store, &jobs, keyring.map(|k| &**k)).await {
         Ok((outcomes, written)) => {
@@ -299,7 +337,6 @@ async fn write_all(
     }
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         insert_rows(&mut tx.conn(), chunk).await?;
-        insert_feed(&mut tx.conn(), chunk).await?;
     }
     tx.commit().await.map_err(Failed::Commit)?;
     changed.sort_unstable();
@@ -314,28 +351,54 @@ async fn write_all(
     Ok((outcomes, heads))
 }
 
+/// The keys of a batch's lookups, as [`Rows`] of (app, user_id).
+fn key_rows<'a>(keys: &[(&'a str, &'a str)]) -> Rows<'a> {
+    Rows::new()
+        .text(keys.iter().map(|k| k.0))
+        .text(keys.iter().map(|k| k.1))
+}
+
 /// For each (app, user) given that has records: its newest row and its
 /// newest decision (non-`defer`) row, one row when they are the same.
 pub(super) async fn tips_of(conn: &mut impl AsConn, keys: &[(&str, &str)]) -> Result<Vec<Row>> {
-    let marks = values(keys.len(), 2, 1);
-    // Index probes on consents_user (app, user_id, seq): one per user for the
-    // newest row, and a walk back past any "Not now" rows for the decision.
-    let sql = format!(
-        "WITH k(app, user_id) AS (VALUES {marks}) \
-         SELECT {COLUMNS} FROM consents WHERE seq IN (\
-           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
-                   ORDER BY c.seq DESC LIMIT 1) FROM k \
-           UNION ALL \
-           SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
-                   AND c.action <> 'defer' ORDER BY c.seq DESC LIMIT 1) FROM k)"
-    );
-    Ok(on!(conn, c => {
-        let mut q = sqlx::query_as::<_, Row>(&sql);
-        for (app, user) in keys {
-            q = q.bind(*app).bind(*user);
-        }
-        q.fetch_all(c).await
-    })?)
+    let keys = key_rows(keys);
+    let engine = conn.engine();
+    let sql = match engine {
+        // Index probes on consents_user (app, user_id, seq): one per user
+        // for the newest row, and a walk back past any "Not now" rows for
+        // the decision.
+        Engine::Sqlite => format!(
+            "WITH k(app, user_id) AS ({}) \
+             SELECT {COLUMNS} FROM consents WHERE seq IN (\
+               SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+                       ORDER BY c.seq DESC LIMIT 1) FROM k \
+               UNION ALL \
+               SELECT (SELECT c.seq FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+                       AND c.action <> 'defer' ORDER BY c.seq DESC LIMIT 1) FROM k)",
+            keys.source(engine)
+        ),
+        // The same probes as LATERAL joins, which read each newest row in
+        // its probe, and walk back for a decision only where the newest row
+        // is a "Not now": half the statement's time on PostgreSQL (0.5
+        // against 1.0 ms for 40 users), where the SQLite form above also
+        // probes the newest row twice and joins back by seq.
+        Engine::Postgres => format!(
+            "WITH k(app, user_id) AS ({}), \
+             t AS (SELECT c.* FROM k CROSS JOIN LATERAL (\
+               SELECT {COLUMNS} FROM consents c WHERE c.app = k.app AND c.user_id = k.user_id \
+               ORDER BY c.seq DESC LIMIT 1) c) \
+             SELECT * FROM t \
+             UNION ALL \
+             SELECT d.* FROM t CROSS JOIN LATERAL (\
+               SELECT {COLUMNS} FROM consents d WHERE d.app = t.app AND d.user_id = t.user_id \
+               AND d.action <> 'defer' ORDER BY d.seq DESC LIMIT 1) d \
+             WHERE t.action = 'defer'",
+            keys.source(engine)
+        ),
+    };
+    Ok(
+        on_rows!(conn, keys, c, args => sqlx::query_as_with::<_, Row, _>(&sql, args).fetch_all(c).await)?,
+    )
 }
 
 /// The pseudonymous subjects already assigned to the (app, user)s given.
@@ -343,18 +406,17 @@ async fn subjects_of(
     conn: &mut impl AsConn,
     keys: &[(&str, &str)],
 ) -> Result<Vec<((String, String), String)>> {
-    let marks = values(keys.len(), 2, 1);
+    let keys = key_rows(keys);
     let sql = format!(
-        "WITH k(app, user_id) AS (VALUES {marks}) \
+        "WITH k(app, user_id) AS ({}) \
          SELECT s.app, s.user_id, s.subject FROM ledger_subjects s \
-         JOIN k ON s.app = k.app AND s.user_id = k.user_id"
+         JOIN k ON s.app = k.app AND s.user_id = k.user_id",
+        keys.source(conn.engine())
     );
-    let found = on!(conn, c => {
-        let mut q = sqlx::query_as::<_, (String, String, String)>(&sql);
-        for (app, user) in keys {
-            q = q.bind(*app).bind(*user);
-        }
-        q.fetch_all(c).await
+    let found = on_rows!(conn, keys, c, args => {
+        sqlx::query_as_with::<_, (String, String, String), _>(&sql, args)
+            .fetch_all(c)
+            .await
     })?;
     Ok(found
         .into_iter()
@@ -367,73 +429,41 @@ async fn insert_subjects(conn: &mut impl AsConn, new: &[(&str, &str, String)]) -
     if new.is_empty() {
         return Ok(());
     }
-    let marks = values(new.len(), 3, 1);
-    let sql = format!("INSERT INTO ledger_subjects (app, user_id, subject) VALUES {marks}");
-    on!(conn, c => {
-        let mut q = sqlx::query(&sql);
-        for (app, user, subject) in new {
-            q = q.bind(*app).bind(*user).bind(subject);
-        }
-        q.execute(c).await.map(drop)
-    })?;
+    let rows = Rows::new()
+        .text(new.iter().map(|n| n.0))
+        .text(new.iter().map(|n| n.1))
+        .text(new.iter().map(|n| n.2.as_str()));
+    let sql = format!(
+        "INSERT INTO ledger_subjects (app, user_id, subject) {}",
+        rows.source(conn.engine())
+    );
+    on_rows!(conn, rows, c, args => sqlx::query_with(&sql, args).execute(c).await.map(drop))?;
     Ok(())
 }
 
+/// The columns of a ledger row as [`insert_rows`] writes them.
+const INSERTED: [&str; 14] = [
+    "record_id",
+    "app",
+    "user_id",
+    "format",
+    "subject",
+    "version",
+    "sha256",
+    "action",
+    "channel",
+    "recorded_at",
+    "prev_hash",
+    "hash",
+    "key_id",
+    "mac",
+];
+
+/// Writes new ledger rows and their change-feed rows (`kind` `consent`) in
+/// the batch's transaction, so the feed holds exactly what committed: two
+/// multi-row INSERTs on SQLite, one statement on PostgreSQL (where each
+/// statement is a round trip inside the write turn).
 async fn insert_rows(conn: &mut impl AsConn, rows: &[Row]) -> Result<()> {
-    let marks = values(rows.len(), 14, 1);
-    let sql = format!(
-        "INSERT INTO consents (record_id, app, user_id, format, subject, version, sha256, \
-         action, channel, recorded_at, prev_hash, hash, key_id, mac) VALUES {marks}"
-    );
-    let inserted = on!(conn, c => {
-    let mut q = sqlx::query(&sql);
-    for r in rows {
-        q = q
-            .bind(&r.record_id)
-            .bind(&r.app)
-            .bind(&r.user_id)
-            .bind(r.format)
-            .bind(&r.subject)
-            .bind(&r.version)
-            .bind(&r.sha256)
-            .bind(&r.action)
-            .bind(&r.channel)
-            .bind(&r.recorded_at)
-            .bind(&r.prev_hash)
-            .bind(&r.hash)
-            .bind(&r.key_id)
-            .bind(&r.mac);
-    }
-    q.execute(c).await.map(|r| r.rows_affected())
-    })?;
-    if inserted != rows.len() as u64 {
-        return Err(Error::Internal(format!(
-            "inserted {inserted} of {} ledger rows",
-            rows.len()
-        )));
-    }
-    Ok(())
-}
-
-/// The change-feed rows of ledger rows (`kind` `consent`), one multi-row
-/// INSERT in the batch's transaction, so the feed holds exactly what committed.
-async fn insert_feed(conn: &mut impl AsConn, rows: &[Row]) -> Result<()> {
-    let marks: Vec<String> = (0..rows.len())
-        .map(|i| {
-            let n = 4 * i;
-            format!(
-                "(${}, ${}, 'consent', ${}, ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4
-            )
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO changes (app, user_id, kind, at, data) VALUES {}",
-        marks.join(", ")
-    );
     // The stored action and channel are the wire names (`wire::ConsentChange`).
     let data: Vec<String> = rows
         .iter()
@@ -447,13 +477,72 @@ async fn insert_feed(conn: &mut impl AsConn, rows: &[Row]) -> Result<()> {
             .to_string()
         })
         .collect();
-    on!(conn, c => {
-        let mut q = sqlx::query(&sql);
-        for (r, data) in rows.iter().zip(&data) {
-            q = q.bind(&r.app).bind(&r.user_id).bind(&r.recorded_at).bind(data);
+    let ledger = Rows::new()
+        .text(rows.iter().map(|r| r.record_id.as_str()))
+        .text(rows.iter().map(|r| r.app.as_str()))
+        .text(rows.iter().map(|r| r.user_id.as_str()))
+        .int(rows.iter().map(|r| r.format))
+        .text(rows.iter().map(|r| r.subject.as_str()))
+        .text(rows.iter().map(|r| r.version.as_str()))
+        .text(rows.iter().map(|r| r.sha256.as_str()))
+        .text(rows.iter().map(|r| r.action.as_str()))
+        .text(rows.iter().map(|r| r.channel.as_str()))
+        .text(rows.iter().map(|r| r.recorded_at.as_str()))
+        .text(rows.iter().map(|r| r.prev_hash.as_str()))
+        .text(rows.iter().map(|r| r.hash.as_str()))
+        .maybe_text(rows.iter().map(|r| r.key_id.as_deref()))
+        .maybe_text(rows.iter().map(|r| r.mac.as_deref()));
+    let columns = INSERTED.join(", ");
+    let (consents, feed) = match conn.engine() {
+        Engine::Sqlite => {
+            let sql = format!(
+                "INSERT INTO consents ({columns}) {}",
+                ledger.source(Engine::Sqlite)
+            );
+            let consents = on_rows!(conn, ledger, c, args => {
+                sqlx::query_with(&sql, args).execute(c).await.map(|r| r.rows_affected())
+            })?;
+            let feed = Rows::new()
+                .text(rows.iter().map(|r| r.app.as_str()))
+                .text(rows.iter().map(|r| r.user_id.as_str()))
+                .text(rows.iter().map(|r| r.recorded_at.as_str()))
+                .text(data.iter().map(String::as_str));
+            let sql = format!(
+                "WITH r(app, user_id, at, data) AS ({}) \
+                 INSERT INTO changes (app, user_id, kind, at, data) \
+                 SELECT app, user_id, 'consent', at, data FROM r",
+                feed.source(Engine::Sqlite)
+            );
+            let feed = on_rows!(conn, feed, c, args => {
+                sqlx::query_with(&sql, args).execute(c).await.map(|r| r.rows_affected())
+            })?;
+            (consents as i64, feed as i64)
         }
-        q.execute(c).await.map(drop)
-    })?;
+        Engine::Postgres => {
+            let both = ledger.text(data.iter().map(String::as_str));
+            let mut names = INSERTED.to_vec();
+            names.push("data");
+            let sql = format!(
+                "WITH r AS MATERIALIZED (SELECT * FROM {}), \
+                 c AS (INSERT INTO consents ({columns}) SELECT {columns} FROM r ORDER BY n \
+                       RETURNING 1), \
+                 f AS (INSERT INTO changes (app, user_id, kind, at, data) \
+                       SELECT app, user_id, 'consent', recorded_at, data FROM r ORDER BY n \
+                       RETURNING 1) \
+                 SELECT (SELECT count(*) FROM c), (SELECT count(*) FROM f)",
+                both.unnest(&names)
+            );
+            on_rows!(conn, both, c, args => {
+                sqlx::query_as_with::<_, (i64, i64), _>(&sql, args).fetch_one(c).await
+            })?
+        }
+    };
+    let n = rows.len() as i64;
+    if (consents, feed) != (n, n) {
+        return Err(Error::Internal(format!(
+            "inserted {consents} ledger and {feed} feed rows of {n}"
+        )));
+    }
     Ok(())
 }
 
@@ -529,6 +618,7 @@ mod tests {
                 version: "v".into(),
                 sha256: "e".repeat(64),
             },
+            session: None,
         };
         (Job { append, reply }, answer)
     }

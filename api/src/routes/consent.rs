@@ -8,8 +8,11 @@ use privacy_center_core::wire::{ConsentRecord, ConsentRequest, ErrorBody};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::clock::now_secs;
 use crate::error::{Error, Result};
-use crate::identity::CurrentUser;
+use crate::identity::extract::ended;
+use crate::identity::session::USER;
+use crate::identity::{CurrentUser, LedgerUser};
 use crate::json::ApiJson;
 use crate::ledger::{self, Append};
 use crate::state::AppState;
@@ -62,7 +65,7 @@ async fn list(
 )]
 async fn record(
     State(state): State<AppState>,
-    user: CurrentUser,
+    LedgerUser { user, check }: LedgerUser,
     ApiJson(req): ApiJson<ConsentRequest>,
 ) -> Result<(StatusCode, Json<ConsentRecord>)> {
     let app = super::me::app_of(&state, &user)?;
@@ -72,6 +75,13 @@ async fn record(
     if answer.needs_verdict(schedule) {
         // Only "Not now" and an early acceptance depend on the verdict; the
         // writer then refuses a deferral of an accepted version atomically.
+        // The verdict is the user's own: only for a live session.
+        if let Some(id) = &check {
+            let live = USER.live_of(state.store.pool(), &[id], now_secs()).await?;
+            if !live.contains(id) {
+                return Err(ended());
+            }
+        }
         let status = super::me::status(&state, &app, &user.user_id).await?;
         consent::may_record(&answer, schedule, &status).map_err(refused)?;
     }
@@ -82,6 +92,7 @@ async fn record(
             user_id: user.user_id,
             channel: user.channel,
             answer,
+            session: check,
         })
         .await?;
     Ok((StatusCode::CREATED, Json(record)))

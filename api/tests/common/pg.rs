@@ -37,6 +37,12 @@ pub struct Cluster {
     bindir: PathBuf,
 }
 
+/// Whether the cluster loads `pg_stat_statements`, for a benchmark to say
+/// where the database's time went (`LOAD_PG_STATEMENTS=1`).
+pub fn statement_stats() -> bool {
+    std::env::var_os("LOAD_PG_STATEMENTS").is_some()
+}
+
 /// The test binary's cluster, started on first use.
 pub fn cluster() -> &'static Cluster {
     static CLUSTER: OnceLock<Cluster> = OnceLock::new();
@@ -149,6 +155,11 @@ impl Cluster {
                     .arg("-c")
                     .arg(format!("unix_socket_directories={}", data.display()))
                     .args(["-c", "max_connections=200", "-c", "synchronous_commit=on"])
+                    .args(if statement_stats() {
+                        &["-c", "shared_preload_libraries=pg_stat_statements"][..]
+                    } else {
+                        &[]
+                    })
                     .stdout(Stdio::null())
                     .stderr(
                         std::fs::File::create(data.join("server.log"))
