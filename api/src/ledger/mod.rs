@@ -94,6 +94,23 @@ pub struct Append {
     pub session: Option<String>,
 }
 
+#[cfg(test)]
+impl Append {
+    /// For tests: `user` of app `app` accepts version `v`, in a browser.
+    pub(crate) fn accept(user: String) -> Append {
+        Append {
+            app: "app".into(),
+            user_id: user,
+            channel: Channel::Browser,
+            answer: Answer::Accept {
+                version: "v".into(),
+                sha256: "e".repeat(64),
+            },
+            session: None,
+        }
+    }
+}
+
 /// One record as the consent verdict needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mark {

@@ -604,22 +604,12 @@ fn next_row(
 mod tests {
     use super::*;
     use crate::ledger::receipt;
-    use privacy_center_core::consent::Answer;
-    use privacy_center_core::wire::{Channel, Receipt, ReceiptVerdict};
+    use privacy_center_core::wire::{Receipt, ReceiptVerdict};
 
     /// An accept of `user`'s, and where its answer will come.
     fn accept(user: String) -> (Job, oneshot::Receiver<Result<ConsentRecord>>) {
         let (reply, answer) = oneshot::channel();
-        let append = Append {
-            app: "app".into(),
-            user_id: user,
-            channel: Channel::Browser,
-            answer: Answer::Accept {
-                version: "v".into(),
-                sha256: "e".repeat(64),
-            },
-            session: None,
-        };
+        let append = Append::accept(user);
         (Job { append, reply }, answer)
     }
 
