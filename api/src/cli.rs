@@ -695,9 +695,9 @@ pub async fn serve(args: ServeArgs) -> Result<()> {
     if let Some(checkpointer) = &checkpointer {
         checkpointer.start(state.settings.checkpoint_every).await?;
     }
-    crate::reload::reload_on_hangup(state.clone(), args.policies.clone())?;
+    crate::reload::reload_on_hangup(FromRef::from_ref(&state), args.policies.clone())?;
     if args.watch_policies {
-        crate::reload::reload_on_change(state.clone(), args.policies.clone())?;
+        crate::reload::reload_on_change(FromRef::from_ref(&state), args.policies.clone())?;
     }
     crate::cancellation::Cancellations::from_ref(&state).spawn_scheduler();
     let limits = server::Limits {

@@ -199,6 +199,12 @@ impl std::fmt::Display for TokenRefusal {
 }
 
 impl Error {
+    /// The 401 of a request whose session has ended (idle, past its
+    /// absolute end, or signed out).
+    pub fn session_ended() -> Error {
+        Error::Unauthenticated("your session has ended; please sign in again".to_owned())
+    }
+
     /// A 422 about one field.
     pub fn invalid_field(field: &str, problem: impl Into<String>) -> Error {
         let problem = problem.into();

@@ -19,13 +19,13 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 use privacy_center_core::wire::{PolicyTreeStatus, RefusedReload, ReloadTrigger};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Live};
 use crate::clock::{now_ms, rfc3339_ms};
 use crate::error::{Error, Result};
-use crate::state::AppState;
+use crate::store::Store;
 
 /// Quiet time after the last file change before `--watch-policies`
 /// reloads: an editor's save or a `git pull` touches several files.
@@ -80,9 +80,21 @@ impl Reloads {
     }
 }
 
+/// What reloading needs of the server's state (made from it with
+/// `FromRef`, so this module does not depend on the whole state).
+#[derive(Debug, Clone)]
+pub struct Reloader {
+    /// The reloads so far, and the turn that keeps two from overlapping.
+    pub reloads: Arc<Reloads>,
+    /// The policy tree served.
+    pub catalog: Live,
+    /// Where new texts are archived before they are served.
+    pub store: Store,
+}
+
 /// Loads `dir` and, when it passes, serves it from now on; otherwise keeps
 /// the tree served now and records why. Whether the new tree is served.
-pub async fn reload(state: &AppState, dir: &Path, trigger: ReloadTrigger) -> bool {
+pub async fn reload(state: &Reloader, dir: &Path, trigger: ReloadTrigger) -> bool {
     let _turn = state.reloads.turn.lock().await;
     let problems = match try_reload(state, dir).await {
         Ok(()) => {
@@ -104,7 +116,7 @@ pub async fn reload(state: &AppState, dir: &Path, trigger: ReloadTrigger) -> boo
     false
 }
 
-async fn try_reload(state: &AppState, dir: &Path) -> Result<()> {
+async fn try_reload(state: &Reloader, dir: &Path) -> Result<()> {
     let owned = dir.to_owned();
     let catalog = tokio::task::spawn_blocking(move || Catalog::load(&owned))
         .await
@@ -154,7 +166,7 @@ fn same_apps(served: &Catalog, next: &Catalog) -> Result<()> {
 }
 
 /// Reloads on every SIGHUP, for as long as the server runs.
-pub fn reload_on_hangup(state: AppState, dir: PathBuf) -> Result<()> {
+pub fn reload_on_hangup(state: Reloader, dir: PathBuf) -> Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut hangups = signal(SignalKind::hangup()).map_err(Error::io("SIGHUP handler"))?;
     tokio::spawn(async move {
@@ -168,7 +180,7 @@ pub fn reload_on_hangup(state: AppState, dir: PathBuf) -> Result<()> {
 
 /// Reloads `WATCH_DEBOUNCE` after the last change to a file under `dir`,
 /// for as long as the server runs.
-pub fn reload_on_change(state: AppState, dir: PathBuf) -> Result<()> {
+pub fn reload_on_change(state: Reloader, dir: PathBuf) -> Result<()> {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let mut debouncer = new_debouncer(WATCH_DEBOUNCE, None, move |res: DebounceEventResult| {
         match res {

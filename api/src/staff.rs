@@ -21,7 +21,6 @@ use crate::clock::now_secs;
 use crate::error::{Error, Result};
 use crate::identity::session::STAFF;
 use crate::identity::{file_secret, sha256_hex, SessionCookie, KEYS_DIR, SECRET_BYTES};
-use crate::state::Settings;
 use crate::store::{AsConn, Store};
 use crate::throttle::Throttle;
 use std::sync::Arc;
@@ -114,9 +113,13 @@ pub struct StaffAccess {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
+/// The proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+#[derive(Debug, Clone)]
+pub struct TrustedProxies(pub Arc<[ipnet::IpNet]>);
+
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp
 where
-    Arc<Settings>: FromRef<S>,
+    TrustedProxies: FromRef<S>,
 {
     type Rejection = std::convert::Infallible;
 
@@ -125,17 +128,13 @@ where
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-        let settings = Arc::<Settings>::from_ref(state);
+        let trusted = TrustedProxies::from_ref(state);
         let forwarded = parts
             .headers
             .get_all(FORWARDED_FOR)
             .iter()
             .filter_map(|v| v.to_str().ok());
-        Ok(ClientIp(client_address(
-            peer,
-            forwarded,
-            &settings.trusted_proxies,
-        )))
+        Ok(ClientIp(client_address(peer, forwarded, &trusted.0)))
     }
 }
 

@@ -196,6 +196,22 @@ impl FromRef<AppState> for identity::UserSessions {
     }
 }
 
+impl FromRef<AppState> for crate::reload::Reloader {
+    fn from_ref(state: &AppState) -> Self {
+        crate::reload::Reloader {
+            reloads: state.reloads.clone(),
+            catalog: state.catalog.clone(),
+            store: state.store.clone(),
+        }
+    }
+}
+
+impl FromRef<AppState> for staff::TrustedProxies {
+    fn from_ref(state: &AppState) -> Self {
+        staff::TrustedProxies(state.settings.trusted_proxies.clone().into())
+    }
+}
+
 impl FromRef<AppState> for staff::StaffSessions {
     fn from_ref(state: &AppState) -> Self {
         staff::StaffSessions {

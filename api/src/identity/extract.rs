@@ -83,6 +83,14 @@ async fn lookup(state: &UserSessions, headers: &HeaderMap) -> Result<Lookup> {
 }
 
 impl CurrentUser {
+    /// The app this user signed in to, while `catalog` serves it (401 once
+    /// it no longer does, as for a session of an app no longer served).
+    pub fn app_in(&self, catalog: &Live) -> Result<Arc<crate::catalog::App>> {
+        catalog
+            .app(&self.app)
+            .ok_or_else(|| Error::Unauthenticated("please sign in first".into()))
+    }
+
     /// The user of `session`, whose id hash is `id_hash`.
     fn of(session: SessionRow, id_hash: String) -> CurrentUser {
         CurrentUser {
@@ -139,7 +147,7 @@ where
             Lookup::None => Err(Error::Unauthenticated("please sign in first".to_owned())),
             Lookup::Ended(value) => {
                 end_session(&state.store, &state.cache, &value).await?;
-                Err(ended())
+                Err(Error::session_ended())
             }
             Lookup::Live(user, last_seen_at) => {
                 user.touch(state, last_seen_at).await?;
@@ -196,7 +204,7 @@ where
         // Only the absolute end is judged here: the idle one depends on
         // `last_seen_at`, which other instances move.
         if session.expires_at <= now_secs() {
-            return Err(ended());
+            return Err(Error::session_ended());
         }
         if sessions.catalog.app(&session.app).is_none() {
             return Err(signed_out());
@@ -206,9 +214,4 @@ where
             check: Some(id_hash),
         })
     }
-}
-
-/// The refusal of a request whose session has ended.
-pub fn ended() -> Error {
-    Error::Unauthenticated("your session has ended; please sign in again".to_owned())
 }

@@ -16,7 +16,6 @@ use super::seal::Keyring;
 use super::{Append, Head, Heads, Mark};
 use crate::clock::{now_ms, now_secs, rfc3339_ms};
 use crate::error::{Error, Result};
-use crate::identity::extract::ended;
 use crate::identity::random_hex;
 use crate::identity::session::USER;
 
@@ -142,7 +141,7 @@ async fn live_only(store: &Store, jobs: Vec<Job>) -> Vec<Job> {
     for job in jobs {
         let refusal = match (&job.append.session, &live) {
             (None, _) => None,
-            (Some(id), Ok(live)) => (!live.contains(id)).then(ended),
+            (Some(id), Ok(live)) => (!live.contains(id)).then(Error::session_ended),
             (Some(_), Err(e)) => {
                 tracing::error!(error = %e, "checking a ledger batch's sessions failed");
                 Some(Error::Internal("the session check failed".into()))

@@ -10,7 +10,6 @@ use privacy_center_core::wire::{CancellationRequest, CancellationStatus, ErrorBo
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::me::app_of;
 use super::settings::reply;
 use crate::cancellation::Cancellations;
 use crate::error::{Error, Result};
@@ -35,7 +34,7 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, description = "The cancellation page's state", body = CancellationStatus), SignedOut)
 )]
 async fn status(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let c = Cancellations::from_ref(&state);
     let body = c.status(&app, &user.user_id, user.started_ms).await?;
     Ok(reply(StatusCode::OK, body))
@@ -65,7 +64,7 @@ async fn request(
     user: CurrentUser,
     ApiJson(req): ApiJson<CancellationRequest>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     if !confirms(&req.confirmation) {
         return Err(Error::WrongConfirmation(format!(
             "type {} (or {:?}) to confirm; nothing was requested",
@@ -94,7 +93,7 @@ async fn request(
     )
 )]
 async fn withdraw(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let c = Cancellations::from_ref(&state);
     c.withdraw(&user.app, &user.user_id).await?;
     let body = c.status(&app, &user.user_id, user.started_ms).await?;

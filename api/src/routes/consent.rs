@@ -10,7 +10,6 @@ use utoipa_axum::routes;
 
 use crate::clock::now_secs;
 use crate::error::{Error, Result};
-use crate::identity::extract::ended;
 use crate::identity::session::USER;
 use crate::identity::{CurrentUser, LedgerUser};
 use crate::json::ApiJson;
@@ -68,7 +67,7 @@ async fn record(
     LedgerUser { user, check }: LedgerUser,
     ApiJson(req): ApiJson<ConsentRequest>,
 ) -> Result<(StatusCode, Json<ConsentRecord>)> {
-    let app = super::me::app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let refused = |r| Error::refused(r, &user.app);
     let schedule = app.schedule(state.clock.now_ms());
     let answer = Answer::from_request(schedule, req).map_err(refused)?;
@@ -79,7 +78,7 @@ async fn record(
         if let Some(id) = &check {
             let live = USER.live_of(state.store.pool(), &[id], now_secs()).await?;
             if !live.contains(id) {
-                return Err(ended());
+                return Err(Error::session_ended());
             }
         }
         let status = super::me::status(&state, &app, &user.user_id).await?;

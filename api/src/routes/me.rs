@@ -14,8 +14,6 @@ use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use std::sync::Arc;
-
 use crate::catalog::App;
 use crate::clock::rfc3339_ms;
 use crate::error::{Error, Result};
@@ -43,14 +41,6 @@ pub(super) async fn status(state: &AppState, app: &App, user: &str) -> Result<Co
     Ok(head.status(app.schedule(state.clock.now_ms())))
 }
 
-/// The signed-in user's app (401 if it is no longer served).
-pub(super) fn app_of(state: &AppState, user: &CurrentUser) -> Result<Arc<App>> {
-    state
-        .catalog
-        .app(&user.app)
-        .ok_or_else(|| Error::Unauthenticated("please sign in first".into()))
-}
-
 /// The signed-in user, the app's current policy and where they stand.
 #[utoipa::path(
     get,
@@ -65,7 +55,7 @@ async fn me(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Me>
 
 /// The signed-in user with the app's current policy and their verdict.
 pub(super) async fn me_of(state: &AppState, user: CurrentUser) -> Result<Me> {
-    let app = app_of(state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let schedule = app.schedule(state.clock.now_ms());
     let policy = |m: &PolicyMeta| CurrentPolicy {
         version: m.version.clone(),
@@ -142,7 +132,7 @@ async fn export(
             .and_then(|v| v.to_str().ok())
             .map_or(Lang::ZhCn, Lang::from_accept_language),
     };
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let sessions: Vec<(String, String, i64, i64, i64)> = on_db!(state.store.pool(), c => sqlx::query_as(
         "SELECT id_hash, channel, created_at, last_seen_at, expires_at FROM sessions \
          WHERE app = $1 AND user_id = $2 ORDER BY created_at",

@@ -17,7 +17,6 @@ use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::me::app_of;
 use crate::clock::rfc3339_ms;
 use crate::error::{Error, Result};
 use crate::identity::CurrentUser;
@@ -65,7 +64,7 @@ fn refuse(fields: BTreeMap<String, String>) -> Result<()> {
     responses((status = 200, description = "The push settings", body = PushSettings), SignedOut)
 )]
 async fn get_push(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
     Ok(reply(StatusCode::OK, stored.push(&app.config)))
 }
@@ -89,7 +88,7 @@ async fn put_push(
     user: CurrentUser,
     ApiJson(update): ApiJson<PushUpdate>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let mut fields = BTreeMap::new();
     for (id, on) in &update.categories {
         match app.config.push_categories.iter().find(|c| &c.id == id) {
@@ -169,7 +168,7 @@ async fn put_push(
     responses((status = 200, description = "Every switch", body = Switches), SignedOut)
 )]
 async fn get_switches(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
     Ok(reply(
         StatusCode::OK,
@@ -198,7 +197,7 @@ async fn put_switches(
     user: CurrentUser,
     ApiJson(update): ApiJson<SwitchesUpdate>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let fields: BTreeMap<String, String> = update
         .switches
         .keys()
@@ -257,7 +256,7 @@ async fn profile_reset(
     user: CurrentUser,
     ApiJson(req): ApiJson<ProfileReset>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     if !app
         .config
         .switches
@@ -300,7 +299,7 @@ async fn permission_choice(
     user: CurrentUser,
     ApiJson(choice): ApiJson<PermissionChoice>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     if !app
         .config
         .permissions
@@ -353,7 +352,7 @@ async fn permission_choice(
     responses((status = 200, description = "Changes, newest first", body = Vec<SettingChange>), SignedOut)
 )]
 async fn history(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let rows = settings::history(
         state.store.pool(),
         &app.config,
@@ -383,7 +382,7 @@ pub(super) async fn export_settings(
     privacy_center_core::wire::ExportSettings,
     Vec<SettingChange>,
 )> {
-    let app = app_of(state, user)?;
+    let app = user.app_in(&state.catalog)?;
     let stored = settings::load_from(state.store.pool(), &user.app, &user.user_id).await?;
     let push: PushSettings = stored.push(&app.config);
     let history =

@@ -15,7 +15,6 @@ use privacy_center_core::wire::{
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::me::app_of;
 use super::settings::{record, reply};
 use crate::catalog::App;
 use crate::clock::rfc3339_ms;
@@ -67,7 +66,7 @@ async fn answer(
     responses((status = 200, description = "Teen mode as it stands", body = TeenModeState), SignedOut)
 )]
 async fn get_state(State(state): State<AppState>, user: CurrentUser) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     answer(&state, &app, &user, StatusCode::OK).await
 }
 
@@ -123,7 +122,7 @@ async fn turn_on(
     user: CurrentUser,
     ApiJson(req): ApiJson<TeenModeOn>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     strong("pin", &req.pin)?;
     let time_zone = req
         .time_zone
@@ -199,7 +198,7 @@ async fn turn_off(
     user: CurrentUser,
     ApiJson(req): ApiJson<TeenModeOff>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let checked = check(&state, &user, &req.pin).await?;
     let at = rfc3339_ms(state.clock.now_ms());
     let rec = record(&user, &at);
@@ -245,7 +244,7 @@ async fn change(
     user: CurrentUser,
     ApiJson(req): ApiJson<TeenModeChange>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let budget = app.config.teen_mode.budget(req.age_band);
     if let Some(m) = req.daily_minutes {
         if m == 0 || m > budget {
@@ -309,7 +308,7 @@ async fn change_pin(
     user: CurrentUser,
     ApiJson(req): ApiJson<TeenPinChange>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     shaped("pin", &req.pin)?;
     strong("new_pin", &req.new_pin)?;
     if req.new_pin == req.pin {
@@ -358,7 +357,7 @@ async fn appeal(
     user: CurrentUser,
     ApiJson(req): ApiJson<TeenAppealRequest>,
 ) -> Result<Response> {
-    let app = app_of(&state, &user)?;
+    let app = user.app_in(&state.catalog)?;
     let note = req.note.unwrap_or_default();
     if note.chars().count() > MAX_APPEAL_NOTE {
         return Err(Error::invalid_field(
