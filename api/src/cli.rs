@@ -238,7 +238,8 @@ struct PublishArgs {
     /// The day the version takes effect (YYYY-MM-DD).
     #[arg(long, value_parser = parse_date)]
     effective: Date,
-    /// The day it is published (YYYY-MM-DD); today in China by default.
+    /// The day it is published (YYYY-MM-DD); by default today in the
+    /// app's `time_zone`.
     #[arg(long, value_parser = parse_date)]
     published: Option<Date>,
     /// The policy tree.
@@ -372,7 +373,7 @@ pub fn main() -> ExitCode {
             &args.policies,
             &args.app,
             &args.version,
-            args.published.unwrap_or_else(today_in_china),
+            args.published,
             args.effective,
         ),
         Command::Token(args) => token(&args),
@@ -553,11 +554,6 @@ fn import_policy(
         None => print!("{file}"),
     }
     Ok(())
-}
-
-/// Today's date in China, where the apps' users are.
-fn today_in_china() -> Date {
-    privacy_center_core::calendar::Day::in_china(crate::clock::now_ms()).date()
 }
 
 fn token(args: &TokenArgs) -> Result<()> {

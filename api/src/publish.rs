@@ -4,20 +4,22 @@
 //! only then is the file replaced, atomically (a temporary file renamed over
 //! it), so a watching server never reads half a file.
 
+use privacy_center_core::app::AppConfig;
 use privacy_center_core::policy::{check_id, MAX_ID_LEN};
 use privacy_center_core::wire::Date;
 use std::path::{Path, PathBuf};
 
-use crate::catalog::{Catalog, HOLIDAYS_DIR};
+use crate::catalog::{local_date, Catalog, HOLIDAYS_DIR};
 use crate::error::{Error, Result};
 
 /// Publishes `version` of `app` in the tree at `policies`, or refuses and
-/// leaves every file as it was.
+/// leaves every file as it was. Without `published`, it is today in the
+/// app's `time_zone`, as the server reads the schedule.
 pub fn publish(
     policies: &Path,
     app: &str,
     version: &str,
-    published: Date,
+    published: Option<Date>,
     effective: Date,
 ) -> Result<()> {
     let bad_id = |e: privacy_center_core::Error| Error::Config(e.to_string());
@@ -37,6 +39,10 @@ pub fn publish(
             path.display()
         )));
     }
+    let published = match published {
+        Some(day) => day,
+        None => today_in(&policies.join(app).join("app.toml"))?,
+    };
     let text = std::fs::read_to_string(&path).map_err(Error::io(&path))?;
     let next = privacy_center_core::publish::publish(&text, published, effective)
         .map_err(|e| Error::Config(format!("{app}/{name}: {e}")))?;
@@ -54,6 +60,21 @@ pub fn publish(
          (a server with --watch-policies serves it now; send SIGHUP otherwise)"
     );
     Ok(())
+}
+
+/// Today in the time zone of the app whose `app.toml` is at `path`.
+fn today_in(path: &Path) -> Result<Date> {
+    let text = std::fs::read_to_string(path).map_err(Error::io(path))?;
+    let config =
+        AppConfig::parse(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+    let zone = jiff::tz::TimeZone::get(&config.time_zone).map_err(|e| {
+        Error::Config(format!(
+            "{}: time_zone {:?}: {e}",
+            path.display(),
+            config.time_zone
+        ))
+    })?;
+    Ok(local_date(&zone, crate::clock::now_ms()))
 }
 
 /// Loads the tree as it would be with `relative` holding `text`, from a

@@ -310,3 +310,46 @@ fn publish_turns_the_draft_into_the_current_version_and_refuses_the_rest() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Without `--published`, the day is today in the app's `time_zone` (the
+/// day its schedule is read on): the same draft published at the same
+/// moment for an app in Kiritimati (UTC+14) and one in Pago Pago (UTC−11),
+/// which never share a date, gets two dates.
+#[test]
+fn publish_dates_it_today_in_the_apps_time_zone() {
+    let today = |zone: &str| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap();
+        let now = jiff::Timestamp::from_millisecond(now.as_millis() as i64).unwrap();
+        jiff::tz::TimeZone::get(zone)
+            .unwrap()
+            .to_datetime(now)
+            .date()
+            .to_string()
+    };
+    let published_in = |zone: &str| {
+        let dir = common::with_vchat_draft();
+        let app_toml = dir.path().join("vchat/app.toml");
+        let config = std::fs::read_to_string(&app_toml).unwrap();
+        std::fs::write(&app_toml, format!("time_zone = \"{zone}\"\n{config}")).unwrap();
+        let before = today(zone);
+        run_ok(&mut publish(dir.path(), "2026-12-15", "2099-01-01"));
+        let after = today(zone);
+        let text = std::fs::read_to_string(dir.path().join("vchat/2026-12-15.md")).unwrap();
+        let published = text
+            .lines()
+            .find_map(|l| l.strip_prefix("published = "))
+            .unwrap()
+            .to_owned();
+        assert!(
+            published == before || published == after,
+            "published {published}, today in {zone} {before}"
+        );
+        published
+    };
+    assert_ne!(
+        published_in("Pacific/Kiritimati"),
+        published_in("Pacific/Pago_Pago")
+    );
+}
