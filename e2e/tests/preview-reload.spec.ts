@@ -60,6 +60,8 @@ test.describe('the live editor with raw text in Markdown mode', () => {
 
 test.describe('a refused reload on a server of its own', () => {
   test.describe.configure({ timeout: 60_000 });
+  // The team's browser in China: times read in its own zone, not UTC.
+  test.use({ timezoneId: 'Asia/Shanghai' });
 
   test('the team sees why the changed files were refused while readers keep the old tree', async ({ preview, page }, info) => {
     const sandbox = new Sandbox();
@@ -78,6 +80,12 @@ test.describe('a refused reload on a server of its own', () => {
       await page.reload();
       await expect(preview.reloadRefused).toContainText('vchat/2020-10-01.md:4:');
       await expect(preview.reloadRefused).toContainText('用户看到的仍是');
+      const at: string = (await refused()).at;
+      const inShanghai = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      }).format(new Date(at));
+      await expect(preview.reloadRefused).toContainText(`${inShanghai} 重新加载政策文件时`);
+      await expect(preview.reloadRefused).not.toContainText('UTC');
       await screenshot(page, info, 'preview-reload-refused');
       // Readers still get the tree loaded at start.
       const current = await (await page.request.get(`${server.url}/api/apps/vchat/policies/current`)).json();

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use privacy_center_web::api;
-use privacy_center_web::i18n::use_i18n;
+use privacy_center_web::i18n::{local_date_time, use_i18n, I18n};
 use privacy_center_web::load::load;
 
 use crate::staff::use_staff;
@@ -35,7 +35,7 @@ pub fn ReloadBanner() -> impl IntoView {
         Some(view! {
             <section class="notice notice-error reload-refused" role="alert" aria-labelledby="reload-refused-heading">
                 <h2 id="reload-refused-heading">{p.reload_refused_heading}</h2>
-                <p>{(p.reload_refused)(&when(&refused.at), &when(&status.loaded_at))}</p>
+                <p>{(p.reload_refused)(&when(i18n, &refused.at), &when(i18n, &status.loaded_at))}</p>
                 <ul class="diagnostics">
                     {refused.problems.into_iter().map(|line| view! {
                         <li class="diagnostic"><code>{line}</code></li>
@@ -46,10 +46,11 @@ pub fn ReloadBanner() -> impl IntoView {
     }
 }
 
-/// `2026-11-29T08:01:02.345Z` as `2026-11-29 08:01:02 UTC`.
-fn when(rfc3339: &str) -> String {
-    match rfc3339.get(..19) {
-        Some(s) => format!("{} UTC", s.replace('T', " ")),
-        None => rfc3339.to_owned(),
-    }
+/// An RFC 3339 time as the reader's own date and time of day (the
+/// browser's time zone: the team reads it where it works), as the data page
+/// shows times; the text as it came when it does not read.
+fn when(i18n: I18n, rfc3339: &str) -> String {
+    local_date_time(rfc3339)
+        .map(|(d, hm)| format!("{} {hm}", (i18n.t().date)(d)))
+        .unwrap_or_else(|| rfc3339.to_owned())
 }
