@@ -261,14 +261,43 @@ impl AsConn for WriteTx {
 /// 4,096 frames of 4 KiB, 16 MiB.
 const RESTART_FRAMES: i64 = 4096;
 
+/// How long a RESTART checkpoint waits for the writer and for readers of
+/// the log before it gives up until the next turn. While it waits, SQLite
+/// lets no new writer in: with the connections' 5 s busy timeout, one
+/// RESTART behind a long read held every write back for up to 2 s (the
+/// load bench's writes part, after its bursts).
+const RESTART_WAIT: Duration = Duration::from_millis(20);
+
+/// Log frames (256 MiB) past which a RESTART waits as long as any
+/// statement would ([`BUSY_TIMEOUT`]): under writes that never pause, one
+/// that gives up every time would let the log grow without end.
+const MUST_RESTART_FRAMES: i64 = 65_536;
+
 /// Runs one `PRAGMA wal_checkpoint(mode)`; returns the frames in the log
-/// (0 when it failed, which is logged).
-async fn checkpoint(pool: &SqlitePool, mode: &'static str) -> i64 {
+/// (0 when it failed, which is logged). A RESTART waits at most
+/// [`RESTART_WAIT`] for others, unless the log holds
+/// [`MUST_RESTART_FRAMES`] or more (`frames`, as the PASSIVE one before it
+/// found).
+async fn checkpoint(pool: &SqlitePool, mode: &'static str, frames: i64) -> i64 {
     let started = std::time::Instant::now();
-    let done: std::result::Result<(i64, i64, i64), sqlx::Error> =
-        sqlx::query_as(&format!("PRAGMA wal_checkpoint({mode})"))
-            .fetch_one(pool)
+    let done: std::result::Result<(i64, i64, i64), sqlx::Error> = async {
+        let mut conn = pool.acquire().await?;
+        let wait = if mode == "RESTART" && frames < MUST_RESTART_FRAMES {
+            RESTART_WAIT
+        } else {
+            BUSY_TIMEOUT
+        };
+        set_busy_timeout(&mut conn, wait).await?;
+        let done = sqlx::query_as(&format!("PRAGMA wal_checkpoint({mode})"))
+            .fetch_one(&mut *conn)
             .await;
+        // Never back in the pool with the short wait.
+        if wait != BUSY_TIMEOUT && set_busy_timeout(&mut conn, BUSY_TIMEOUT).await.is_err() {
+            conn.close_on_drop();
+        }
+        done
+    }
+    .await;
     let ms = started.elapsed().as_millis();
     match done {
         // (busy, frames in the log, frames copied so far)
@@ -287,6 +316,19 @@ async fn checkpoint(pool: &SqlitePool, mode: &'static str) -> i64 {
     }
 }
 
+/// How long a SQLite statement waits for the lock it needs before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+async fn set_busy_timeout(
+    conn: &mut SqliteConnection,
+    wait: Duration,
+) -> std::result::Result<(), sqlx::Error> {
+    sqlx::query(&format!("PRAGMA busy_timeout = {}", wait.as_millis()))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
 impl Store {
     /// Opens (creating if needed) and migrates the SQLite database in `data_dir`.
     pub async fn open(data_dir: &Path) -> Result<Store> {
@@ -298,7 +340,7 @@ impl Store {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5))
+            .busy_timeout(BUSY_TIMEOUT)
             // No checkpoint inside a COMMIT: the ledger writer would answer
             // late. A server checkpoints from its own task instead
             // (`spawn_checkpointer`); the last connection to close checkpoints too.
@@ -442,8 +484,9 @@ impl Store {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if checkpoint(&pool, "PASSIVE").await >= RESTART_FRAMES {
-                    checkpoint(&pool, "RESTART").await;
+                let frames = checkpoint(&pool, "PASSIVE", 0).await;
+                if frames >= RESTART_FRAMES {
+                    checkpoint(&pool, "RESTART", frames).await;
                 }
             }
         });
@@ -528,6 +571,55 @@ mod tests {
     fn values_numbers_every_parameter() {
         assert_eq!(values(2, 2, 1), "($1, $2), ($3, $4)");
         assert_eq!(values(1, 3, 4), "($4, $5, $6)");
+    }
+
+    /// A RESTART checkpoint that waits for a long reader gives up after
+    /// [`RESTART_WAIT`] instead of holding every writer back meanwhile.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_restart_behind_a_long_read_does_not_hold_writes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let pool = sqlite(&store).clone();
+        sqlx::query("CREATE TABLE filler (data BLOB NOT NULL)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let blob = vec![7u8; 256 * 1024];
+        let fill = |n: usize| {
+            let (pool, blob) = (pool.clone(), blob.clone());
+            async move {
+                for _ in 0..n {
+                    sqlx::query("INSERT INTO filler (data) VALUES ($1)")
+                        .bind(&blob)
+                        .execute(&pool)
+                        .await
+                        .unwrap();
+                }
+            }
+        };
+        fill(8).await;
+        // A reader whose snapshot needs the log, as a long report would.
+        let mut reader = pool.acquire().await.unwrap();
+        sqlx::query("BEGIN").execute(&mut *reader).await.unwrap();
+        sqlx::query("SELECT count(*) FROM filler")
+            .execute(&mut *reader)
+            .await
+            .unwrap();
+        fill(72).await;
+        let restart = tokio::spawn({
+            let pool = pool.clone();
+            async move { checkpoint(&pool, "RESTART", RESTART_FRAMES).await }
+        });
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let started = std::time::Instant::now();
+        fill(1).await;
+        let waited = started.elapsed();
+        sqlx::query("COMMIT").execute(&mut *reader).await.unwrap();
+        restart.await.unwrap();
+        assert!(
+            waited < Duration::from_secs(2),
+            "a write waited {waited:?} behind the RESTART"
+        );
     }
 
     /// Under writes that never pause, the log still starts over. Counted
