@@ -199,6 +199,12 @@ impl std::fmt::Display for TokenRefusal {
 }
 
 impl Error {
+    /// The 401 of a request with no session (or one of an app no longer
+    /// served).
+    pub fn signed_out() -> Error {
+        Error::Unauthenticated("please sign in first".to_owned())
+    }
+
     /// The 401 of a request whose session has ended (idle, past its
     /// absolute end, or signed out).
     pub fn session_ended() -> Error {

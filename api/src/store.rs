@@ -273,26 +273,22 @@ const RESTART_WAIT: Duration = Duration::from_millis(20);
 /// that gives up every time would let the log grow without end.
 const MUST_RESTART_FRAMES: i64 = 65_536;
 
-/// Runs one `PRAGMA wal_checkpoint(mode)`; returns the frames in the log
-/// (0 when it failed, which is logged). A RESTART waits at most
-/// [`RESTART_WAIT`] for others, unless the log holds
-/// [`MUST_RESTART_FRAMES`] or more (`frames`, as the PASSIVE one before it
-/// found).
-async fn checkpoint(pool: &SqlitePool, mode: &'static str, frames: i64) -> i64 {
+/// Runs one `PRAGMA wal_checkpoint(mode)`, waiting at most `wait` for
+/// others; returns the frames in the log (0 when it failed, which is
+/// logged).
+async fn checkpoint(pool: &SqlitePool, mode: &'static str, wait: Duration) -> i64 {
     let started = std::time::Instant::now();
     let done: std::result::Result<(i64, i64, i64), sqlx::Error> = async {
         let mut conn = pool.acquire().await?;
-        let wait = if mode == "RESTART" && frames < MUST_RESTART_FRAMES {
-            RESTART_WAIT
-        } else {
-            BUSY_TIMEOUT
-        };
-        set_busy_timeout(&mut conn, wait).await?;
+        let other = wait != BUSY_TIMEOUT;
+        if other {
+            set_busy_timeout(&mut conn, wait).await?;
+        }
         let done = sqlx::query_as(&format!("PRAGMA wal_checkpoint({mode})"))
             .fetch_one(&mut *conn)
             .await;
-        // Never back in the pool with the short wait.
-        if wait != BUSY_TIMEOUT && set_busy_timeout(&mut conn, BUSY_TIMEOUT).await.is_err() {
+        // Never back in the pool with another wait.
+        if other && set_busy_timeout(&mut conn, BUSY_TIMEOUT).await.is_err() {
             conn.close_on_drop();
         }
         done
@@ -484,9 +480,14 @@ impl Store {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                let frames = checkpoint(&pool, "PASSIVE", 0).await;
+                let frames = checkpoint(&pool, "PASSIVE", BUSY_TIMEOUT).await;
                 if frames >= RESTART_FRAMES {
-                    checkpoint(&pool, "RESTART", frames).await;
+                    let wait = if frames < MUST_RESTART_FRAMES {
+                        RESTART_WAIT
+                    } else {
+                        BUSY_TIMEOUT
+                    };
+                    checkpoint(&pool, "RESTART", wait).await;
                 }
             }
         });
@@ -608,7 +609,7 @@ mod tests {
         fill(72).await;
         let restart = tokio::spawn({
             let pool = pool.clone();
-            async move { checkpoint(&pool, "RESTART", RESTART_FRAMES).await }
+            async move { checkpoint(&pool, "RESTART", RESTART_WAIT).await }
         });
         tokio::time::sleep(Duration::from_millis(5)).await;
         let started = std::time::Instant::now();

@@ -61,12 +61,23 @@ enum Lookup {
     Live(CurrentUser, i64),
 }
 
-async fn lookup(state: &UserSessions, headers: &HeaderMap) -> Result<Lookup> {
+/// The session a request's cookie names, from `cache` or else the
+/// database, live or not: the cookie's value, its id hash and the row.
+async fn session_of(
+    state: &UserSessions,
+    cache: &SessionCache,
+    headers: &HeaderMap,
+) -> Result<Option<(String, String, SessionRow)>> {
     let Some(value) = state.cookie.read(headers) else {
-        return Ok(Lookup::None);
+        return Ok(None);
     };
     let id_hash = sha256_hex(value.as_bytes());
-    let Some(session) = find_session(&state.store, &state.cache, &id_hash).await? else {
+    let session = find_session(&state.store, cache, &id_hash).await?;
+    Ok(session.map(|s| (value, id_hash, s)))
+}
+
+async fn lookup(state: &UserSessions, headers: &HeaderMap) -> Result<Lookup> {
+    let Some((value, id_hash, session)) = session_of(state, &state.cache, headers).await? else {
         return Ok(Lookup::None);
     };
     if !USER.is_live(session.last_seen_at, session.expires_at, now_secs()) {
@@ -86,9 +97,7 @@ impl CurrentUser {
     /// The app this user signed in to, while `catalog` serves it (401 once
     /// it no longer does, as for a session of an app no longer served).
     pub fn app_in(&self, catalog: &Live) -> Result<Arc<crate::catalog::App>> {
-        catalog
-            .app(&self.app)
-            .ok_or_else(|| Error::Unauthenticated("please sign in first".into()))
+        catalog.app(&self.app).ok_or_else(Error::signed_out)
     }
 
     /// The user of `session`, whose id hash is `id_hash`.
@@ -144,7 +153,7 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self> {
         let state = &UserSessions::from_ref(state);
         match lookup(state, &parts.headers).await? {
-            Lookup::None => Err(Error::Unauthenticated("please sign in first".to_owned())),
+            Lookup::None => Err(Error::signed_out()),
             Lookup::Ended(value) => {
                 end_session(&state.store, &state.cache, &value).await?;
                 Err(Error::session_ended())
@@ -192,22 +201,16 @@ where
             let user = CurrentUser::from_request_parts(parts, state).await?;
             return Ok(LedgerUser { user, check: None });
         }
-        let signed_out = || Error::Unauthenticated("please sign in first".to_owned());
-        let value = sessions
-            .cookie
-            .read(&parts.headers)
-            .ok_or_else(signed_out)?;
-        let id_hash = sha256_hex(value.as_bytes());
-        let session = find_session(&sessions.store, &sessions.ledger_cache, &id_hash)
+        let (_, id_hash, session) = session_of(sessions, &sessions.ledger_cache, &parts.headers)
             .await?
-            .ok_or_else(signed_out)?;
+            .ok_or_else(Error::signed_out)?;
         // Only the absolute end is judged here: the idle one depends on
         // `last_seen_at`, which other instances move.
         if session.expires_at <= now_secs() {
             return Err(Error::session_ended());
         }
         if sessions.catalog.app(&session.app).is_none() {
-            return Err(signed_out());
+            return Err(Error::signed_out());
         }
         Ok(LedgerUser {
             user: CurrentUser::of(session, id_hash.clone()),

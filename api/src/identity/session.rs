@@ -14,7 +14,7 @@ use sqlx::FromRow;
 use std::collections::HashSet;
 
 use super::sha256_hex;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::{on, on_db, on_rows, AsConn, Db, Rows};
 
 /// `last_seen_at` is written at most this often, so reads stay reads.
@@ -175,17 +175,16 @@ impl SessionKind {
             }
         }
         if !stale.is_empty() {
-            let keys = Rows::new().text(stale.iter().map(String::as_str));
+            let keys = Rows::new()
+                .text(stale.iter().map(String::as_str))
+                .int(stale.iter().map(|_| now));
             let sql = format!(
-                "WITH k(id_hash) AS ({}) UPDATE {} SET last_seen_at = ${} \
-                 WHERE id_hash IN (SELECT id_hash FROM k)",
+                "WITH k(id_hash, at) AS ({}) UPDATE {table} SET last_seen_at = k.at \
+                 FROM k WHERE {table}.id_hash = k.id_hash",
                 keys.source(engine),
-                self.table,
-                keys.params_on(engine) + 1
+                table = self.table
             );
             on_rows!(&mut conn, keys, c, args => {
-                let mut args = args;
-                sqlx::Arguments::add(&mut args, now).map_err(|e| Error::Internal(e.to_string()))?;
                 sqlx::query_with(&sql, args).execute(c).await.map(drop)
             })?;
         }

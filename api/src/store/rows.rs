@@ -87,15 +87,6 @@ impl<'a> Rows<'a> {
         self.columns.first().map_or(0, Column::len)
     }
 
-    /// Number of parameters [`Rows::source`] numbers on `engine`: a
-    /// statement's own parameters come after them.
-    pub fn params_on(&self, engine: Engine) -> usize {
-        match engine {
-            Engine::Sqlite => self.len() * self.columns.len(),
-            Engine::Postgres => self.columns.len(),
-        }
-    }
-
     /// Whether there is no row.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
