@@ -198,6 +198,11 @@ enum PolicyCommand {
         /// The policy tree.
         #[arg(default_value = "./policies")]
         dir: PathBuf,
+        /// Check the tree as it must be in this year (default: the current
+        /// year in China): run `--year` with next year's number once the
+        /// State Council has published its holiday arrangement.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(2000..=9999))]
+        year: Option<u16>,
     },
     /// Turn raw legal text (UTF-8 plain text, as legal sends it) into a
     /// policy file: numbering becomes headings and lists, preamble dates
@@ -361,7 +366,7 @@ pub fn main() -> ExitCode {
     };
     let outcome = match cli.command {
         Command::Serve(args) => runtime.block_on(serve(args)),
-        Command::Policy(PolicyCommand::Check { dir }) => check_policies(&dir),
+        Command::Policy(PolicyCommand::Check { dir, year }) => check_policies(&dir, year),
         Command::Policy(PolicyCommand::Import {
             raw,
             app,
@@ -486,8 +491,11 @@ async fn migrate_store(from: &std::path::Path, to: &str) -> Result<()> {
     Ok(())
 }
 
-fn check_policies(dir: &std::path::Path) -> Result<()> {
-    let catalog = Catalog::load(dir)?;
+fn check_policies(dir: &std::path::Path, year: Option<u16>) -> Result<()> {
+    let catalog = match year {
+        Some(year) => Catalog::load_for(dir, year)?,
+        None => Catalog::load(dir)?,
+    };
     if let Some(missing) = catalog.missing_holidays() {
         return Err(Error::Policies(vec![missing.to_owned()]));
     }

@@ -14,10 +14,36 @@ fn policies() -> std::path::PathBuf {
 
 #[test]
 fn policy_check_passes_on_the_repository_tree() {
-    let out = run_ok(Command::new(BIN).args(["policy", "check"]).arg(policies()));
+    let out = run_ok(
+        Command::new(BIN)
+            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
+            .arg(policies()),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("no problems"), "{stdout}");
     assert!(!stdout.contains("warning"), "{stdout}");
+}
+
+#[test]
+fn policy_check_asks_for_the_holiday_arrangement_of_the_year_it_checks() {
+    // `--year` lets an operator ask ahead: is the tree ready for next year?
+    let check_in = |year: &str| {
+        Command::new(BIN)
+            .args(["policy", "check", "--year", year])
+            .arg(policies())
+            .output()
+            .unwrap()
+    };
+    let err = check_in("2999");
+    assert_eq!(err.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&err.stderr);
+    assert!(
+        stderr.contains("holidays/cn-2999.toml: missing: the holiday arrangement of 2999"),
+        "{stderr}"
+    );
+    let bad = check_in("26");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--year"));
 }
 
 #[test]
@@ -32,7 +58,11 @@ fn policy_check_warns_about_a_permission_section_but_passes() {
     );
     assert_ne!(broken, text);
     std::fs::write(&toml, broken).unwrap();
-    let out = run_ok(Command::new(BIN).args(["policy", "check"]).arg(dir.path()));
+    let out = run_ok(
+        Command::new(BIN)
+            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
+            .arg(dir.path()),
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("warning: vchat/app.toml:") && stdout.contains("\"不存在的章节\""),
@@ -57,7 +87,7 @@ fn policy_check_fails_naming_the_file() {
 /// Runs `policy check` on a tree that must fail; answers its stderr.
 fn check_fails(dir: &Path) -> String {
     let out = Command::new(BIN)
-        .args(["policy", "check"])
+        .args(["policy", "check", "--year", common::CALENDAR_YEAR])
         .arg(dir)
         .output()
         .unwrap();
@@ -306,7 +336,7 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
     assert!(file.contains("## 一、我们收集的信息"));
     // An imported file is a draft: the tree still needs a published version.
     let check = Command::new(BIN)
-        .args(["policy", "check"])
+        .args(["policy", "check", "--year", common::CALENDAR_YEAR])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -320,7 +350,11 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
         ),
     )
     .unwrap();
-    run_ok(Command::new(BIN).args(["policy", "check"]).arg(dir.path()));
+    run_ok(
+        Command::new(BIN)
+            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
+            .arg(dir.path()),
+    );
 }
 
 #[test]
