@@ -1,5 +1,6 @@
 import { defineConfig, devices } from '@playwright/test';
 import * as path from 'node:path';
+import { SUITE_CLOCK_START } from './support/clock';
 
 // The release build, served by the real binary on loopback with a fresh
 // SQLite file per run. scripts/test builds both before calling Playwright.
@@ -8,8 +9,6 @@ const repo = path.resolve(__dirname, '..');
 // Workers load this file again; they inherit the main process's directory
 // through the environment, where tests read it (e.g. to mint tokens).
 const dataDir = (process.env.E2E_DATA_DIR ??= path.join(__dirname, '.data', `run-${process.pid}`));
-/** The time the suite server's clock reads at start (it runs on from there). */
-const SUITE_CLOCK_START = '2026-12-01T00:00:00Z';
 const server = [
   path.join(repo, 'target/release/privacy-center'),
   'serve',
@@ -18,8 +17,6 @@ const server = [
   `--policies ${path.join(repo, 'policies')}`,
   `--dist ${path.join(repo, 'dist')}`,
   '--dev',
-  // Which policy version is current depends on the day: the suite's day is
-  // fixed (V聊's 2026-12-15 announced, not in force), whatever the real date.
   `--dev-clock-start ${SUITE_CLOCK_START}`,
 ].join(' ');
 

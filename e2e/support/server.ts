@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SUITE_CLOCK_START } from './clock';
 
 /** The repository root and the release binary the suite tests. */
 export const repo = path.resolve(__dirname, '..', '..');
@@ -111,7 +112,8 @@ export class Server {
   /**
    * Starts a server on `sandbox` and waits until it answers /api/health.
    * `clockStart` (RFC 3339) is the time its clock reads at start
-   * (`--dev-clock-start`); `env` adds to its environment.
+   * (`--dev-clock-start`; the suite's day, `SUITE_CLOCK_START`, by
+   * default); `env` adds to its environment.
    */
   static async start(sandbox: Sandbox, port?: number, opts: { clockStart?: string; env?: Record<string, string> } = {}): Promise<Server> {
     const p = port ?? (await freePort());
@@ -122,7 +124,9 @@ export class Server {
       '--policies', sandbox.policies,
       '--dist', path.join(repo, 'dist'),
       '--dev',
-      ...(opts.clockStart ? ['--dev-clock-start', opts.clockStart] : []),
+      // On the suite's day unless the test names another: on the real date
+      // a test would see other versions in force as the calendar moves on.
+      '--dev-clock-start', opts.clockStart ?? SUITE_CLOCK_START,
     ];
     const stderr: string[] = [];
     const proc = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env } });
