@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::server::{run_ok, Server, BIN};
+use common::server::{policy_check, run_ok, Server, BIN};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -14,11 +14,7 @@ fn policies() -> std::path::PathBuf {
 
 #[test]
 fn policy_check_passes_on_the_repository_tree() {
-    let out = run_ok(
-        Command::new(BIN)
-            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
-            .arg(policies()),
-    );
+    let out = run_ok(&mut policy_check(&policies()));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("no problems"), "{stdout}");
     assert!(!stdout.contains("warning"), "{stdout}");
@@ -58,11 +54,7 @@ fn policy_check_warns_about_a_permission_section_but_passes() {
     );
     assert_ne!(broken, text);
     std::fs::write(&toml, broken).unwrap();
-    let out = run_ok(
-        Command::new(BIN)
-            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
-            .arg(dir.path()),
-    );
+    let out = run_ok(&mut policy_check(dir.path()));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         stdout.contains("warning: vchat/app.toml:") && stdout.contains("\"不存在的章节\""),
@@ -86,11 +78,7 @@ fn policy_check_fails_naming_the_file() {
 
 /// Runs `policy check` on a tree that must fail; answers its stderr.
 fn check_fails(dir: &Path) -> String {
-    let out = Command::new(BIN)
-        .args(["policy", "check", "--year", common::CALENDAR_YEAR])
-        .arg(dir)
-        .output()
-        .unwrap();
+    let out = policy_check(dir).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -335,11 +323,7 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
     assert!(file.contains("title = \"V聊隐私政策\""), "{}", &file[..300]);
     assert!(file.contains("## 一、我们收集的信息"));
     // An imported file is a draft: the tree still needs a published version.
-    let check = Command::new(BIN)
-        .args(["policy", "check", "--year", common::CALENDAR_YEAR])
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    let check = policy_check(dir.path()).output().unwrap();
     assert_eq!(check.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&check.stderr).contains("vchat: no published version"));
     std::fs::write(
@@ -350,11 +334,7 @@ fn policy_import_turns_raw_text_into_a_file_the_checker_accepts() {
         ),
     )
     .unwrap();
-    run_ok(
-        Command::new(BIN)
-            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
-            .arg(dir.path()),
-    );
+    run_ok(&mut policy_check(dir.path()));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::server::{request, run_ok, Conn, Server, BIN};
+use common::server::{policy_check, request, run_ok, Conn, Server, BIN};
 use hyper::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -297,11 +297,7 @@ fn publish_turns_the_draft_into_the_current_version_and_refuses_the_rest() {
         ]
     );
     assert_eq!(published.lines().count(), draft.lines().count() + 2);
-    let out = run_ok(
-        Command::new(BIN)
-            .args(["policy", "check", "--year", common::CALENDAR_YEAR])
-            .arg(dir.path()),
-    );
+    let out = run_ok(&mut policy_check(dir.path()));
     assert!(String::from_utf8_lossy(&out.stdout).contains("no problems"));
 
     let err = refusal(&mut publish(dir.path(), "2026-12-15", "2026-12-20"));

@@ -15,6 +15,19 @@ use std::process::{Child, ChildStdout, Command, Output, Stdio};
 /// The binary under test (debug under `cargo test`, release under `cargo bench`).
 pub const BIN: &str = env!("CARGO_BIN_EXE_privacy-center");
 
+/// A year the repository's holiday files cover (`policies/holidays/`):
+/// `policy check` asks for the current year's arrangement, so tests of the
+/// shipped tree pin this one to pass in any year.
+pub const CALENDAR_YEAR: &str = "2026";
+
+/// `privacy-center policy check DIR` for [`CALENDAR_YEAR`].
+pub fn policy_check(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["policy", "check", "--year", CALENDAR_YEAR])
+        .arg(dir);
+    cmd
+}
+
 /// The repository's policy tree.
 pub fn policies() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies")
